@@ -1,0 +1,1 @@
+"""Side effects of a case: ledger and projection writes."""

@@ -1,0 +1,37 @@
+"""The ledger activity: append an entry and its projection rows, once."""
+
+import structlog
+from sqlalchemy import Engine
+from temporalio import activity
+
+from activities.names import RECORD_EVENT
+from domain.ledger import LedgerWrite
+from store import ledger
+
+log = structlog.get_logger(__name__)
+
+
+class LedgerActivities:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @activity.defn(name=RECORD_EVENT)
+    def record_event(self, write: LedgerWrite) -> bool:
+        """Append the entry; a retry of an entry already written is a no-op that returns False."""
+        entry = write.entry
+        info = activity.info()
+        with structlog.contextvars.bound_contextvars(
+            case_id=entry.case_id,
+            workflow_id=entry.workflow_id,
+            actor=entry.actor.id,
+            activity=info.activity_type,
+            attempt=info.attempt,
+        ):
+            written = ledger.append(self._engine, write)
+            log.info(
+                "ledger_entry_written" if written else "ledger_entry_already_written",
+                ledger_event=entry.event.value,
+                key=entry.key,
+                matter=entry.matter,
+            )
+            return written

@@ -1,0 +1,86 @@
+"""One error body for every failure: ``{"error": {"code", "message", "details"}}``."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ErrorDetail(BaseModel):
+    field: str | None = None
+    message: str
+
+
+class Error(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorBody(BaseModel):
+    error: Error
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, details: list[ErrorDetail] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or []
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def refused(message: str) -> ApiError:
+    return ApiError(409, "action_refused", message)
+
+
+def invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_input", message, [ErrorDetail(field=field, message=message)])
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (404, "案件或事项不存在"),
+        (409, "当前阶段或状态不允许此操作"),
+        (422, "请求内容不合法"),
+    )
+}
+
+
+def _body(status: int, code: str, message: str, details: list[ErrorDetail]) -> JSONResponse:
+    body = ErrorBody(error=Error(code=code, message=message, details=details))
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", ""))
+    return message.removeprefix("Value error, ")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, error: ApiError) -> JSONResponse:
+        return _body(error.status, error.code, error.message, error.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
+        details = [ErrorDetail(field=_field(e["loc"]), message=_message(e)) for e in error.errors()]
+        summary = "；".join(f"{d.field}：{d.message}" for d in details[:5])
+        return _body(422, "invalid_input", f"请求内容不合法：{summary}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return _body(error.status_code, code, str(error.detail), [])

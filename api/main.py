@@ -1,0 +1,83 @@
+"""The FastAPI application: one Temporal client and one engine per process."""
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from api import errors
+from api.routes import cases, catalogue, departments
+from logs import configure_logging
+from settings import Settings, get_settings
+from store.db import create_schema, make_engine
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None, *, client: Client | None = None, engine: Engine | None = None
+) -> FastAPI:
+    """Build the app; tests pass their own client and engine, a server connects in lifespan."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = engine or make_engine(settings.database_url)
+        create_schema(app.state.engine)
+        if client is None:
+            from worker import connect  # the worker module owns the client's converter choice
+
+            app.state.temporal_client = await connect(settings)
+        else:
+            app.state.temporal_client = client
+        log.info("api_started", temporal=settings.temporal_address)
+        yield
+
+    app = FastAPI(
+        title="daiban 帮办代办",
+        version="0.1.0",
+        description="代办案件：委托、初审、计划、事项办理、办结送达、评价归档。"
+        "Until sign-in lands, callers name themselves in the X-Actor header.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(cases.router)
+    app.include_router(departments.router)
+    app.include_router(catalogue.router)
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        structlog.contextvars.clear_contextvars()
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id, path=request.url.path)
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        log.info("request_handled", method=request.method, status=response.status_code)
+        return response
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def serve() -> None:
+    import uvicorn
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    uvicorn.run(
+        create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+    )
+
+
+if __name__ == "__main__":
+    serve()

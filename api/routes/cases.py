@@ -1,0 +1,215 @@
+"""Coordinators' routes: open a case and drive it; anyone allowed reads status and ledger."""
+
+from datetime import datetime
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Path, Query, status
+
+from api.deps import (
+    Coordinator,
+    CoordinatorOrEnterprise,
+    EngineDep,
+    IdempotencyKey,
+    SettingsDep,
+    TemporalDep,
+)
+from api.errors import ERROR_RESPONSES, invalid
+from api.schemas import CaseCreated, CaseListItem, Page
+from api.temporal import BUSINESS_ZONE, case_status, start_case, update_case, update_matter
+from domain.actions import (
+    CasePlan,
+    CasePlanRequest,
+    Delivery,
+    DeliveryRequest,
+    Evaluation,
+    EvaluationRequest,
+    InitialReview,
+    InitialReviewRequest,
+    Receipt,
+    ReceiptRequest,
+    Resubmission,
+    ResubmissionRequest,
+    Termination,
+    TerminationRequest,
+)
+from domain.application import Application
+from domain.case import CaseInput, CaseStage, CaseStatus
+from domain.ledger import LedgerEntry
+from domain.matter import MatterSnapshot
+from policies.registry import ApplicationProblem, pack_for, resolve_matters
+from store import ledger, projection
+from store.sequence import next_case_id
+from workflows.case import CaseWorkflow
+from workflows.matter import MatterWorkflow
+
+router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
+log = structlog.get_logger(__name__)
+
+CaseId = Annotated[str, Path(pattern=r"^[A-Z]{2,4}-\d{4}-\d{5}$", examples=["BZ-2026-00001"])]
+MatterCode = Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$")]
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
+async def open_case(
+    application: Application,
+    actor: Coordinator,
+    client: TemporalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> CaseCreated:
+    """Open a case from the 委托书; it waits for initial review (初审)."""
+    try:
+        matters = resolve_matters(application)
+        pack = pack_for(application.jurisdiction)
+    except ApplicationProblem as problem:
+        raise invalid(problem.field, problem.message) from problem
+    park = pack.park(application.park)
+    assert park is not None  # resolve_matters checked it
+    year = datetime.now(BUSINESS_ZONE).year
+    case_id = next_case_id(engine, application.jurisdiction, year)
+    structlog.contextvars.bind_contextvars(case_id=case_id, workflow_id=case_id)
+    await start_case(
+        client,
+        settings.task_queue,
+        CaseInput(
+            case_id=case_id,
+            application=application,
+            jurisdiction_name=pack.name,
+            park_name=park.name,
+            matters=matters,
+            opened_by=actor,
+        ),
+    )
+    log.info("case_opened", enterprise=application.enterprise.name, matters=application.matters)
+    return CaseCreated(case_id=case_id, stage=CaseStage.INITIAL_REVIEW)
+
+
+@router.get("", response_model=Page[CaseListItem])
+def list_cases(
+    engine: EngineDep,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    stage: CaseStage | None = None,
+    park: str | None = None,
+    jurisdiction: str | None = None,
+    uscc: str | None = None,
+) -> Page[CaseListItem]:
+    """List cases from the projection, newest first."""
+    where = projection.CaseFilter(
+        stage=stage.value if stage else None, park=park, jurisdiction=jurisdiction, uscc=uscc
+    )
+    rows, total = projection.list_cases(engine, where, offset=offset, limit=limit)
+    items = [CaseListItem.model_validate(row, from_attributes=True) for row in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get("/{case_id}", response_model=CaseStatus)
+async def get_case(case_id: CaseId, client: TemporalDep) -> CaseStatus:
+    """Read the case's live status from its workflow."""
+    return await case_status(client, case_id)
+
+
+@router.get("/{case_id}/ledger", response_model=Page[LedgerEntry])
+async def get_ledger(
+    case_id: CaseId, client: TemporalDep, engine: EngineDep, offset: Offset = 0, limit: Limit = 100
+) -> Page[LedgerEntry]:
+    """Read the case's 台账 in the order it was written."""
+    entries, total = ledger.entries(engine, case_id, offset=offset, limit=limit)
+    if total == 0 and projection.case_row(engine, case_id) is None:
+        await case_status(client, case_id)  # 404 if Temporal does not know it either
+    return Page(items=entries, total=total, offset=offset, limit=limit)
+
+
+@router.post("/{case_id}/review", response_model=CaseStatus)
+async def review_case(
+    case_id: CaseId,
+    body: InitialReviewRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """初审: accept with the materials received (issues the 受理通知书) or refuse with reasons."""
+    action = InitialReview(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.review, action, key)
+
+
+@router.post("/{case_id}/plan", response_model=CaseStatus)
+async def plan_case(
+    case_id: CaseId,
+    body: CasePlanRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """计划制定: name the agent, each matter's materials and planned dates; processing starts."""
+    action = CasePlan(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.plan, action, key)
+
+
+@router.post("/{case_id}/matters/{matter}/resubmission", response_model=MatterSnapshot)
+async def resubmit_materials(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: ResubmissionRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """Hand the corrected materials (补正材料) back to the department."""
+    action = Resubmission(**body.model_dump(), actor=actor)
+    return await update_matter(client, case_id, matter, MatterWorkflow.resubmit, action, key)
+
+
+@router.post("/{case_id}/delivery", response_model=CaseStatus)
+async def deliver_results(
+    case_id: CaseId,
+    body: DeliveryRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """办结送达: hand the results to the enterprise."""
+    action = Delivery(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.deliver, action, key)
+
+
+@router.post("/{case_id}/receipt", response_model=CaseStatus)
+async def sign_receipt(
+    case_id: CaseId,
+    body: ReceiptRequest,
+    actor: CoordinatorOrEnterprise,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """The enterprise signs for the results and its original materials."""
+    action = Receipt(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.sign_receipt, action, key)
+
+
+@router.post("/{case_id}/evaluation", response_model=CaseStatus)
+async def evaluate_service(
+    case_id: CaseId,
+    body: EvaluationRequest,
+    actor: CoordinatorOrEnterprise,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """好差评: rate the service; the case is then archived."""
+    action = Evaluation(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.evaluate, action, key)
+
+
+@router.post("/{case_id}/termination", response_model=CaseStatus)
+async def terminate_case(
+    case_id: CaseId,
+    body: TerminationRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """终止委托: at the enterprise's request or for lack of conditions; materials go back."""
+    action = Termination(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.terminate, action, key)

@@ -1,0 +1,101 @@
+"""Departments' routes: their own inbox, and their decisions on their own tasks."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.deps import DepartmentStaff, EngineDep, IdempotencyKey, TemporalDep
+from api.errors import ERROR_RESPONSES
+from api.routes.cases import CaseId, Limit, MatterCode, Offset
+from api.schemas import InboxTask, Page
+from api.temporal import update_matter
+from domain.actions import (
+    AcceptMatter,
+    AcceptMatterRequest,
+    ApproveMatter,
+    ApproveMatterRequest,
+    RefuseMatter,
+    RefuseMatterRequest,
+    RequestCorrection,
+    RequestCorrectionRequest,
+)
+from domain.matter import MatterSnapshot
+from store import projection
+from workflows.matter import MatterWorkflow
+
+router = APIRouter(
+    prefix="/departments/{department}", tags=["departments"], responses=ERROR_RESPONSES
+)
+Department = Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$", examples=["bole-natural-resources"])]
+
+
+@router.get("/inbox", response_model=Page[InboxTask])
+def inbox(
+    department: Department,
+    actor: DepartmentStaff,
+    engine: EngineDep,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> Page[InboxTask]:
+    """The department's open tasks (handed over, under review, awaiting correction)."""
+    rows, total = projection.department_inbox(engine, department, offset=offset, limit=limit)
+    items = [InboxTask.model_validate({**row.model_dump(), "matter": row.code}) for row in rows]
+    return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.post("/tasks/{case_id}/{matter}/acceptance", response_model=MatterSnapshot)
+async def accept_matter(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: AcceptMatterRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """受理: the department accepts the handed-over application."""
+    action = AcceptMatter(**body.model_dump(), actor=actor)
+    return await update_matter(client, case_id, matter, MatterWorkflow.accept, action, key)
+
+
+@router.post("/tasks/{case_id}/{matter}/correction-request", response_model=MatterSnapshot)
+async def request_correction(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: RequestCorrectionRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """补正: list every item to correct or supply, at once."""
+    action = RequestCorrection(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, case_id, matter, MatterWorkflow.request_correction, action, key
+    )
+
+
+@router.post("/tasks/{case_id}/{matter}/approval", response_model=MatterSnapshot)
+async def approve_matter(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: ApproveMatterRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """办结: approve, with the result's reference number."""
+    action = ApproveMatter(**body.model_dump(), actor=actor)
+    return await update_matter(client, case_id, matter, MatterWorkflow.approve, action, key)
+
+
+@router.post("/tasks/{case_id}/{matter}/refusal", response_model=MatterSnapshot)
+async def refuse_matter(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: RefuseMatterRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """不予许可: refuse, with the reason."""
+    action = RefuseMatter(**body.model_dump(), actor=actor)
+    return await update_matter(client, case_id, matter, MatterWorkflow.refuse, action, key)

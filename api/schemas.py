@@ -1,0 +1,61 @@
+"""Response models of the API (requests are the domain's ``...Request`` models)."""
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, computed_field
+
+from domain.case import STAGE_NAMES, CaseStage
+from domain.matter import MATTER_STATE_NAMES, MatterState
+
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    items: list[Item]
+    total: int
+    offset: int
+    limit: int
+
+
+class CaseCreated(BaseModel):
+    case_id: str
+    stage: CaseStage
+
+
+class CaseListItem(BaseModel):
+    case_id: str
+    jurisdiction: str
+    park: str
+    enterprise_name: str
+    uscc: str
+    project_name: str
+    stage: CaseStage
+    agent_name: str | None
+    opened_at: datetime
+    accepted_at: datetime | None
+    closed_at: datetime | None
+    entrustment_end: date
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stage_name(self) -> str:
+        return STAGE_NAMES[self.stage]
+
+
+class InboxTask(BaseModel):
+    case_id: str
+    matter: str
+    name: str
+    department: str
+    state: MatterState
+    handed_over_at: datetime | None
+    accepted_at: datetime | None
+    planned_finish: date | None
+    open_correction: list[str]
+    correction_count: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state_name(self) -> str:
+        return MATTER_STATE_NAMES[self.state]

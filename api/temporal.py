@@ -1,0 +1,116 @@
+"""Talk to case workflows: start, update, query; Temporal's errors become API errors."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import structlog
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import ApiError, not_found, refused
+from domain.case import STAGE_NAMES, CaseInput, CaseStage, CaseStatus
+from domain.matter import MatterSnapshot, MatterState
+from workflows.case import CaseWorkflow
+from workflows.guards import ACTION_REFUSED
+from workflows.search_attributes import CASE_STAGE, JURISDICTION, PARK
+
+BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
+Result = TypeVar("Result")
+log = structlog.get_logger(__name__)
+
+
+async def start_case(client: Client, task_queue: str, case: CaseInput) -> None:
+    attributes = TypedSearchAttributes(
+        [
+            SearchAttributePair(CASE_STAGE, CaseStage.INITIAL_REVIEW.value),
+            SearchAttributePair(JURISDICTION, case.application.jurisdiction),
+            SearchAttributePair(PARK, case.application.park),
+        ]
+    )
+    await client.start_workflow(
+        CaseWorkflow.run, case, id=case.case_id, task_queue=task_queue, search_attributes=attributes
+    )
+
+
+async def case_status(client: Client, case_id: str) -> CaseStatus:
+    try:
+        return await client.get_workflow_handle(case_id).query(CaseWorkflow.status)
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            raise not_found(f"案件{case_id}不存在") from error
+        raise
+
+
+async def update_case(
+    client: Client, case_id: str, update: Callable, action: Any, idempotency_key: str | None
+) -> CaseStatus:
+    return await _update(
+        client.get_workflow_handle(case_id),
+        update,
+        action,
+        idempotency_key,
+        closed=lambda: _case_closed(client, case_id),
+    )
+
+
+async def update_matter(
+    client: Client,
+    case_id: str,
+    matter_code: str,
+    update: Callable,
+    action: Any,
+    idempotency_key: str | None,
+) -> MatterSnapshot:
+    """Send an action to a matter's child workflow once the case says the matter is open."""
+    case = await case_status(client, case_id)
+    matter = case.matter(matter_code)
+    if matter is None:
+        raise not_found(f"案件{case_id}没有委托事项{matter_code}")
+    if matter.state is MatterState.WAITING:
+        raise refused(f"“{matter.name}”尚未移交部门（等待前置事项办结）")
+    handle = client.get_workflow_handle(f"{case_id}/{matter_code}")
+    return await _update(
+        handle, update, action, idempotency_key, closed=lambda: _matter_closed(matter)
+    )
+
+
+async def _update(
+    handle: WorkflowHandle,
+    update: Callable,
+    action: Any,
+    idempotency_key: str | None,
+    *,
+    closed: Callable,
+) -> Any:
+    name = getattr(update, "__name__", str(update))
+    update_id = f"{name}:{idempotency_key}" if idempotency_key else None
+    try:
+        return await handle.execute_update(update, action, id=update_id)
+    except WorkflowUpdateFailedError as error:
+        cause = error.cause
+        if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
+            log.info("action_refused", update=name, reason=cause.message)
+            raise refused(cause.message) from error
+        raise
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            raise await closed() from error
+        raise
+
+
+async def _case_closed(client: Client, case_id: str) -> ApiError:
+    try:
+        description = await client.get_workflow_handle(case_id).describe()
+    except RPCError:
+        return not_found(f"案件{case_id}不存在")
+    stage = description.typed_search_attributes.get(CASE_STAGE)
+    return refused(
+        f"案件{case_id}已结束（{STAGE_NAMES[CaseStage(stage)] if stage else '已关闭'}），不能再操作"
+    )
+
+
+async def _matter_closed(matter: MatterSnapshot) -> ApiError:
+    return refused(f"“{matter.name}”已办理完毕（{matter.state_name}），不能再操作")

@@ -1,0 +1,176 @@
+"""The inputs of people's actions on a case. Each becomes one workflow update.
+
+Every action carries its ``actor``; the API fills it from the caller's identity, never from
+the request body, so the ledger's "who" cannot be forged by a client.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, model_validator
+
+from domain.actors import Actor
+
+Text = Field(min_length=1, max_length=500)
+Items = Field(min_length=1, max_length=100)
+
+
+class ReviewDecision(StrEnum):
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+
+
+class InitialReviewRequest(BaseModel):
+    decision: ReviewDecision
+    materials_received: list[str] = Field([], max_length=100, description="accept: 收到的材料")
+    reasons: list[str] = Field([], max_length=20, description="refuse: 不予受理的理由")
+
+    @model_validator(mode="after")
+    def _decision_has_its_content(self) -> "InitialReviewRequest":
+        if self.decision is ReviewDecision.ACCEPT and not self.materials_received:
+            raise ValueError("受理时必须列明收到的材料")
+        if self.decision is ReviewDecision.REFUSE and not self.reasons:
+            raise ValueError("不予受理时必须说明理由")
+        return self
+
+
+class Agent(BaseModel):
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+class MatterPlan(BaseModel):
+    matter: str
+    materials: list[str] = Items
+    planned_start: date
+    planned_finish: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "MatterPlan":
+        if self.planned_finish < self.planned_start:
+            raise ValueError(f"{self.matter}: 计划完成日期不能早于计划开始日期")
+        return self
+
+
+class CasePlanRequest(BaseModel):
+    agent: Agent
+    matters: list[MatterPlan] = Items
+
+
+class ResubmissionRequest(BaseModel):
+    materials: list[str] = Items
+    note: str = ""
+
+
+class AcceptMatterRequest(BaseModel):
+    note: str = ""
+
+
+class RequestCorrectionRequest(BaseModel):
+    items: list[str] = Items
+    note: str = ""
+
+
+class ApproveMatterRequest(BaseModel):
+    result_reference: str = Field(min_length=1, max_length=100, description="批文/证照编号")
+    note: str = ""
+
+
+class RefuseMatterRequest(BaseModel):
+    reason: str = Text
+
+
+class DeliveryRequest(BaseModel):
+    method: str = Field("现场送达", min_length=1, max_length=50)
+    note: str = ""
+
+
+class ReceiptRequest(BaseModel):
+    signed_by: str = Field(min_length=1, max_length=50, description="签收人")
+    originals_returned: list[str] = Field([], max_length=100, description="退还的原始材料")
+
+
+class Satisfaction(StrEnum):
+    VERY_SATISFIED = "非常满意"
+    SATISFIED = "满意"
+    BASICALLY_SATISFIED = "基本满意"
+    DISSATISFIED = "不满意"
+    VERY_DISSATISFIED = "非常不满意"
+
+
+class EvaluationRequest(BaseModel):
+    level: Satisfaction
+    efficiency: int = Field(ge=1, le=5, description="服务效率 1-5")
+    quality: int = Field(ge=1, le=5, description="办理质量 1-5")
+    problem_solving: int = Field(ge=1, le=5, description="问题解决能力 1-5")
+    comments: str = Field("", max_length=2000)
+
+
+class TerminationCause(StrEnum):
+    ENTERPRISE_REQUEST = "enterprise_request"  # 申请人主动要求终止委托
+    LACKS_CONDITIONS = "lacks_conditions"  # 业务本身不具备办结条件
+
+
+class TerminationRequest(BaseModel):
+    cause: TerminationCause
+    reason: str = Text
+    materials_returned: list[str] = Field([], max_length=100)
+    signed_by: str = Field(min_length=1, max_length=50, description="申请人签字确认")
+
+
+class WithdrawMatterRequest(BaseModel):
+    """The case ends while this matter is still open."""
+
+    reason: str
+
+
+# The actions: a request plus the actor the API took from the caller's identity.
+
+
+class InitialReview(InitialReviewRequest):
+    actor: Actor
+
+
+class CasePlan(CasePlanRequest):
+    actor: Actor
+
+
+class Resubmission(ResubmissionRequest):
+    actor: Actor
+
+
+class AcceptMatter(AcceptMatterRequest):
+    actor: Actor
+
+
+class RequestCorrection(RequestCorrectionRequest):
+    actor: Actor
+
+
+class ApproveMatter(ApproveMatterRequest):
+    actor: Actor
+
+
+class RefuseMatter(RefuseMatterRequest):
+    actor: Actor
+
+
+class Delivery(DeliveryRequest):
+    actor: Actor
+
+
+class Receipt(ReceiptRequest):
+    actor: Actor
+
+
+class Evaluation(EvaluationRequest):
+    actor: Actor
+
+
+class Termination(TerminationRequest):
+    actor: Actor
+
+
+class WithdrawMatter(WithdrawMatterRequest):
+    actor: Actor

@@ -1,0 +1,70 @@
+"""The 委托书 (entrustment form) that opens a case."""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from domain.uscc import uscc_problem
+
+
+class Enterprise(BaseModel):
+    name: str = Field(min_length=2, max_length=100, description="委托人（企业名称）")
+    uscc: str = Field(description="统一社会信用代码，18位，含校验位")
+
+    @field_validator("uscc")
+    @classmethod
+    def _valid_uscc(cls, code: str) -> str:
+        code = code.strip().upper()
+        problem = uscc_problem(code)
+        if problem:
+            raise ValueError(problem)
+        return code
+
+
+class Contact(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", description="手机或座机")
+
+
+class Project(BaseModel):
+    name: str = Field(min_length=2, max_length=200)
+    investment_wan_yuan: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="万元")
+    industry: str = Field(min_length=1, max_length=50)
+
+
+class EntrustmentScope(StrEnum):
+    FULL = "full"  # 全面委托
+    PARTIAL = "partial"  # 部分委托
+
+
+class EntrustmentPeriod(BaseModel):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "EntrustmentPeriod":
+        if self.end < self.start:
+            raise ValueError("委托期限的结束日期不能早于开始日期")
+        return self
+
+
+class Application(BaseModel):
+    jurisdiction: str = Field(
+        "BZ", pattern=r"^[A-Z]{2,4}$", description="policy pack, e.g. BZ (博州)"
+    )
+    park: str = Field(description="park code from the jurisdiction's catalogue")
+    enterprise: Enterprise
+    contact: Contact
+    project: Project
+    matters: list[str] = Field(min_length=1, max_length=50, description="entrusted matter codes")
+    scope: EntrustmentScope
+    period: EntrustmentPeriod
+
+    @field_validator("matters")
+    @classmethod
+    def _distinct(cls, codes: list[str]) -> list[str]:
+        if len(set(codes)) != len(codes):
+            raise ValueError("委托事项不能重复")
+        return codes

@@ -1,0 +1,114 @@
+"""A case: its input (carried whole into the workflow) and its status (read by query)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from domain.actions import (
+    Agent,
+    CasePlan,
+    Delivery,
+    Evaluation,
+    Receipt,
+    Termination,
+)
+from domain.actors import Actor
+from domain.application import Application
+from domain.catalogue import CaseMatter
+from domain.matter import MatterSnapshot
+
+
+class CaseStage(StrEnum):
+    INITIAL_REVIEW = "initial_review"  # 初审
+    PLANNING = "planning"  # 计划制定
+    PROCESSING = "processing"  # 事项办理
+    DELIVERY = "delivery"  # 办结送达 (hand-over, then the enterprise's receipt)
+    EVALUATION = "evaluation"  # 评价
+    ARCHIVED = "archived"  # 归档
+    REFUSED = "refused"  # 初审不予受理
+    TERMINATED = "terminated"  # 终止委托
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (CaseStage.ARCHIVED, CaseStage.REFUSED, CaseStage.TERMINATED)
+
+
+STAGE_NAMES = {
+    CaseStage.INITIAL_REVIEW: "初审",
+    CaseStage.PLANNING: "计划制定",
+    CaseStage.PROCESSING: "事项办理",
+    CaseStage.DELIVERY: "办结送达",
+    CaseStage.EVALUATION: "评价",
+    CaseStage.ARCHIVED: "已归档",
+    CaseStage.REFUSED: "不予受理",
+    CaseStage.TERMINATED: "已终止",
+}
+
+
+class CaseInput(BaseModel):
+    """Everything the case needs, resolved from the policy pack when the case starts.
+
+    The matter definitions travel in the input so a later edit of the catalogue never
+    changes a running case.
+    """
+
+    case_id: str
+    application: Application
+    jurisdiction_name: str
+    park_name: str
+    matters: list[CaseMatter]
+    opened_by: Actor
+
+
+class AcceptanceNotice(BaseModel):
+    """The data of the 受理通知书 (附件2)."""
+
+    number: str
+    enterprise_name: str
+    matters: list[str]
+    materials_received: list[str]
+    accepted_by: str
+    issued_at: datetime
+
+
+class DeliveryRecord(BaseModel):
+    delivery: Delivery
+    results: dict[str, str]  # matter code -> result reference, or the refusal reason
+    delivered_at: datetime
+    receipt: Receipt | None = None
+    signed_at: datetime | None = None
+
+
+class TerminationRecord(BaseModel):
+    termination: Termination
+    stage_at_termination: CaseStage
+    terminated_at: datetime
+
+
+class CaseStatus(BaseModel):
+    case_id: str
+    jurisdiction: str
+    jurisdiction_name: str
+    park: str
+    park_name: str
+    stage: CaseStage
+    application: Application
+    opened_at: datetime
+    acceptance_notice: AcceptanceNotice | None = None
+    refusal_reasons: list[str] = []
+    plan: CasePlan | None = None
+    agent: Agent | None = None
+    matters: list[MatterSnapshot]
+    delivery: DeliveryRecord | None = None
+    evaluation: Evaluation | None = None
+    termination: TerminationRecord | None = None
+    closed_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def stage_name(self) -> str:
+        return STAGE_NAMES[self.stage]
+
+    def matter(self, code: str) -> MatterSnapshot | None:
+        return next((m for m in self.matters if m.code == code), None)

@@ -1,0 +1,81 @@
+"""One matter's state inside a case, as its child workflow keeps it."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from domain.actors import Actor
+from domain.catalogue import CaseMatter
+
+
+class MatterState(StrEnum):
+    WAITING = "waiting"  # a matter it depends on is not approved yet
+    HANDED_OVER = "handed_over"  # materials handed to the department, awaiting acceptance
+    ACCEPTED = "accepted"  # under review by the department
+    CORRECTION_REQUESTED = "correction_requested"  # 补正: waiting for the enterprise via the agent
+    APPROVED = "approved"
+    REFUSED = "refused"
+    BLOCKED = "blocked"  # a matter it depends on was refused or withdrawn
+    WITHDRAWN = "withdrawn"  # the case ended while the matter was open
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_MATTER_STATES
+
+
+FINAL_MATTER_STATES = frozenset(
+    {MatterState.APPROVED, MatterState.REFUSED, MatterState.BLOCKED, MatterState.WITHDRAWN}
+)
+
+MATTER_STATE_NAMES = {
+    MatterState.WAITING: "等待前置事项",
+    MatterState.HANDED_OVER: "已移交部门",
+    MatterState.ACCEPTED: "部门已受理",
+    MatterState.CORRECTION_REQUESTED: "待补正",
+    MatterState.APPROVED: "已办结",
+    MatterState.REFUSED: "不予许可",
+    MatterState.BLOCKED: "前置事项未通过",
+    MatterState.WITHDRAWN: "已撤回",
+}
+
+
+class CorrectionRound(BaseModel):
+    requested_at: datetime
+    requested_by: str
+    items: list[str]
+    resubmitted_at: datetime | None = None
+    materials: list[str] = []
+
+
+class MatterInput(BaseModel):
+    """What the case hands a matter's child workflow."""
+
+    case_id: str
+    matter: CaseMatter
+    materials: list[str]
+    planned_finish: date | None = None
+    handed_over_by: Actor
+
+
+class MatterSnapshot(BaseModel):
+    code: str
+    name: str
+    department: str
+    department_name: str
+    depends_on: list[str] = []
+    state: MatterState = MatterState.WAITING
+    materials: list[str] = []
+    planned_finish: date | None = None
+    handed_over_at: datetime | None = None
+    accepted_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    result_reference: str | None = None
+    refusal_reason: str | None = None
+    corrections: list[CorrectionRound] = []
+    version: int = 0
+
+    @property
+    def state_name(self) -> str:
+        return MATTER_STATE_NAMES[self.state]

@@ -1,0 +1,1 @@
+"""Jurisdiction policy packs as validated data, and the rules that read them."""

@@ -1,0 +1,162 @@
+"""博州 (博尔塔拉蒙古自治州), 博州政办发〔2025〕54号: parks, departments, matter catalogue.
+
+Limits are the national ones (DOMAIN.md, "Typical matters"); a matter decided "on the spot"
+has ``limit_days=None``. Departments are listed per county with the function they decide,
+so a park's case is routed to its own county's department.
+"""
+
+from domain.catalogue import Department, MatterDefinition, Park, PolicyPack, TimeUnit
+
+_COUNTIES = {"bole": "博乐市", "jinghe": "精河县", "alashankou": "阿拉山口市"}
+
+_FUNCTIONS = {
+    "market_regulation": "市场监督管理局",
+    "development_reform": "发展和改革委员会",
+    "natural_resources": "自然资源局",
+    "ecology_environment": "生态环境局",
+    "housing_construction": "住房和城乡建设局",
+    "water_resources": "水利局",
+}
+
+_DEPARTMENTS = [
+    Department(
+        code=f"{county}-{function.replace('_', '-')}",
+        name=f"{county_name}{title}",
+        county=county_name,
+        function=function,
+    )
+    for county, county_name in _COUNTIES.items()
+    for function, title in _FUNCTIONS.items()
+]
+
+_PARKS = [
+    Park(code="alashankou-fz", name="阿拉山口综合保税区", county="阿拉山口市"),
+    Park(code="bole-jinsanjiao", name="博乐边境经济合作区（金三角片区）", county="博乐市"),
+    Park(code="bole-wutai", name="博乐边境经济合作区（五台片区）", county="博乐市"),
+    Park(code="bole-donggong", name="博乐边境经济合作区（东工片区）", county="博乐市"),
+    Park(code="jinghe-ip", name="精河工业园区", county="精河县"),
+]
+
+WD, CD = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
+
+
+def _matter(
+    code: str,
+    name: str,
+    function: str,
+    limit: int | None,
+    *depends_on: str,
+    unit: TimeUnit = WD,
+    materials: tuple[str, ...] = (),
+) -> MatterDefinition:
+    return MatterDefinition(
+        code=code,
+        name=name,
+        function=function,
+        limit_days=limit,
+        limit_unit=unit,
+        depends_on=list(depends_on),
+        materials=list(materials),
+    )
+
+
+_MATTERS = [
+    _matter(
+        "enterprise-registration",
+        "企业设立登记",
+        "market_regulation",
+        3,
+        materials=("公司登记申请书", "公司章程", "股东主体资格证明"),
+    ),
+    _matter(
+        "project-filing",
+        "企业投资项目备案",
+        "development_reform",
+        None,
+        "enterprise-registration",
+        materials=("项目备案信息表",),
+    ),
+    _matter(
+        "land-preexamination",
+        "建设项目用地预审与选址意见书",
+        "natural_resources",
+        20,
+        materials=("用地预审申请表", "项目建设依据"),
+    ),
+    _matter(
+        "project-approval",
+        "企业投资项目核准",
+        "development_reform",
+        20,
+        "land-preexamination",
+        materials=("项目申请报告",),
+    ),
+    _matter(
+        "land-planning-permit",
+        "建设用地规划许可证核发",
+        "natural_resources",
+        20,
+        "project-filing",
+        materials=("建设用地规划许可申请表", "土地出让合同"),
+    ),
+    _matter(
+        "construction-planning-permit",
+        "建设工程规划许可证核发",
+        "natural_resources",
+        20,
+        "land-planning-permit",
+        materials=("建设工程设计方案",),
+    ),
+    _matter(
+        "energy-review",
+        "固定资产投资项目节能审查",
+        "development_reform",
+        20,
+        materials=("节能报告",),
+    ),
+    _matter(
+        "eia-report-table",
+        "环境影响评价审批（报告表）",
+        "ecology_environment",
+        30,
+        unit=CD,
+        materials=("环境影响报告表",),
+    ),
+    _matter(
+        "eia-report-book",
+        "环境影响评价审批（报告书）",
+        "ecology_environment",
+        60,
+        unit=CD,
+        materials=("环境影响报告书",),
+    ),
+    _matter("water-permit", "取水许可", "water_resources", 45, materials=("取水许可申请书",)),
+    _matter(
+        "construction-permit",
+        "建筑工程施工许可证核发",
+        "housing_construction",
+        7,
+        "construction-planning-permit",
+        unit=CD,
+        materials=("施工合同", "施工图审查合格书"),
+    ),
+    _matter(
+        "food-licence",
+        "食品经营许可",
+        "market_regulation",
+        10,
+        "enterprise-registration",
+        materials=("食品经营许可申请书",),
+    ),
+    _matter(
+        "temporary-land-use", "临时用地审批", "natural_resources", 20, materials=("临时用地申请书",)
+    ),
+]
+
+PACK = PolicyPack(
+    jurisdiction="BZ",
+    name="博尔塔拉蒙古自治州",
+    parks=_PARKS,
+    departments=_DEPARTMENTS,
+    matters=_MATTERS,
+)

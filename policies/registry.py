@@ -1,0 +1,52 @@
+"""Find a jurisdiction's pack and resolve an application against it."""
+
+from domain.application import Application
+from domain.catalogue import CaseMatter, PolicyPack
+from policies import bozhou
+
+PACKS: dict[str, PolicyPack] = {pack.jurisdiction: pack for pack in (bozhou.PACK,)}
+
+
+class ApplicationProblem(ValueError):
+    """The application names something the jurisdiction's catalogue does not have."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def pack_for(jurisdiction: str) -> PolicyPack:
+    pack = PACKS.get(jurisdiction)
+    if pack is None:
+        raise ApplicationProblem("jurisdiction", f"未知的辖区：{jurisdiction}")
+    return pack
+
+
+def resolve_matters(application: Application) -> list[CaseMatter]:
+    """Resolve the entrusted matters to definitions and deciding departments of the park's county.
+
+    A matter that depends on a matter not entrusted in this case is taken as already
+    settled outside the case (e.g. the enterprise registered itself): only dependencies
+    inside the case make a matter wait.
+    """
+    pack = pack_for(application.jurisdiction)
+    park = pack.park(application.park)
+    if park is None:
+        raise ApplicationProblem("park", f"{pack.name}没有编码为{application.park}的园区")
+    resolved: list[CaseMatter] = []
+    for code in application.matters:
+        definition = pack.matter(code)
+        if definition is None:
+            raise ApplicationProblem("matters", f"事项目录中没有编码为{code}的事项")
+        department = pack.deciding_department(definition, park.county)
+        if department is None:
+            raise ApplicationProblem("matters", f"{park.county}没有负责“{definition.name}”的部门")
+        in_case = [d for d in definition.depends_on if d in application.matters]
+        resolved.append(
+            CaseMatter(
+                definition=definition.model_copy(update={"depends_on": in_case}),
+                department=department,
+            )
+        )
+    return resolved

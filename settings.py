@@ -1,0 +1,39 @@
+"""The one validated settings object: every address the code needs comes from here.
+
+Values come from environment variables prefixed ``DAIBAN_`` (or a ``.env`` file), so the
+same code runs on the embedded stack and against a Temporal cluster with PostgreSQL.
+"""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DAIBAN_", env_file=".env", extra="ignore")
+
+    temporal_address: str = Field("localhost:7233", pattern=r"^[\w.\-]+:\d{1,5}$")
+    temporal_namespace: str = Field("default", min_length=1)
+    task_queue: str = Field("daiban-cases", min_length=1)
+    database_url: str = "sqlite:///var/daiban.db"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        if not url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        if url.startswith("postgresql://"):
+            # SQLAlchemy's bare postgresql:// means psycopg2; we ship psycopg 3.
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""SQL storage: the ledger (台账), the case projection, case-id sequences."""

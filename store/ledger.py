@@ -1,0 +1,94 @@
+"""Append to the ledger exactly once per key; read it back in order."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from domain.actors import Actor
+from domain.ledger import LedgerEntry, LedgerWrite
+from store.db import session_scope
+from store.projection import upsert_case, upsert_matter
+from store.tables import LedgerEntryRow, as_utc
+
+
+def append(engine: Engine, write: LedgerWrite) -> bool:
+    """Write the entry and its projection changes in one transaction.
+
+    Returns False when the key was already written (a retried activity): nothing is
+    written twice, and the projection is left to its newer version.
+    """
+    try:
+        with session_scope(engine) as session:
+            if _exists(session, write.entry.key):
+                return False
+            session.add(_to_row(write.entry))
+            if write.case is not None:
+                upsert_case(session, write.case)
+            for matter in write.matters:
+                upsert_matter(session, write.entry.case_id, matter)
+        return True
+    except IntegrityError:
+        # Two attempts of the same activity raced; the other one wrote it.
+        with Session(engine) as session:
+            if _exists(session, write.entry.key):
+                return False
+        raise
+
+
+def entries(
+    engine: Engine, case_id: str, *, offset: int = 0, limit: int = 100
+) -> tuple[list[LedgerEntry], int]:
+    """Return one page of a case's ledger in the order it was written, and the total."""
+    with Session(engine) as session:
+        total = session.exec(
+            select(func.count())
+            .select_from(LedgerEntryRow)
+            .where(LedgerEntryRow.case_id == case_id)
+        ).one()
+        rows = session.exec(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.case_id == case_id)
+            .order_by(LedgerEntryRow.id)  # type: ignore[arg-type]
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [_from_row(row) for row in rows], total
+
+
+def _exists(session: Session, key: str) -> bool:
+    return (
+        session.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.key == key)).first() is not None
+    )
+
+
+def _to_row(entry: LedgerEntry) -> LedgerEntryRow:
+    return LedgerEntryRow(
+        key=entry.key,
+        case_id=entry.case_id,
+        workflow_id=entry.workflow_id,
+        event=entry.event.value,
+        matter=entry.matter,
+        actor_id=entry.actor.id,
+        actor_role=entry.actor.role.value,
+        actor_department=entry.actor.department,
+        occurred_at=entry.occurred_at,
+        recorded_at=datetime.now(UTC),
+        summary=entry.summary,
+        details=entry.details,
+    )
+
+
+def _from_row(row: LedgerEntryRow) -> LedgerEntry:
+    return LedgerEntry(
+        key=row.key,
+        case_id=row.case_id,
+        workflow_id=row.workflow_id,
+        event=row.event,  # type: ignore[arg-type]
+        matter=row.matter,
+        actor=Actor(id=row.actor_id, role=row.actor_role, department=row.actor_department),  # type: ignore[arg-type]
+        occurred_at=as_utc(row.occurred_at),  # type: ignore[arg-type]
+        summary=row.summary,
+        details=row.details,
+    )

@@ -1,0 +1,104 @@
+"""The case and matter projection: newer versions replace older ones, never the reverse."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, update
+from sqlmodel import Session, select
+
+from domain.ledger import CaseSummary
+from domain.matter import MatterSnapshot, MatterState
+from store.tables import CaseRow, MatterRow
+
+INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
+
+
+def upsert_case(session: Session, summary: CaseSummary) -> None:
+    values = summary.model_dump()
+    _upsert(session, CaseRow, {"case_id": summary.case_id}, values)
+
+
+def upsert_matter(session: Session, case_id: str, snapshot: MatterSnapshot) -> None:
+    open_round = snapshot.corrections[-1] if snapshot.corrections else None
+    values = {
+        "case_id": case_id,
+        "code": snapshot.code,
+        "name": snapshot.name,
+        "department": snapshot.department,
+        "department_name": snapshot.department_name,
+        "state": snapshot.state.value,
+        "handed_over_at": snapshot.handed_over_at,
+        "accepted_at": snapshot.accepted_at,
+        "decided_at": snapshot.decided_at,
+        "planned_finish": snapshot.planned_finish,
+        "result_reference": snapshot.result_reference,
+        "open_correction": open_round.items if open_round and not open_round.resubmitted_at else [],
+        "correction_count": len(snapshot.corrections),
+        "version": snapshot.version,
+    }
+    _upsert(session, MatterRow, {"case_id": case_id, "code": snapshot.code}, values)
+
+
+def _upsert(session: Session, table: type, key: dict, values: dict) -> None:
+    """Insert, or update only if the stored version is older (activities may land out of order)."""
+    conditions = [getattr(table, name) == value for name, value in key.items()]
+    existing = session.exec(select(table.version).where(*conditions)).first()  # type: ignore[attr-defined]
+    if existing is None:
+        session.add(table(**values))
+        session.flush()
+    elif existing < values["version"]:
+        session.execute(
+            update(table).where(*conditions, table.version < values["version"]).values(**values)  # type: ignore[attr-defined]
+        )
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    stage: str | None = None
+    park: str | None = None
+    jurisdiction: str | None = None
+    uscc: str | None = None
+
+
+def list_cases(
+    engine: Engine, where: CaseFilter, *, offset: int, limit: int
+) -> tuple[list[CaseRow], int]:
+    conditions = [
+        getattr(CaseRow, name) == value for name, value in vars(where).items() if value is not None
+    ]
+    with Session(engine) as session:
+        total = session.exec(select(func.count()).select_from(CaseRow).where(*conditions)).one()
+        rows = session.exec(
+            select(CaseRow)
+            .where(*conditions)
+            .order_by(CaseRow.opened_at.desc(), CaseRow.case_id)  # type: ignore[attr-defined]
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return list(rows), total
+
+
+def department_inbox(
+    engine: Engine, department: str, *, offset: int, limit: int
+) -> tuple[list[MatterRow], int]:
+    """The department's open tasks, oldest hand-over first."""
+    conditions = [MatterRow.department == department, MatterRow.state.in_(INBOX_STATES)]  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        total = session.exec(select(func.count()).select_from(MatterRow).where(*conditions)).one()
+        rows = session.exec(
+            select(MatterRow)
+            .where(*conditions)
+            .order_by(MatterRow.handed_over_at, MatterRow.case_id)  # type: ignore[arg-type]
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return list(rows), total
+
+
+def case_row(engine: Engine, case_id: str) -> CaseRow | None:
+    with Session(engine) as session:
+        return session.get(CaseRow, case_id)
+
+
+def matter_rows(engine: Engine, case_id: str) -> list[MatterRow]:
+    with Session(engine) as session:
+        return list(session.exec(select(MatterRow).where(MatterRow.case_id == case_id)).all())

@@ -1,0 +1,89 @@
+"""SQLModel tables. They never cross into Temporal: activities convert to domain models."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utc_column(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+class LedgerEntryRow(SQLModel, table=True):
+    """One 台账 entry. Append-only: nothing in the code updates or deletes a row."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (UniqueConstraint("key", name="uq_ledger_entry_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300)
+    case_id: str = Field(index=True, max_length=40)
+    workflow_id: str = Field(max_length=200)
+    event: str = Field(max_length=40, index=True)
+    matter: str | None = Field(default=None, max_length=60)
+    actor_id: str = Field(max_length=64)
+    actor_role: str = Field(max_length=20)
+    actor_department: str | None = Field(default=None, max_length=60)
+    occurred_at: datetime = utc_column(nullable=False)
+    recorded_at: datetime = utc_column(nullable=False)
+    summary: str
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "case_projection"
+    __table_args__ = (Index("ix_case_projection_stage_opened", "stage", "opened_at"),)
+
+    case_id: str = Field(primary_key=True, max_length=40)
+    workflow_id: str = Field(max_length=200)
+    jurisdiction: str = Field(max_length=8, index=True)
+    park: str = Field(max_length=60, index=True)
+    enterprise_name: str = Field(max_length=100)
+    uscc: str = Field(max_length=18, index=True)
+    project_name: str = Field(max_length=200)
+    stage: str = Field(max_length=30)
+    agent_name: str | None = Field(default=None, max_length=50)
+    opened_at: datetime = utc_column(nullable=False)
+    accepted_at: datetime | None = utc_column()
+    closed_at: datetime | None = utc_column()
+    entrustment_end: date
+    version: int
+
+
+class MatterRow(SQLModel, table=True):
+    __tablename__ = "matter_projection"
+    __table_args__ = (Index("ix_matter_projection_inbox", "department", "state"),)
+
+    case_id: str = Field(primary_key=True, max_length=40)
+    code: str = Field(primary_key=True, max_length=60)
+    name: str = Field(max_length=100)
+    department: str = Field(max_length=60)
+    department_name: str = Field(max_length=100)
+    state: str = Field(max_length=30)
+    handed_over_at: datetime | None = utc_column()
+    accepted_at: datetime | None = utc_column()
+    decided_at: datetime | None = utc_column()
+    planned_finish: date | None = None
+    result_reference: str | None = Field(default=None, max_length=100)
+    open_correction: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    correction_count: int = 0
+    version: int
+
+
+class CaseSequence(SQLModel, table=True):
+    """The last case number issued per jurisdiction and year (BZ-2026-00042)."""
+
+    __tablename__ = "case_sequence"
+
+    jurisdiction: str = Field(primary_key=True, max_length=8)
+    year: int = Field(primary_key=True)
+    last: int = 0

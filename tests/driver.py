@@ -1,0 +1,146 @@
+"""Drive a case through the API the way people do, with sensible default bodies."""
+
+import asyncio
+from datetime import date
+from typing import Any
+
+import httpx
+
+COORDINATOR = {"X-Actor": "li.si"}
+ENTERPRISE = {"X-Actor": "zhang.san", "X-Actor-Role": "enterprise"}
+BOLE_MARKET = "bole-market-regulation"
+BOLE_LAND = "bole-natural-resources"
+
+# enterprise-registration and land-preexamination run in parallel; food-licence waits for
+# enterprise-registration.
+MATTERS = ["enterprise-registration", "land-preexamination", "food-licence"]
+DEPARTMENT_OF = {
+    "enterprise-registration": BOLE_MARKET,
+    "land-preexamination": BOLE_LAND,
+    "food-licence": BOLE_MARKET,
+}
+
+
+def application(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "jurisdiction": "BZ",
+        "park": "bole-jinsanjiao",
+        "enterprise": {"name": "博乐示例新材料有限公司", "uscc": "91350100M000100Y43"},
+        "contact": {"name": "张三", "phone": "13800000000"},
+        "project": {
+            "name": "年产1万吨新材料项目",
+            "investment_wan_yuan": "5000",
+            "industry": "新材料",
+        },
+        "matters": MATTERS,
+        "scope": "full",
+        "period": {"start": "2026-11-01", "end": "2027-06-30"},
+    }
+    body.update(overrides)
+    return body
+
+
+def plan(matters: list[str] = MATTERS) -> dict[str, Any]:
+    return {
+        "agent": {"id": "wang.wu", "name": "王五", "phone": "13900000000"},
+        "matters": [
+            {
+                "matter": code,
+                "materials": ["申请书", "营业执照复印件"],
+                "planned_start": str(date(2026, 11, 24)),
+                "planned_finish": str(date(2026, 12, 24)),
+            }
+            for code in matters
+        ],
+    }
+
+
+def department(code: str) -> dict[str, str]:
+    return {"X-Actor": f"clerk.{code}"}
+
+
+class CaseDriver:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def open(self, **overrides: Any) -> str:
+        response = await self.http.post(
+            "/cases", json=application(**overrides), headers=COORDINATOR
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["case_id"]
+
+    async def post(
+        self,
+        path: str,
+        body: dict[str, Any],
+        headers: dict[str, str] = COORDINATOR,
+        expect: int = 200,
+    ) -> dict[str, Any]:
+        response = await self.http.post(path, json=body, headers=headers)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    async def accept(self, case_id: str) -> dict[str, Any]:
+        return await self.post(
+            f"/cases/{case_id}/review",
+            {"decision": "accept", "materials_received": ["委托书", "营业执照"]},
+        )
+
+    async def plan(self, case_id: str, matters: list[str] = MATTERS) -> dict[str, Any]:
+        return await self.post(f"/cases/{case_id}/plan", plan(matters))
+
+    async def department_act(
+        self,
+        case_id: str,
+        matter: str,
+        verb: str,
+        body: dict[str, Any],
+        *,
+        as_department: str | None = None,
+        expect: int = 200,
+    ) -> dict[str, Any]:
+        code = as_department or DEPARTMENT_OF[matter]
+        return await self.post(
+            f"/departments/{code}/tasks/{case_id}/{matter}/{verb}",
+            body,
+            headers=department(code),
+            expect=expect,
+        )
+
+    async def approve(self, case_id: str, matter: str) -> dict[str, Any]:
+        await self.department_act(case_id, matter, "acceptance", {})
+        return await self.department_act(
+            case_id, matter, "approval", {"result_reference": f"博{matter}〔2026〕1号"}
+        )
+
+    async def status(self, case_id: str) -> dict[str, Any]:
+        response = await self.http.get(f"/cases/{case_id}")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def ledger(self, case_id: str) -> list[dict[str, Any]]:
+        response = await self.http.get(f"/cases/{case_id}/ledger", params={"limit": 200})
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    async def wait_for(self, case_id: str, predicate, what: str, timeout: float = 15) -> dict:  # type: ignore[no-untyped-def]
+        """Poll the status until ``predicate(status)`` holds: the case moves on asynchronously."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            status = await self.status(case_id)
+            if predicate(status):
+                return status
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}: {status}")
+            await asyncio.sleep(0.05)
+
+    async def wait_for_stage(self, case_id: str, stage: str) -> dict[str, Any]:
+        return await self.wait_for(case_id, lambda s: s["stage"] == stage, f"stage {stage}")
+
+    async def wait_for_matter(self, case_id: str, matter: str, state: str) -> dict[str, Any]:
+        return await self.wait_for(
+            case_id,
+            lambda s: any(m["code"] == matter and m["state"] == state for m in s["matters"]),
+            f"{matter} {state}",
+        )

@@ -1,0 +1,69 @@
+"""The Temporal worker: runs the case and matter workflows and the ledger activities."""
+
+import asyncio
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+import structlog
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.ledger import LedgerActivities
+from logs import configure_logging
+from settings import Settings, get_settings
+from store.db import create_schema, make_engine
+from workflows.case import CaseWorkflow
+from workflows.matter import MatterWorkflow
+
+log = structlog.get_logger(__name__)
+
+WORKFLOWS = [CaseWorkflow, MatterWorkflow]
+
+
+def build_worker(
+    client: Client, task_queue: str, ledger: LedgerActivities, executor: ThreadPoolExecutor
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[ledger.record_event],
+        activity_executor=executor,
+        max_concurrent_activities=executor._max_workers,
+    )
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, settings.task_queue, LedgerActivities(engine), executor)
+        async with worker:
+            log.info(
+                "worker_started",
+                task_queue=settings.task_queue,
+                temporal=settings.temporal_address,
+                namespace=settings.temporal_namespace,
+            )
+            await stop.wait()
+    log.info("worker_stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

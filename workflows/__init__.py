@@ -1,0 +1,1 @@
+"""Deterministic orchestration: the case and its matters."""

@@ -1,0 +1,399 @@
+"""CaseWorkflow: one 代办 case from the 委托书 to the archive (博州 seed, section 五)."""
+
+import asyncio
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actions import (
+        CasePlan,
+        Delivery,
+        Evaluation,
+        InitialReview,
+        Receipt,
+        ReviewDecision,
+        Termination,
+        WithdrawMatter,
+    )
+    from domain.actors import SYSTEM_ACTOR, Actor, Role
+    from domain.case import (
+        AcceptanceNotice,
+        CaseInput,
+        CaseStage,
+        CaseStatus,
+        DeliveryRecord,
+        TerminationRecord,
+    )
+    from domain.ledger import CaseSummary, LedgerEvent
+    from domain.matter import MatterInput, MatterSnapshot, MatterState
+    from workflows.guards import refuse, require_exact_matters, require_role, require_stage
+    from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
+    from workflows.recording import record
+    from workflows.search_attributes import CASE_STAGE
+
+OPEN_STAGES = (
+    CaseStage.INITIAL_REVIEW,
+    CaseStage.PLANNING,
+    CaseStage.PROCESSING,
+    CaseStage.DELIVERY,
+)
+STOPPED_MATTER = (MatterState.REFUSED, MatterState.BLOCKED, MatterState.WITHDRAWN)
+
+
+@workflow.defn
+class CaseWorkflow:
+    @workflow.init
+    def __init__(self, case: CaseInput) -> None:
+        self._input = case
+        application = case.application
+        self._status = CaseStatus(
+            case_id=case.case_id,
+            jurisdiction=application.jurisdiction,
+            jurisdiction_name=case.jurisdiction_name,
+            park=application.park,
+            park_name=case.park_name,
+            stage=CaseStage.INITIAL_REVIEW,
+            application=application,
+            opened_at=workflow.now(),
+            matters=[
+                MatterSnapshot(
+                    code=m.code,
+                    name=m.definition.name,
+                    department=m.department.code,
+                    department_name=m.department.name,
+                    depends_on=m.definition.depends_on,
+                )
+                for m in case.matters
+            ],
+        )
+        self._children: dict[str, workflow.ChildWorkflowHandle] = {}
+
+    @workflow.run
+    async def run(self, case: CaseInput) -> CaseStatus:
+        application = case.application
+        await self._record(
+            LedgerEvent.APPLICATION_RECEIVED,
+            case.opened_by,
+            f"收到{application.enterprise.name}的代办委托："
+            + "、".join(m.name for m in self._status.matters),
+            {"application": application.model_dump(mode="json")},
+            matters=self._status.matters,
+        )
+        await workflow.wait_condition(lambda: self._status.stage is not CaseStage.INITIAL_REVIEW)
+        await workflow.wait_condition(lambda: self._status.stage is not CaseStage.PLANNING)
+        if self._status.stage is CaseStage.PROCESSING:
+            await self._process_matters()
+        await workflow.wait_condition(
+            lambda: self._status.stage.is_closed or self._status.evaluation is not None
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if not self._status.stage.is_closed:
+            self._close(CaseStage.ARCHIVED)
+            await self._record(LedgerEvent.CASE_ARCHIVED, SYSTEM_ACTOR, "代办服务结束，案件归档")
+        # Children record their own withdrawal; the case ends only after they have.
+        await asyncio.gather(*self._children.values(), return_exceptions=True)
+        return self._status
+
+    # --- queries and signals -------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> CaseStatus:
+        return self._status
+
+    @workflow.signal(name=MATTER_CHANGED_SIGNAL)
+    def matter_changed(self, snapshot: MatterSnapshot) -> None:
+        self._put_matter(snapshot)
+
+    # --- 初审 ------------------------------------------------------------------------------
+
+    @workflow.update
+    async def review(self, review: InitialReview) -> CaseStatus:
+        if review.decision is ReviewDecision.ACCEPT:
+            notice = AcceptanceNotice(
+                number=f"{self._status.case_id}-SL",
+                enterprise_name=self._status.application.enterprise.name,
+                matters=[m.name for m in self._status.matters],
+                materials_received=review.materials_received,
+                accepted_by=review.actor.id,
+                issued_at=workflow.now(),
+            )
+            self._status.acceptance_notice = notice
+            self._set_stage(CaseStage.PLANNING)
+            await self._record(
+                LedgerEvent.APPLICATION_ACCEPTED,
+                review.actor,
+                f"初审通过，正式受理，出具受理通知书{notice.number}",
+                {"acceptance_notice": notice.model_dump(mode="json")},
+            )
+        else:
+            self._status.refusal_reasons = review.reasons
+            self._close(CaseStage.REFUSED)
+            await self._record(
+                LedgerEvent.APPLICATION_REFUSED,
+                review.actor,
+                "初审不予受理：" + "；".join(review.reasons),
+                {"reasons": review.reasons},
+            )
+        return self._status
+
+    @review.validator
+    def _validate_review(self, review: InitialReview) -> None:
+        require_role(review.actor, Role.COORDINATOR)
+        require_stage(self._status, "作出初审决定", CaseStage.INITIAL_REVIEW)
+
+    # --- 计划制定 ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def plan(self, plan: CasePlan) -> CaseStatus:
+        self._status.plan = plan
+        self._status.agent = plan.agent
+        for matter_plan in plan.matters:
+            matter = self._matter(matter_plan.matter)
+            matter.materials = matter_plan.materials
+            matter.planned_finish = matter_plan.planned_finish
+        self._set_stage(CaseStage.PROCESSING)
+        await self._record(
+            LedgerEvent.PLAN_AGREED,
+            plan.actor,
+            f"指定代办专员{plan.agent.name}，制定代办计划",
+            {"plan": plan.model_dump(mode="json", exclude={"actor"})},
+            matters=self._status.matters,
+        )
+        return self._status
+
+    @plan.validator
+    def _validate_plan(self, plan: CasePlan) -> None:
+        require_role(plan.actor, Role.COORDINATOR)
+        require_stage(self._status, "制定计划", CaseStage.PLANNING)
+        require_exact_matters(self._status, (m.matter for m in plan.matters))
+
+    # --- 办结送达 ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def deliver(self, delivery: Delivery) -> CaseStatus:
+        results = {
+            m.code: m.result_reference or m.refusal_reason or m.state_name
+            for m in self._status.matters
+        }
+        self._status.delivery = DeliveryRecord(
+            delivery=delivery, results=results, delivered_at=workflow.now()
+        )
+        await self._record(
+            LedgerEvent.RESULTS_DELIVERED,
+            delivery.actor,
+            f"办理结果送达企业（{delivery.method}）",
+            {"results": results, "method": delivery.method, "note": delivery.note},
+        )
+        return self._status
+
+    @deliver.validator
+    def _validate_deliver(self, delivery: Delivery) -> None:
+        require_role(delivery.actor, Role.COORDINATOR)
+        require_stage(self._status, "送达结果", CaseStage.DELIVERY)
+        if self._status.delivery is not None:
+            raise refuse("办理结果已送达，不能重复送达")
+
+    @workflow.update
+    async def sign_receipt(self, receipt: Receipt) -> CaseStatus:
+        assert self._status.delivery is not None
+        self._status.delivery.receipt = receipt
+        self._status.delivery.signed_at = workflow.now()
+        self._set_stage(CaseStage.EVALUATION)
+        await self._record(
+            LedgerEvent.RECEIPT_SIGNED,
+            receipt.actor,
+            f"{receipt.signed_by}签收办理结果及原始材料",
+            receipt.model_dump(mode="json", exclude={"actor"}),
+        )
+        return self._status
+
+    @sign_receipt.validator
+    def _validate_sign_receipt(self, receipt: Receipt) -> None:
+        require_role(receipt.actor, Role.COORDINATOR, Role.ENTERPRISE)
+        require_stage(self._status, "签收", CaseStage.DELIVERY)
+        if self._status.delivery is None:
+            raise refuse("办理结果尚未送达，不能签收")
+
+    # --- 评价归档 ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def evaluate(self, evaluation: Evaluation) -> CaseStatus:
+        self._status.evaluation = evaluation
+        await self._record(
+            LedgerEvent.CASE_EVALUATED,
+            evaluation.actor,
+            f"服务评价：{evaluation.level.value}",
+            evaluation.model_dump(mode="json", exclude={"actor"}),
+        )
+        return self._status
+
+    @evaluate.validator
+    def _validate_evaluate(self, evaluation: Evaluation) -> None:
+        require_role(evaluation.actor, Role.ENTERPRISE, Role.COORDINATOR)
+        require_stage(self._status, "评价", CaseStage.EVALUATION)
+        if self._status.evaluation is not None:
+            raise refuse("本案件已评价")
+
+    # --- 终止委托 ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def terminate(self, termination: Termination) -> CaseStatus:
+        self._status.termination = TerminationRecord(
+            termination=termination,
+            stage_at_termination=self._status.stage,
+            terminated_at=workflow.now(),
+        )
+        self._close(CaseStage.TERMINATED)
+        withdrawal = WithdrawMatter(actor=termination.actor, reason=termination.reason)
+        for code, child in self._children.items():
+            if not self._matter(code).state.is_final:
+                await child.signal(MatterWorkflow.withdraw, withdrawal)
+        unstarted = [m for m in self._status.matters if m.state is MatterState.WAITING]
+        for matter in unstarted:
+            self._stop_unstarted(matter, MatterState.WITHDRAWN)
+        await self._record(
+            LedgerEvent.CASE_TERMINATED,
+            termination.actor,
+            f"终止委托：{termination.reason}",
+            termination.model_dump(mode="json", exclude={"actor"}),
+            matters=unstarted,
+        )
+        return self._status
+
+    @terminate.validator
+    def _validate_terminate(self, termination: Termination) -> None:
+        require_role(termination.actor, Role.COORDINATOR)
+        require_stage(self._status, "终止委托", *OPEN_STAGES)
+        if self._status.delivery and self._status.delivery.receipt:
+            raise refuse("企业已签收办理结果，不能终止委托")
+
+    # --- 事项办理 ---------------------------------------------------------------------------
+
+    async def _process_matters(self) -> None:
+        """Start each matter once everything it depends on is approved; stop at the last."""
+        while self._status.stage is CaseStage.PROCESSING:
+            for matter in self._status.matters:
+                if matter.state is MatterState.WAITING:
+                    await self._start_if_ready(matter)
+            if all(m.state.is_final for m in self._status.matters):
+                self._set_stage(CaseStage.DELIVERY)
+                outcomes = {m.code: m.state.value for m in self._status.matters}
+                await self._record(
+                    LedgerEvent.MATTERS_COMPLETED,
+                    SYSTEM_ACTOR,
+                    "全部委托事项办理完毕，进入办结送达",
+                    {"outcomes": outcomes},
+                )
+                return
+            version = self._matters_version()
+            await workflow.wait_condition(
+                lambda v=version: (
+                    self._matters_version() != v  # type: ignore[misc]
+                    or self._status.stage is not CaseStage.PROCESSING
+                )
+            )
+
+    async def _start_if_ready(self, matter: MatterSnapshot) -> None:
+        dependencies = [self._matter(code) for code in matter.depends_on]
+        stopped = [d.name for d in dependencies if d.state in STOPPED_MATTER]
+        if stopped:
+            self._stop_unstarted(matter, MatterState.BLOCKED)
+            await self._record(
+                LedgerEvent.MATTER_BLOCKED,
+                SYSTEM_ACTOR,
+                f"“{matter.name}”的前置事项未获通过（{'、'.join(stopped)}），无法办理",
+                {"dependencies": stopped},
+                matter=matter.code,
+                matters=[matter],
+            )
+        elif all(d.state is MatterState.APPROVED for d in dependencies):
+            case_matter = next(m for m in self._input.matters if m.code == matter.code)
+            agent = self._status.agent
+            matter.state = MatterState.HANDED_OVER  # the child confirms it by signal
+            self._children[matter.code] = await workflow.start_child_workflow(
+                MatterWorkflow.run,
+                MatterInput(
+                    case_id=self._status.case_id,
+                    matter=case_matter,
+                    materials=matter.materials,
+                    planned_finish=matter.planned_finish,
+                    handed_over_by=Actor(id=agent.id if agent else "system", role=Role.COORDINATOR),
+                ),
+                id=f"{workflow.info().workflow_id}/{matter.code}",
+            )
+            termination = self._status.termination
+            if termination is not None:  # terminated while the child was being started
+                await self._children[matter.code].signal(
+                    MatterWorkflow.withdraw,
+                    WithdrawMatter(
+                        actor=termination.termination.actor, reason=termination.termination.reason
+                    ),
+                )
+
+    # --- state helpers --------------------------------------------------------------------
+
+    def _matter(self, code: str) -> MatterSnapshot:
+        return next(m for m in self._status.matters if m.code == code)
+
+    def _put_matter(self, snapshot: MatterSnapshot) -> None:
+        for index, current in enumerate(self._status.matters):
+            if current.code == snapshot.code and snapshot.version >= current.version:
+                self._status.matters[index] = snapshot
+
+    def _stop_unstarted(self, matter: MatterSnapshot, state: MatterState) -> None:
+        matter.state = state
+        matter.decided_at = workflow.now()
+        matter.version += 1
+
+    def _matters_version(self) -> tuple[int, ...]:
+        return tuple(m.version for m in self._status.matters)
+
+    def _set_stage(self, stage: CaseStage) -> None:
+        self._status.stage = stage
+        workflow.upsert_search_attributes([CASE_STAGE.value_set(stage.value)])
+
+    def _close(self, stage: CaseStage) -> None:
+        self._status.closed_at = workflow.now()
+        self._set_stage(stage)
+
+    def _summary(self) -> CaseSummary:
+        status, application = self._status, self._status.application
+        return CaseSummary(
+            case_id=status.case_id,
+            workflow_id=workflow.info().workflow_id,
+            jurisdiction=status.jurisdiction,
+            park=status.park,
+            enterprise_name=application.enterprise.name,
+            uscc=application.enterprise.uscc,
+            project_name=application.project.name,
+            stage=status.stage.value,
+            agent_name=status.agent.name if status.agent else None,
+            opened_at=status.opened_at,
+            accepted_at=status.acceptance_notice.issued_at if status.acceptance_notice else None,
+            closed_at=status.closed_at,
+            entrustment_end=application.period.end,
+            version=status.version,
+        )
+
+    async def _record(
+        self,
+        event: LedgerEvent,
+        actor: Actor,
+        summary: str,
+        details: dict | None = None,
+        *,
+        matter: str | None = None,
+        matters: list[MatterSnapshot] | tuple = (),
+    ) -> None:
+        """Write a ledger entry with the case's projection row as it is now."""
+        self._status.version += 1
+        await record(
+            event,
+            case_id=self._status.case_id,
+            actor=actor,
+            summary=summary,
+            details=details,
+            matter=matter,
+            case=self._summary(),
+            matters=[m.model_copy(deep=True) for m in matters],
+        )

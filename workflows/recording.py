@@ -1,0 +1,56 @@
+"""Write a ledger entry from workflow code, through the idempotent ``record_event`` activity."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.names import RECORD_EVENT
+    from domain.actors import Actor
+    from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite
+    from domain.matter import MatterSnapshot
+
+# The database may be down for a while: keep retrying, never drop an entry.
+LEDGER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
+
+
+def ledger_key(event: LedgerEvent, matter: str | None = None) -> str:
+    """Derive the entry's key from the workflow, so every retry and replay yields the same key."""
+    update = workflow.current_update_info()
+    parts = [workflow.info().workflow_id, update.id if update else "run", event.value]
+    return "/".join([*parts, matter] if matter else parts)
+
+
+async def record(
+    event: LedgerEvent,
+    *,
+    case_id: str,
+    actor: Actor,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    matter: str | None = None,
+    case: CaseSummary | None = None,
+    matters: Iterable[MatterSnapshot] = (),
+) -> None:
+    entry = LedgerEntry(
+        key=ledger_key(event, matter),
+        case_id=case_id,
+        workflow_id=workflow.info().workflow_id,
+        event=event,
+        matter=matter,
+        actor=actor,
+        occurred_at=workflow.now(),
+        summary=summary,
+        details=details or {},
+    )
+    await workflow.execute_activity(
+        RECORD_EVENT,
+        LedgerWrite(entry=entry, case=case, matters=list(matters)),
+        start_to_close_timeout=timedelta(seconds=30),
+        retry_policy=LEDGER_RETRY,
+    )
