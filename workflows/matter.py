@@ -37,6 +37,7 @@ class MatterWorkflow:
             planned_finish=matter_input.planned_finish,
             version=1,
         )
+        self._handed_over = False
 
     @workflow.run
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
@@ -48,6 +49,7 @@ class MatterWorkflow:
             f"向{self._matter.department_name}移交“{self._matter.name}”申请材料",
             {"materials": self._matter.materials},
         )
+        self._handed_over = True
         await workflow.wait_condition(lambda: self._matter.state.is_final)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._matter
@@ -58,6 +60,7 @@ class MatterWorkflow:
 
     @workflow.update
     async def accept(self, action: AcceptMatter) -> MatterSnapshot:
+        await self._hand_over_recorded()
         self._matter.state = MatterState.ACCEPTED
         self._matter.accepted_at = workflow.now()
         await self._changed(
@@ -75,6 +78,7 @@ class MatterWorkflow:
 
     @workflow.update
     async def request_correction(self, action: RequestCorrection) -> MatterSnapshot:
+        await self._hand_over_recorded()
         self._matter.state = MatterState.CORRECTION_REQUESTED
         self._matter.corrections.append(
             CorrectionRound(
@@ -139,6 +143,7 @@ class MatterWorkflow:
 
     @workflow.update
     async def refuse(self, action: RefuseMatter) -> MatterSnapshot:
+        await self._hand_over_recorded()
         self._decide(MatterState.REFUSED, action.actor)
         self._matter.refusal_reason = action.reason
         await self._changed(
@@ -167,20 +172,23 @@ class MatterWorkflow:
             {"reason": action.reason},
         )
 
+    async def _hand_over_recorded(self) -> None:
+        """Keep the ledger in order: no decision is written before the hand-over entry."""
+        await workflow.wait_condition(lambda: self._handed_over)
+
     def _decide(self, state: MatterState, actor: Actor) -> None:
         self._matter.state = state
         self._matter.decided_at = workflow.now()
         self._matter.decided_by = actor.id
 
     async def _changed(self, event: LedgerEvent, actor: Actor, summary: str, details: dict) -> None:
-        """Tell the case, then write the ledger entry and the matter's projection row."""
+        """Write the ledger entry and projection row, then tell the case.
+
+        In that order: the case reacts to the change (starts a dependent matter, closes
+        processing), and its own entries must come after the one that caused them.
+        """
         self._matter.version += 1
         snapshot = self._matter.model_copy(deep=True)
-        parent = workflow.info().parent
-        if parent is not None:
-            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
-                MATTER_CHANGED_SIGNAL, snapshot
-            )
         await record(
             event,
             case_id=self._input.case_id,
@@ -190,3 +198,8 @@ class MatterWorkflow:
             matter=self._matter.code,
             matters=[snapshot],
         )
+        parent = workflow.info().parent
+        if parent is not None:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                MATTER_CHANGED_SIGNAL, snapshot
+            )
