@@ -1,14 +1,17 @@
 """One time-skipping Temporal server per session; per test a fresh database, queue and worker."""
 
+import itertools
 import shutil
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -16,8 +19,10 @@ from temporalio.worker import Worker
 
 from activities.ledger import LedgerActivities
 from api.main import create_app
+from api.temporal import BUSINESS_ZONE
 from settings import Settings
 from store.db import create_schema, make_engine
+from store.tables import CaseSequence
 from tests.driver import CaseDriver
 from worker import build_worker
 from workflows import search_attributes
@@ -40,10 +45,21 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'daiban.db'}"
 
 
+_case_numbers = itertools.count(1000, 1000)
+
+
 @pytest.fixture
 def engine(database_url: str) -> Engine:
+    """A fresh database whose case numbers start where no other test's do.
+
+    All tests share one Temporal server, and a case number is a workflow id there.
+    """
     engine = make_engine(database_url)
     create_schema(engine)
+    year = datetime.now(BUSINESS_ZONE).year
+    with Session(engine) as session:
+        session.add(CaseSequence(jurisdiction="BZ", year=year, last=next(_case_numbers)))
+        session.commit()
     return engine
 
 

@@ -67,6 +67,7 @@ class CaseWorkflow:
             ],
         )
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
+        self._application_recorded = False
 
     @workflow.run
     async def run(self, case: CaseInput) -> CaseStatus:
@@ -79,6 +80,7 @@ class CaseWorkflow:
             {"application": application.model_dump(mode="json")},
             matters=self._status.matters,
         )
+        self._application_recorded = True
         await workflow.wait_condition(lambda: self._status.stage is not CaseStage.INITIAL_REVIEW)
         await workflow.wait_condition(lambda: self._status.stage is not CaseStage.PLANNING)
         if self._status.stage is CaseStage.PROCESSING:
@@ -108,6 +110,7 @@ class CaseWorkflow:
 
     @workflow.update
     async def review(self, review: InitialReview) -> CaseStatus:
+        await self._application_received()
         if review.decision is ReviewDecision.ACCEPT:
             notice = AcceptanceNotice(
                 number=f"{self._status.case_id}-SL",
@@ -238,6 +241,7 @@ class CaseWorkflow:
 
     @workflow.update
     async def terminate(self, termination: Termination) -> CaseStatus:
+        await self._application_received()
         self._status.termination = TerminationRecord(
             termination=termination,
             stage_at_termination=self._status.stage,
@@ -330,7 +334,11 @@ class CaseWorkflow:
                     ),
                 )
 
-    # --- state helpers --------------------------------------------------------------------
+    # --- state helpers ---------------------------------------------------------------------
+
+    async def _application_received(self) -> None:
+        """An update may arrive before the run wrote the application: keep the ledger in order."""
+        await workflow.wait_condition(lambda: self._application_recorded)
 
     def _matter(self, code: str) -> MatterSnapshot:
         return next(m for m in self._status.matters if m.code == code)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Path, Query, status
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.deps import (
     Coordinator,
@@ -43,6 +44,7 @@ from store.sequence import next_case_id
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
+MAX_NUMBER_SKIPS = 20
 router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
 log = structlog.get_logger(__name__)
 
@@ -69,20 +71,25 @@ async def open_case(
     park = pack.park(application.park)
     assert park is not None  # resolve_matters checked it
     year = datetime.now(BUSINESS_ZONE).year
-    case_id = next_case_id(engine, application.jurisdiction, year)
-    structlog.contextvars.bind_contextvars(case_id=case_id, workflow_id=case_id)
-    await start_case(
-        client,
-        settings.task_queue,
-        CaseInput(
+    for _ in range(MAX_NUMBER_SKIPS):
+        case_id = next_case_id(engine, application.jurisdiction, year)
+        structlog.contextvars.bind_contextvars(case_id=case_id, workflow_id=case_id)
+        case = CaseInput(
             case_id=case_id,
             application=application,
             jurisdiction_name=pack.name,
             park_name=park.name,
             matters=matters,
             opened_by=actor,
-        ),
-    )
+        )
+        try:
+            await start_case(client, settings.task_queue, case)
+            break
+        except WorkflowAlreadyStartedError:
+            # The number is taken in Temporal (e.g. the database was restored): skip it.
+            log.warning("case_number_already_used")
+    else:
+        raise RuntimeError("no free case number after several tries")
     log.info("case_opened", enterprise=application.enterprise.name, matters=application.matters)
     return CaseCreated(case_id=case_id, stage=CaseStage.INITIAL_REVIEW)
 

@@ -1,0 +1,55 @@
+"""The ledger writes each key once; the projection never goes back to an older version."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from domain.actors import Actor, Role
+from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite
+from store import ledger, projection
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def _write(key: str, version: int, stage: str) -> LedgerWrite:
+    return LedgerWrite(
+        entry=LedgerEntry(
+            key=key,
+            case_id="BZ-2026-00001",
+            workflow_id="BZ-2026-00001",
+            event=LedgerEvent.PLAN_AGREED,
+            actor=Actor(id="li", role=Role.COORDINATOR),
+            occurred_at=NOW,
+            summary="制定代办计划",
+            details={"n": version},
+        ),
+        case=CaseSummary(
+            case_id="BZ-2026-00001",
+            workflow_id="BZ-2026-00001",
+            jurisdiction="BZ",
+            park="p",
+            enterprise_name="e",
+            uscc="91350100M000100Y43",
+            project_name="p",
+            stage=stage,
+            opened_at=NOW,
+            entrustment_end=date(2027, 1, 1),
+            version=version,
+        ),
+    )
+
+
+def test_a_retried_write_lands_once(engine: Engine) -> None:
+    assert ledger.append(engine, _write("k1", 1, "planning")) is True
+    assert ledger.append(engine, _write("k1", 1, "planning")) is False
+    entries, total = ledger.entries(engine, "BZ-2026-00001")
+    assert total == 1
+    assert entries[0].occurred_at == NOW
+    assert entries[0].details == {"n": 1}
+
+
+def test_the_projection_ignores_an_older_version(engine: Engine) -> None:
+    ledger.append(engine, _write("k2", 3, "processing"))
+    ledger.append(engine, _write("k1", 2, "planning"))  # arrives late
+    assert projection.case_row(engine, "BZ-2026-00001").stage == "processing"  # type: ignore[union-attr]
+    assert ledger.entries(engine, "BZ-2026-00001")[1] == 2
