@@ -22,7 +22,11 @@ WORKFLOWS = [CaseWorkflow, MatterWorkflow]
 
 
 def build_worker(
-    client: Client, task_queue: str, ledger: LedgerActivities, executor: ThreadPoolExecutor
+    client: Client,
+    task_queue: str,
+    ledger: LedgerActivities,
+    executor: ThreadPoolExecutor,
+    max_cached_workflows: int = 1000,
 ) -> Worker:
     return Worker(
         client,
@@ -31,6 +35,7 @@ def build_worker(
         activities=[ledger.record_event],
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
+        max_cached_workflows=max_cached_workflows,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import structlog
+from sqlalchemy import Engine
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
@@ -12,7 +13,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError, not_found, refused
 from domain.case import STAGE_NAMES, CaseInput, CaseStage, CaseStatus
-from domain.matter import MatterSnapshot, MatterState
+from domain.matter import MATTER_STATE_NAMES, MatterSnapshot, MatterState
+from store import projection
 from workflows.case import CaseWorkflow
 from workflows.guards import ACTION_REFUSED
 from workflows.search_attributes import CASE_STAGE, JURISDICTION, PARK
@@ -58,23 +60,44 @@ async def update_case(
 
 async def update_matter(
     client: Client,
+    engine: Engine,
     case_id: str,
     matter_code: str,
     update: Callable,
     action: Any,
     idempotency_key: str | None,
 ) -> MatterSnapshot:
-    """Send an action to a matter's child workflow once the case says the matter is open."""
-    case = await case_status(client, case_id)
-    matter = case.matter(matter_code)
-    if matter is None:
+    """Send an action to a matter's child workflow once the projection says it is open.
+
+    The projection, not a query, answers "is this matter handed over": a query needs a live
+    worker, and a department's action should wait for a restarting worker, not fail.
+    """
+    row = projection.matter_row(engine, case_id, matter_code)
+    if row is None:
+        if projection.case_row(engine, case_id) is None:
+            await _require_case(client, case_id)
         raise not_found(f"案件{case_id}没有委托事项{matter_code}")
-    if matter.state is MatterState.WAITING:
-        raise refused(f"“{matter.name}”尚未移交部门（等待前置事项办结）")
+    if row.state == MatterState.WAITING:
+        raise refused(f"“{row.name}”尚未移交部门（等待前置事项办结）")
     handle = client.get_workflow_handle(f"{case_id}/{matter_code}")
+    state_name = MATTER_STATE_NAMES[MatterState(row.state)]
     return await _update(
-        handle, update, action, idempotency_key, closed=lambda: _matter_closed(matter)
+        handle,
+        update,
+        action,
+        idempotency_key,
+        closed=lambda: _refused_now(f"“{row.name}”已办理完毕（{state_name}），不能再操作"),
     )
+
+
+async def _require_case(client: Client, case_id: str) -> None:
+    """Raise 404 unless Temporal knows the case (describe needs no worker, unlike a query)."""
+    try:
+        await client.get_workflow_handle(case_id).describe()
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            raise not_found(f"案件{case_id}不存在") from error
+        raise
 
 
 async def _update(
@@ -112,5 +135,5 @@ async def _case_closed(client: Client, case_id: str) -> ApiError:
     )
 
 
-async def _matter_closed(matter: MatterSnapshot) -> ApiError:
-    return refused(f"“{matter.name}”已办理完毕（{matter.state_name}），不能再操作")
+async def _refused_now(message: str) -> ApiError:
+    return refused(message)

@@ -102,3 +102,8 @@ def case_row(engine: Engine, case_id: str) -> CaseRow | None:
 def matter_rows(engine: Engine, case_id: str) -> list[MatterRow]:
     with Session(engine) as session:
         return list(session.exec(select(MatterRow).where(MatterRow.case_id == case_id)).all())
+
+
+def matter_row(engine: Engine, case_id: str, code: str) -> MatterRow | None:
+    with Session(engine) as session:
+        return session.get(MatterRow, (case_id, code))

@@ -73,8 +73,10 @@ def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):  # 
     """Build a new worker (a fresh one replays from history, as after a crash)."""
     executor = ThreadPoolExecutor(max_workers=8)
 
-    def build() -> Worker:
-        return build_worker(env.client, task_queue, LedgerActivities(engine), executor)
+    def build(max_cached_workflows: int = 1000) -> Worker:
+        return build_worker(
+            env.client, task_queue, LedgerActivities(engine), executor, max_cached_workflows
+        )
 
     yield build
     executor.shutdown(wait=False)

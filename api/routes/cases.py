@@ -163,11 +163,14 @@ async def resubmit_materials(
     body: ResubmissionRequest,
     actor: Coordinator,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
     """Hand the corrected materials (补正材料) back to the department."""
     action = Resubmission(**body.model_dump(), actor=actor)
-    return await update_matter(client, case_id, matter, MatterWorkflow.resubmit, action, key)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.resubmit, action, key
+    )
 
 
 @router.post("/{case_id}/delivery", response_model=CaseStatus)

@@ -50,11 +50,12 @@ async def accept_matter(
     body: AcceptMatterRequest,
     actor: DepartmentStaff,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
     """受理: the department accepts the handed-over application."""
     action = AcceptMatter(**body.model_dump(), actor=actor)
-    return await update_matter(client, case_id, matter, MatterWorkflow.accept, action, key)
+    return await update_matter(client, engine, case_id, matter, MatterWorkflow.accept, action, key)
 
 
 @router.post("/tasks/{case_id}/{matter}/correction-request", response_model=MatterSnapshot)
@@ -64,12 +65,13 @@ async def request_correction(
     body: RequestCorrectionRequest,
     actor: DepartmentStaff,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
     """补正: list every item to correct or supply, at once."""
     action = RequestCorrection(**body.model_dump(), actor=actor)
     return await update_matter(
-        client, case_id, matter, MatterWorkflow.request_correction, action, key
+        client, engine, case_id, matter, MatterWorkflow.request_correction, action, key
     )
 
 
@@ -80,11 +82,12 @@ async def approve_matter(
     body: ApproveMatterRequest,
     actor: DepartmentStaff,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
     """办结: approve, with the result's reference number."""
     action = ApproveMatter(**body.model_dump(), actor=actor)
-    return await update_matter(client, case_id, matter, MatterWorkflow.approve, action, key)
+    return await update_matter(client, engine, case_id, matter, MatterWorkflow.approve, action, key)
 
 
 @router.post("/tasks/{case_id}/{matter}/refusal", response_model=MatterSnapshot)
@@ -94,8 +97,9 @@ async def refuse_matter(
     body: RefuseMatterRequest,
     actor: DepartmentStaff,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
     """不予许可: refuse, with the reason."""
     action = RefuseMatter(**body.model_dump(), actor=actor)
-    return await update_matter(client, case_id, matter, MatterWorkflow.refuse, action, key)
+    return await update_matter(client, engine, case_id, matter, MatterWorkflow.refuse, action, key)
