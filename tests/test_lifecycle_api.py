@@ -5,7 +5,8 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from store import projection
-from tests.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, CaseDriver, department
+from tests.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, MATTERS, CaseDriver, department
+from tests.histories import record_if_asked
 from workflows.case import CaseWorkflow
 
 
@@ -89,6 +90,7 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
     final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"
     assert final.closed_at is not None
+    await record_if_asked(client, "lifecycle", case_id, MATTERS)
 
     entries = await driver.ledger(case_id)
     events = [(e["event"], e["matter"], e["actor"]["id"]) for e in entries]

@@ -14,6 +14,7 @@ from tests.driver import (
     CaseDriver,
     plan,
 )
+from tests.histories import record_if_asked
 from workflows.case import CaseWorkflow
 
 
@@ -29,6 +30,7 @@ async def test_refusal_at_initial_review_closes_the_case_with_reasons(
     assert refused["refusal_reasons"] == ["项目不属于园区产业建设项目", "委托书未盖章"]
     final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "refused"
+    await record_if_asked(client, "refused_at_review", case_id, [])
 
     entries = await driver.ledger(case_id)
     assert [e["event"] for e in entries] == ["application_received", "application_refused"]
@@ -67,6 +69,7 @@ async def test_termination_mid_processing_withdraws_open_and_waiting_matters(
         "land-preexamination": "withdrawn",
         "food-licence": "withdrawn",
     }
+    await record_if_asked(client, "terminated_in_processing", case_id, MATTERS)
     entries = await driver.ledger(case_id)
     events = [(e["event"], e["matter"]) for e in entries]
     assert events.count(("case_terminated", None)) == 1
@@ -96,6 +99,45 @@ async def _refused(
     error = response.json()["error"]
     assert error["code"] == "action_refused"
     assert expected in error["message"], error["message"]
+
+
+async def test_refused_dependency_blocks_the_dependent_matter(
+    driver: CaseDriver, client: Client, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+    await driver.department_act(case_id, "enterprise-registration", "acceptance", {})
+    await driver.department_act(
+        case_id, "enterprise-registration", "refusal", {"reason": "名称与已登记企业重复"}
+    )
+    await driver.approve(case_id, "land-preexamination")
+
+    status = await driver.wait_for_stage(case_id, "delivery")
+    states = {m["code"]: m["state"] for m in status["matters"]}
+    assert states == {
+        "enterprise-registration": "refused",
+        "land-preexamination": "approved",
+        "food-licence": "blocked",
+    }
+    blocked = next(e for e in await driver.ledger(case_id) if e["event"] == "matter_blocked")
+    assert blocked["matter"] == "food-licence"
+    assert blocked["actor"]["id"] == "system"
+    assert len(blocked["details"]["dependencies"]) == 1
+    row = projection.matter_row(engine, case_id, "food-licence")
+    assert row is not None and row.state == "blocked"
+
+    await driver.post(f"/cases/{case_id}/delivery", {})
+    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
+    await driver.post(
+        f"/cases/{case_id}/evaluation",
+        {"level": "基本满意", "efficiency": 4, "quality": 3, "problem_solving": 3},
+        headers=ENTERPRISE,
+    )
+    final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
+    assert final.stage == "archived"
+    await record_if_asked(client, "blocked_dependency", case_id, MATTERS)
 
 
 async def test_every_validator_refuses_and_changes_nothing(driver: CaseDriver) -> None:
