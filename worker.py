@@ -3,6 +3,7 @@
 import asyncio
 import signal
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import structlog
 from temporalio.client import Client
@@ -36,6 +37,8 @@ def build_worker(
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
         max_cached_workflows=max_cached_workflows,
+        # A ledger write in flight finishes rather than waiting out a retry on the next start.
+        graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
 
