@@ -28,6 +28,7 @@ def build_worker(
     ledger: LedgerActivities,
     executor: ThreadPoolExecutor,
     max_cached_workflows: int = 1000,
+    graceful_shutdown: timedelta = timedelta(seconds=10),
 ) -> Worker:
     return Worker(
         client,
@@ -38,7 +39,7 @@ def build_worker(
         max_concurrent_activities=executor._max_workers,
         max_cached_workflows=max_cached_workflows,
         # A ledger write in flight finishes rather than waiting out a retry on the next start.
-        graceful_shutdown_timeout=timedelta(seconds=10),
+        graceful_shutdown_timeout=graceful_shutdown,
     )
 
 

@@ -5,7 +5,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -74,8 +74,15 @@ def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):  # 
     executor = ThreadPoolExecutor(max_workers=8)
 
     def build(max_cached_workflows: int = 1000) -> Worker:
+        # The test server cannot cut a worker's long polls short, so a graceful period
+        # would be waited out in full at every stop.
         return build_worker(
-            env.client, task_queue, LedgerActivities(engine), executor, max_cached_workflows
+            env.client,
+            task_queue,
+            LedgerActivities(engine),
+            executor,
+            max_cached_workflows,
+            graceful_shutdown=timedelta(0),
         )
 
     yield build

@@ -1,6 +1,7 @@
 """A worker stopped mid-case; ledger writes retried after commit: nothing lost or doubled."""
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import Engine
@@ -120,7 +121,14 @@ async def test_ledger_writes_retried_after_commit_are_not_doubled(
 
     driver = CaseDriver(http)
     with ThreadPoolExecutor(4) as executor:
-        async with build_worker(client, task_queue, LedgerThatFailsAfterCommit(engine), executor):
+        worker = build_worker(
+            client,
+            task_queue,
+            LedgerThatFailsAfterCommit(engine),
+            executor,
+            graceful_shutdown=timedelta(0),
+        )
+        async with worker:
             case_id = await _start_and_correct(driver)
             await driver.post(
                 f"/cases/{case_id}/matters/land-preexamination/resubmission",

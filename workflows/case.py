@@ -67,6 +67,7 @@ class CaseWorkflow:
             ],
         )
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
+        self._starting: set[str] = set()  # matters whose child is started or being started
         self._application_recorded = False
 
     @workflow.run
@@ -252,7 +253,11 @@ class CaseWorkflow:
         for code, child in self._children.items():
             if not self._matter(code).state.is_final:
                 await child.signal(MatterWorkflow.withdraw, withdrawal)
-        unstarted = [m for m in self._status.matters if m.state is MatterState.WAITING]
+        unstarted = [
+            m
+            for m in self._status.matters
+            if m.state is MatterState.WAITING and m.code not in self._starting
+        ]
         for matter in unstarted:
             self._stop_unstarted(matter, MatterState.WITHDRAWN)
         await self._record(
@@ -277,7 +282,7 @@ class CaseWorkflow:
         """Start each matter once everything it depends on is approved; stop at the last."""
         while self._status.stage is CaseStage.PROCESSING:
             for matter in self._status.matters:
-                if matter.state is MatterState.WAITING:
+                if matter.state is MatterState.WAITING and matter.code not in self._starting:
                     await self._start_if_ready(matter)
             if all(m.state.is_final for m in self._status.matters):
                 self._set_stage(CaseStage.DELIVERY)
@@ -313,7 +318,9 @@ class CaseWorkflow:
         elif all(d.state is MatterState.APPROVED for d in dependencies):
             case_matter = next(m for m in self._input.matters if m.code == matter.code)
             agent = self._status.agent
-            matter.state = MatterState.HANDED_OVER  # the child confirms it by signal
+            # The matter stays WAITING until the child's signal says the hand-over is in the
+            # ledger, so a query never shows a task the projection does not have yet.
+            self._starting.add(matter.code)
             self._children[matter.code] = await workflow.start_child_workflow(
                 MatterWorkflow.run,
                 MatterInput(
