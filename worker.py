@@ -10,8 +10,10 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from activities.clock import ClockActivities
 from activities.ledger import LedgerActivities
 from logs import configure_logging
+from policies.working_calendar import official_calendar
 from settings import Settings, get_settings
 from store.db import create_schema, make_engine
 from workflows.case import CaseWorkflow
@@ -29,12 +31,14 @@ def build_worker(
     executor: ThreadPoolExecutor,
     max_cached_workflows: int = 1000,
     graceful_shutdown: timedelta = timedelta(seconds=10),
+    clock: ClockActivities | None = None,
 ) -> Worker:
+    clock = clock or ClockActivities(official_calendar())
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[ledger.record_event],
+        activities=[ledger.record_event, clock.plan_deadline, clock.count_days],
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
         max_cached_workflows=max_cached_workflows,

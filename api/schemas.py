@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, computed_field
+from pydantic import BaseModel, Field, computed_field
 
 from domain.case import STAGE_NAMES, CaseStage
 from domain.matter import MATTER_STATE_NAMES, MatterState
@@ -54,6 +54,11 @@ class InboxTask(BaseModel):
     planned_finish: date | None
     open_correction: list[str]
     correction_count: int
+    due_on: date | None = Field(None, description="办理期限; null until accepted or while paused")
+    clock_paused: bool = False
+    deadline_provisional: bool = Field(False, description="暂按工作日推算（该年节假日未公布）")
+    warned: bool = False
+    overdue: bool = False
 
     @computed_field  # type: ignore[prop-decorator]
     @property

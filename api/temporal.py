@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import Engine
@@ -19,7 +18,6 @@ from workflows.case import CaseWorkflow
 from workflows.guards import ACTION_REFUSED
 from workflows.search_attributes import CASE_STAGE, JURISDICTION, PARK
 
-BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
 Result = TypeVar("Result")
 log = structlog.get_logger(__name__)
 

@@ -6,6 +6,7 @@ the request body, so the ledger's "who" cannot be forged by a client.
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -81,6 +82,27 @@ class RefuseMatterRequest(BaseModel):
     reason: str = Text
 
 
+class SuspendClockRequest(BaseModel):
+    """A hearing, a test or an expert review: time the law does not count (§45)."""
+
+    reason: Literal["hearing", "testing", "expert_review"]
+    note: str = Field("", max_length=500)
+
+
+class ResumeClockRequest(BaseModel):
+    note: str = Field("", max_length=500)
+
+
+class ExtendDeadlineRequest(BaseModel):
+    """The one extension the law allows, approved by the department head (§42)."""
+
+    days: int = Field(ge=1, le=60)
+    reason: str = Text
+    explanation: str = Field(
+        min_length=1, max_length=500, description="向企业作出的说明（代办专员转告）"
+    )
+
+
 class DeliveryRequest(BaseModel):
     method: str = Field("现场送达", min_length=1, max_length=50)
     note: str = ""
@@ -153,6 +175,18 @@ class ApproveMatter(ApproveMatterRequest):
 
 
 class RefuseMatter(RefuseMatterRequest):
+    actor: Actor
+
+
+class SuspendClock(SuspendClockRequest):
+    actor: Actor
+
+
+class ResumeClock(ResumeClockRequest):
+    actor: Actor
+
+
+class ExtendDeadline(ExtendDeadlineRequest):
     actor: Actor
 
 

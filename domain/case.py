@@ -59,6 +59,8 @@ class CaseInput(BaseModel):
     park_name: str
     matters: list[CaseMatter]
     opened_by: Actor
+    coordination_hours: int = 48  # 博州: start coordinating within 48 hours of a problem
+    feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
 
 
 class AcceptanceNotice(BaseModel):

@@ -33,6 +33,7 @@ class MatterDefinition(BaseModel):
     limit_days: int | None = Field(None, ge=0, description="statutory limit; None = on the spot")
     limit_unit: TimeUnit = TimeUnit.WORKING_DAYS
     promised_days: int | None = Field(None, ge=0)
+    extension_days: int = Field(0, ge=0, description="the one statutory extension (§42)")
     materials: list[str] = []
 
     @model_validator(mode="after")
@@ -49,6 +50,9 @@ class PolicyPack(BaseModel):
     parks: list[Park]
     departments: list[Department]
     matters: list[MatterDefinition]
+    warning_share: float = Field(0.8, gt=0, le=1, description="early warning at this share")
+    coordination_hours: int = Field(48, ge=1, description="start coordinating within (wall clock)")
+    feedback_report_days: int = Field(5, ge=1, description="file the evaluation within (WD)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "PolicyPack":
@@ -85,6 +89,7 @@ class CaseMatter(BaseModel):
 
     definition: MatterDefinition
     department: Department
+    warning_share: float = Field(0.8, gt=0, le=1, description="warn when this share is used")
 
     @property
     def code(self) -> str:

@@ -29,6 +29,18 @@ class LedgerEvent(StrEnum):
     CASE_EVALUATED = "case_evaluated"
     CASE_ARCHIVED = "case_archived"
     CASE_TERMINATED = "case_terminated"
+    CLOCK_SUSPENDED = "clock_suspended"
+    CLOCK_RESUMED = "clock_resumed"
+    DEADLINE_EXTENDED = "deadline_extended"
+    DEADLINE_RECOMPUTED = "deadline_recomputed"
+    DEADLINE_WARNING = "deadline_warning"
+    DEADLINE_OVERDUE = "deadline_overdue"
+    COORDINATION_DUE = "coordination_due"
+    COORDINATION_RECORDED = "coordination_recorded"
+    COORDINATION_ESCALATED = "coordination_escalated"
+    FEEDBACK_REPORT_DRAFTED = "feedback_report_drafted"
+    FEEDBACK_REPORT_FILED = "feedback_report_filed"
+    FEEDBACK_REPORT_OVERDUE = "feedback_report_overdue"
 
 
 class LedgerEntry(BaseModel):
@@ -62,9 +74,26 @@ class CaseSummary(BaseModel):
     version: int
 
 
+class Recipient(StrEnum):
+    DEPARTMENT = "department"
+    AGENT = "agent"
+    ENTERPRISE = "enterprise"
+    LEADER = "leader"  # the committee's leader in charge (分管领导)
+    COUNTY_GOVERNMENT = "county_government"
+
+
+class Notice(BaseModel):
+    """A message someone must see, written with the ledger entry that caused it."""
+
+    recipient: Recipient
+    address: str  # a department code, an agent id, a park code
+    message: str
+
+
 class LedgerWrite(BaseModel):
     """One idempotent write: a ledger entry plus the projection rows it changes."""
 
     entry: LedgerEntry
+    notices: list[Notice] = []
     case: CaseSummary | None = None
     matters: list[MatterSnapshot] = []

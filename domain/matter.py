@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from domain.actors import Actor
 from domain.catalogue import CaseMatter
+from domain.clock import MatterClock
 
 
 class MatterState(StrEnum):
@@ -74,6 +75,7 @@ class MatterSnapshot(BaseModel):
     result_reference: str | None = None
     refusal_reason: str | None = None
     corrections: list[CorrectionRound] = []
+    clock: MatterClock | None = None
     version: int = 0
 
     @property

@@ -47,6 +47,7 @@ def _matter(
     limit: int | None,
     *depends_on: str,
     unit: TimeUnit = WD,
+    extension: int = 0,
     materials: tuple[str, ...] = (),
 ) -> MatterDefinition:
     return MatterDefinition(
@@ -55,6 +56,7 @@ def _matter(
         function=function,
         limit_days=limit,
         limit_unit=unit,
+        extension_days=extension,
         depends_on=list(depends_on),
         materials=list(materials),
     )
@@ -66,6 +68,7 @@ _MATTERS = [
         "企业设立登记",
         "market_regulation",
         3,
+        extension=3,
         materials=("公司登记申请书", "公司章程", "股东主体资格证明"),
     ),
     _matter(
@@ -81,6 +84,7 @@ _MATTERS = [
         "建设项目用地预审与选址意见书",
         "natural_resources",
         20,
+        extension=10,
         materials=("用地预审申请表", "项目建设依据"),
     ),
     _matter(
@@ -89,6 +93,7 @@ _MATTERS = [
         "development_reform",
         20,
         "land-preexamination",
+        extension=40,
         materials=("项目申请报告",),
     ),
     _matter(
@@ -97,6 +102,7 @@ _MATTERS = [
         "natural_resources",
         20,
         "project-filing",
+        extension=10,
         materials=("建设用地规划许可申请表", "土地出让合同"),
     ),
     _matter(
@@ -105,6 +111,7 @@ _MATTERS = [
         "natural_resources",
         20,
         "land-planning-permit",
+        extension=10,
         materials=("建设工程设计方案",),
     ),
     _matter(
@@ -112,6 +119,7 @@ _MATTERS = [
         "固定资产投资项目节能审查",
         "development_reform",
         20,
+        extension=10,
         materials=("节能报告",),
     ),
     _matter(
@@ -146,10 +154,16 @@ _MATTERS = [
         "market_regulation",
         10,
         "enterprise-registration",
+        extension=5,
         materials=("食品经营许可申请书",),
     ),
     _matter(
-        "temporary-land-use", "临时用地审批", "natural_resources", 20, materials=("临时用地申请书",)
+        "temporary-land-use",
+        "临时用地审批",
+        "natural_resources",
+        20,
+        extension=10,
+        materials=("临时用地申请书",),
     ),
 ]
 

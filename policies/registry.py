@@ -47,6 +47,7 @@ def resolve_matters(application: Application) -> list[CaseMatter]:
             CaseMatter(
                 definition=definition.model_copy(update={"depends_on": in_case}),
                 department=department,
+                warning_share=pack.warning_share,
             )
         )
     return resolved

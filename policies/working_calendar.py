@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from pydantic import BaseModel, model_validator
 
 from domain.catalogue import TimeUnit
 
-BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
 OVERRIDE_DIR = Path(__file__).parent / "calendar"
 
 
@@ -86,7 +84,9 @@ class WorkingCalendar:
     _schedules: dict[int, YearSchedule | None] = field(default_factory=dict)
 
     def schedule(self, year: int) -> YearSchedule | None:
-        if year not in self._schedules:
+        """The year's schedule; a missing year is looked for again on every call, so a file
+        dropped in by ops is seen by a running worker without a restart."""
+        if self._schedules.get(year) is None:
             override = self.override_dir / f"{year}.toml"
             self._schedules[year] = (
                 load_override(override) if override.exists() else _from_package(year)

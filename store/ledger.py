@@ -10,7 +10,7 @@ from domain.actors import Actor
 from domain.ledger import LedgerEntry, LedgerWrite
 from store.db import session_scope
 from store.projection import upsert_case, upsert_matter
-from store.tables import LedgerEntryRow, as_utc
+from store.tables import LedgerEntryRow, NotificationRow, as_utc
 
 
 def append(engine: Engine, write: LedgerWrite) -> bool:
@@ -28,6 +28,18 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
                 upsert_case(session, write.case)
             for matter in write.matters:
                 upsert_matter(session, write.entry.case_id, matter)
+            for index, notice in enumerate(write.notices):
+                session.add(
+                    NotificationRow(
+                        key=f"{write.entry.key}#{index}",
+                        case_id=write.entry.case_id,
+                        event=write.entry.event.value,
+                        recipient=notice.recipient.value,
+                        address=notice.address,
+                        message=notice.message,
+                        created_at=write.entry.occurred_at,
+                    )
+                )
         return True
     except IntegrityError:
         # Two attempts of the same activity raced; the other one wrote it.

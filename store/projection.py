@@ -33,9 +33,23 @@ def upsert_matter(session: Session, case_id: str, snapshot: MatterSnapshot) -> N
         "result_reference": snapshot.result_reference,
         "open_correction": open_round.items if open_round and not open_round.resubmitted_at else [],
         "correction_count": len(snapshot.corrections),
+        **_clock_columns(snapshot),
         "version": snapshot.version,
     }
     _upsert(session, MatterRow, {"case_id": case_id, "code": snapshot.code}, values)
+
+
+def _clock_columns(snapshot: MatterSnapshot) -> dict:
+    clock = snapshot.clock
+    if clock is None:
+        return {}
+    return {
+        "due_on": clock.due_on,
+        "clock_paused": clock.paused is not None,
+        "deadline_provisional": clock.provisional,
+        "warned": clock.warned_at is not None,
+        "overdue": clock.overdue_at is not None,
+    }
 
 
 def _upsert(session: Session, table: type, key: dict, values: dict) -> None:
@@ -80,14 +94,19 @@ def list_cases(
 def department_inbox(
     engine: Engine, department: str, *, offset: int, limit: int
 ) -> tuple[list[MatterRow], int]:
-    """The department's open tasks, oldest hand-over first."""
+    """The department's open tasks: soonest deadline first, then those without one yet."""
     conditions = [MatterRow.department == department, MatterRow.state.in_(INBOX_STATES)]  # type: ignore[attr-defined]
     with Session(engine) as session:
         total = session.exec(select(func.count()).select_from(MatterRow).where(*conditions)).one()
         rows = session.exec(
             select(MatterRow)
             .where(*conditions)
-            .order_by(MatterRow.handed_over_at, MatterRow.case_id)  # type: ignore[arg-type]
+            .order_by(
+                MatterRow.due_on.is_(None),  # type: ignore[union-attr]
+                MatterRow.due_on,
+                MatterRow.handed_over_at,
+                MatterRow.case_id,
+            )
             .offset(offset)
             .limit(limit)
         ).all()

@@ -76,7 +76,27 @@ class MatterRow(SQLModel, table=True):
     result_reference: str | None = Field(default=None, max_length=100)
     open_correction: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     correction_count: int = 0
+    due_on: date | None = Field(default=None, index=True)
+    clock_paused: bool = False
+    deadline_provisional: bool = False
+    warned: bool = False
+    overdue: bool = False
     version: int
+
+
+class NotificationRow(SQLModel, table=True):
+    """A notice for a person or a body, written with the ledger entry that caused it."""
+
+    __tablename__ = "notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=320, unique=True)
+    case_id: str = Field(index=True, max_length=40)
+    event: str = Field(max_length=40)
+    recipient: str = Field(max_length=30)
+    address: str = Field(max_length=64, index=True)
+    message: str
+    created_at: datetime = utc_column(nullable=False)
 
 
 class CaseSequence(SQLModel, table=True):

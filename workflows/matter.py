@@ -1,20 +1,33 @@
 """MatterWorkflow: one approval matter at its department, from hand-over to decision."""
 
+import asyncio
+from datetime import timedelta
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import (
         AcceptMatter,
         ApproveMatter,
+        ExtendDeadline,
         RefuseMatter,
         RequestCorrection,
         Resubmission,
+        ResumeClock,
+        SuspendClock,
         WithdrawMatter,
     )
-    from domain.actors import Actor, Role
-    from domain.ledger import LedgerEvent
+    from domain.actors import SYSTEM_ACTOR, Actor, Role
+    from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, Extension, PauseReason
+    from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import CorrectionRound, MatterInput, MatterSnapshot, MatterState
-    from workflows.guards import require_department, require_matter_state, require_role
+    from workflows import clock
+    from workflows.guards import (
+        refuse,
+        require_department,
+        require_matter_state,
+        require_role,
+    )
     from workflows.recording import record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
@@ -38,6 +51,7 @@ class MatterWorkflow:
             version=1,
         )
         self._handed_over = False
+        self._clock_lock = asyncio.Lock()  # clock moves await activities: one at a time
 
     @workflow.run
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
@@ -50,9 +64,56 @@ class MatterWorkflow:
             {"materials": self._matter.materials},
         )
         self._handed_over = True
-        await workflow.wait_condition(lambda: self._matter.state.is_final)
+        await self._keep_time()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._matter
+
+    async def _keep_time(self) -> None:
+        """Until decided, sound the early warning and then overdue, each exactly once.
+
+        Matters accepted before the clock existed have none and only wait for a decision.
+        """
+        while not self._matter.state.is_final:
+            version = self._matter.version
+            alarm = clock.next_alarm(self._matter.clock)
+            timeout = None
+            if alarm is not None:
+                timeout = max(alarm[1] - workflow.now(), timedelta(seconds=1))
+            try:
+                await workflow.wait_condition(
+                    lambda v=version: (
+                        self._matter.state.is_final  # type: ignore[misc]
+                        or self._matter.version != v
+                    ),
+                    timeout=timeout,
+                )
+            except TimeoutError:
+                assert alarm is not None
+                await self._sound(alarm[0])
+
+    async def _sound(self, alarm: str) -> None:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None and matter_clock.due_on is not None
+        due = matter_clock.due_on.isoformat()
+        if alarm == "warning":
+            matter_clock.warned_at = workflow.now()
+            event = LedgerEvent.DEADLINE_WARNING
+            summary = (
+                f"“{self._matter.name}”已用时限{matter_clock.warning_share:.0%}，将于{due}到期"
+            )
+            recipients = [Recipient.DEPARTMENT, Recipient.AGENT]
+        else:
+            matter_clock.overdue_at = workflow.now()
+            event = LedgerEvent.DEADLINE_OVERDUE
+            summary = f"“{self._matter.name}”已超过办理期限{due}，报请分管领导督办"
+            recipients = [Recipient.DEPARTMENT, Recipient.AGENT, Recipient.LEADER]
+        await self._changed(
+            event,
+            SYSTEM_ACTOR,
+            summary,
+            {"due_on": due, "days_used_before_run": matter_clock.days_used},
+            notices=[self._notice(recipient, summary) for recipient in recipients],
+        )
 
     @workflow.query
     def snapshot(self) -> MatterSnapshot:
@@ -63,12 +124,17 @@ class MatterWorkflow:
         await self._hand_over_recorded()
         self._matter.state = MatterState.ACCEPTED
         self._matter.accepted_at = workflow.now()
-        await self._changed(
-            LedgerEvent.MATTER_ACCEPTED,
-            action.actor,
-            f"{self._matter.department_name}受理“{self._matter.name}”",
-            {"note": action.note},
-        )
+        summary = f"{self._matter.department_name}受理“{self._matter.name}”"
+        details: dict = {"note": action.note}
+        if workflow.patched(clock.CLOCK_PATCH):
+            definition = self._input.matter.definition
+            async with self._clock_lock:
+                self._matter.clock = await clock.start(definition, self._input.matter.warning_share)
+            if self._matter.clock is not None:
+                limit = f"{self._matter.clock.limit_days}{UNIT_NAMES[self._matter.clock.unit]}"
+                summary += f"，时限{limit}，{self._matter.clock.describe_due()}"
+                details["clock"] = self._clock_details()
+        await self._changed(LedgerEvent.MATTER_ACCEPTED, action.actor, summary, details)
         return self._matter
 
     @accept.validator
@@ -85,11 +151,21 @@ class MatterWorkflow:
                 requested_at=workflow.now(), requested_by=action.actor.id, items=action.items
             )
         )
+        async with self._clock_lock:
+            if self._matter.clock is not None:
+                await clock.pause(self._matter.clock, PauseReason.CORRECTION, "", action.actor)
         await self._changed(
             LedgerEvent.CORRECTION_REQUESTED,
             action.actor,
-            f"{self._matter.department_name}要求补正：" + "、".join(action.items),
-            {"items": action.items, "note": action.note, "round": len(self._matter.corrections)},
+            f"{self._matter.department_name}要求补正："
+            + "、".join(action.items)
+            + ("（补正期间暂停计时）" if self._matter.clock else ""),
+            {
+                "items": action.items,
+                "note": action.note,
+                "round": len(self._matter.corrections),
+                **self._clock_details(),
+            },
         )
         return self._matter
 
@@ -106,14 +182,22 @@ class MatterWorkflow:
         self._matter.state = (
             MatterState.ACCEPTED if self._matter.accepted_at else MatterState.HANDED_OVER
         )
+        summary = f"代办专员向{self._matter.department_name}提交补正材料：" + "、".join(
+            action.materials
+        )
+        async with self._clock_lock:
+            if self._matter.clock is not None and self._matter.clock.paused is not None:
+                await clock.resume(self._matter.clock)
+                summary += f"，恢复计时，{self._matter.clock.describe_due()}"
         await self._changed(
             LedgerEvent.MATERIALS_RESUBMITTED,
             action.actor,
-            f"代办专员向{self._matter.department_name}提交补正材料：" + "、".join(action.materials),
+            summary,
             {
                 "materials": action.materials,
                 "note": action.note,
                 "round": len(self._matter.corrections),
+                **self._clock_details(),
             },
         )
         return self._matter
@@ -159,6 +243,123 @@ class MatterWorkflow:
         require_department(self._matter, action.actor)
         require_matter_state(self._matter, "作出不予许可决定", *UNDER_REVIEW)
 
+    # --- the clock: suspensions, the one extension, recomputation -------------------------
+
+    @workflow.update
+    async def suspend_clock(self, action: SuspendClock) -> MatterSnapshot:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None
+        reason = PauseReason(action.reason)
+        async with self._clock_lock:
+            await clock.pause(matter_clock, reason, action.note, action.actor)
+        await self._changed(
+            LedgerEvent.CLOCK_SUSPENDED,
+            action.actor,
+            f"“{self._matter.name}”进入{PAUSE_REASON_NAMES[reason]}程序，暂停计时"
+            f"（已用{matter_clock.days_used}{UNIT_NAMES[matter_clock.unit]}）",
+            {"reason": reason.value, "note": action.note, **self._clock_details()},
+        )
+        return self._matter
+
+    @suspend_clock.validator
+    def _validate_suspend_clock(self, action: SuspendClock) -> None:
+        require_department(self._matter, action.actor)
+        require_matter_state(self._matter, "暂停计时", MatterState.ACCEPTED)
+        self._require_clock("暂停计时")
+        if self._matter.clock and self._matter.clock.paused:
+            raise refuse("办理时限已在暂停中")
+
+    @workflow.update
+    async def resume_clock(self, action: ResumeClock) -> MatterSnapshot:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None
+        async with self._clock_lock:
+            await clock.resume(matter_clock)
+        await self._changed(
+            LedgerEvent.CLOCK_RESUMED,
+            action.actor,
+            f"“{self._matter.name}”恢复计时，{matter_clock.describe_due()}",
+            {"note": action.note, **self._clock_details()},
+        )
+        return self._matter
+
+    @resume_clock.validator
+    def _validate_resume_clock(self, action: ResumeClock) -> None:
+        require_department(self._matter, action.actor)
+        require_matter_state(self._matter, "恢复计时", MatterState.ACCEPTED)
+        paused = self._matter.clock.paused if self._matter.clock else None
+        if paused is None or paused.reason is PauseReason.CORRECTION:
+            raise refuse("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
+
+    @workflow.update
+    async def extend_deadline(self, action: ExtendDeadline) -> MatterSnapshot:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None
+        extension = Extension(
+            days=action.days,
+            reason=action.reason,
+            explanation=action.explanation,
+            granted_by=action.actor.id,
+            granted_at=workflow.now(),
+        )
+        async with self._clock_lock:
+            await clock.extend(matter_clock, extension)
+        summary = (
+            f"{self._matter.department_name}经负责人批准延长“{self._matter.name}”"
+            f"{action.days}{UNIT_NAMES[matter_clock.unit]}：{action.reason}；"
+            f"{matter_clock.describe_due()}"
+        )
+        await self._changed(
+            LedgerEvent.DEADLINE_EXTENDED,
+            action.actor,
+            summary,
+            {**extension.model_dump(mode="json"), **self._clock_details()},
+            notices=[
+                self._notice(Recipient.AGENT, f"{summary}。请向企业说明：{action.explanation}"),
+                self._notice(Recipient.ENTERPRISE, f"{summary}。{action.explanation}"),
+            ],
+        )
+        return self._matter
+
+    @extend_deadline.validator
+    def _validate_extend_deadline(self, action: ExtendDeadline) -> None:
+        require_department(self._matter, action.actor)
+        require_matter_state(
+            self._matter, "延长办理期限", MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED
+        )
+        self._require_clock("延长办理期限")
+        allowed = self._input.matter.definition.extension_days
+        if self._matter.clock and self._matter.clock.extension is not None:
+            raise refuse("办理期限只能延长一次（行政许可法第四十二条）")
+        if action.days > allowed:
+            raise refuse(
+                f"“{self._matter.name}”最多可延长{allowed}日"
+                if allowed
+                else f"“{self._matter.name}”的办理期限不能延长"
+            )
+
+    @workflow.signal
+    async def recompute_deadline(self) -> None:
+        """Ops: a year's holidays were published; reckon a provisional deadline again."""
+        matter_clock = self._matter.clock
+        if (
+            self._matter.state.is_final
+            or matter_clock is None
+            or matter_clock.paused is not None
+            or not matter_clock.provisional
+        ):
+            return
+        before = matter_clock.due_on
+        async with self._clock_lock:
+            await clock.replan(matter_clock)
+        await self._changed(
+            LedgerEvent.DEADLINE_RECOMPUTED,
+            SYSTEM_ACTOR,
+            f"节假日安排公布后重算“{self._matter.name}”期限：{before} → {matter_clock.due_on}",
+            {"before": str(before), **self._clock_details()},
+            occurrence=f"{before}",
+        )
+
     @workflow.signal
     async def withdraw(self, action: WithdrawMatter) -> None:
         """The case was terminated: stop, and say so in the ledger."""
@@ -172,6 +373,33 @@ class MatterWorkflow:
             {"reason": action.reason},
         )
 
+    def _require_clock(self, action: str) -> None:
+        if self._matter.clock is None:
+            raise refuse(
+                f"“{self._matter.name}”没有办理时限（即办或受理早于计时功能上线），不能{action}"
+            )
+
+    def _clock_details(self) -> dict:
+        matter_clock = self._matter.clock
+        if matter_clock is None:
+            return {}
+        return {
+            "due_on": str(matter_clock.due_on) if matter_clock.due_on else None,
+            "days_used": matter_clock.days_used,
+            "limit_days": matter_clock.limit_days,
+            "unit": matter_clock.unit.value,
+            "provisional_years": matter_clock.provisional_years,
+        }
+
+    def _notice(self, recipient: Recipient, message: str) -> Notice:
+        address = {
+            Recipient.DEPARTMENT: self._matter.department,
+            Recipient.AGENT: self._input.handed_over_by.id,
+            Recipient.ENTERPRISE: self._input.case_id,
+            Recipient.LEADER: self._input.case_id,
+        }[recipient]
+        return Notice(recipient=recipient, address=address, message=message)
+
     async def _hand_over_recorded(self) -> None:
         """Keep the ledger in order: no decision is written before the hand-over entry."""
         await workflow.wait_condition(lambda: self._handed_over)
@@ -181,7 +409,15 @@ class MatterWorkflow:
         self._matter.decided_at = workflow.now()
         self._matter.decided_by = actor.id
 
-    async def _changed(self, event: LedgerEvent, actor: Actor, summary: str, details: dict) -> None:
+    async def _changed(
+        self,
+        event: LedgerEvent,
+        actor: Actor,
+        summary: str,
+        details: dict,
+        notices: list[Notice] | None = None,
+        occurrence: str | None = None,
+    ) -> None:
         """Write the ledger entry and projection row, then tell the case.
 
         In that order: the case reacts to the change (starts a dependent matter, closes
@@ -197,6 +433,8 @@ class MatterWorkflow:
             details=details,
             matter=self._matter.code,
             matters=[snapshot],
+            notices=notices or [],
+            occurrence=occurrence,
         )
         parent = workflow.info().parent
         if parent is not None:

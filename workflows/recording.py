@@ -10,7 +10,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.names import RECORD_EVENT
     from domain.actors import Actor
-    from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite
+    from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite, Notice
     from domain.matter import MatterSnapshot
 
 # The database may be down for a while: keep retrying, never drop an entry.
@@ -19,11 +19,15 @@ LEDGER_RETRY = RetryPolicy(
 )
 
 
-def ledger_key(event: LedgerEvent, matter: str | None = None) -> str:
-    """Derive the entry's key from the workflow, so every retry and replay yields the same key."""
+def ledger_key(event: LedgerEvent, matter: str | None = None, occurrence: str | None = None) -> str:
+    """Derive the entry's key from the workflow, so every retry and replay yields the same key.
+
+    Entries written outside an update (timers, signals) are told apart by ``occurrence``
+    when an event can happen more than once in a run.
+    """
     update = workflow.current_update_info()
     parts = [workflow.info().workflow_id, update.id if update else "run", event.value]
-    return "/".join([*parts, matter] if matter else parts)
+    return "/".join(part for part in (*parts, matter, occurrence) if part)
 
 
 async def record(
@@ -36,9 +40,11 @@ async def record(
     matter: str | None = None,
     case: CaseSummary | None = None,
     matters: Iterable[MatterSnapshot] = (),
+    notices: Iterable[Notice] = (),
+    occurrence: str | None = None,
 ) -> None:
     entry = LedgerEntry(
-        key=ledger_key(event, matter),
+        key=ledger_key(event, matter, occurrence),
         case_id=case_id,
         workflow_id=workflow.info().workflow_id,
         event=event,
@@ -50,7 +56,7 @@ async def record(
     )
     await workflow.execute_activity(
         RECORD_EVENT,
-        LedgerWrite(entry=entry, case=case, matters=list(matters)),
+        LedgerWrite(entry=entry, case=case, matters=list(matters), notices=list(notices)),
         start_to_close_timeout=timedelta(seconds=30),
         retry_policy=LEDGER_RETRY,
     )

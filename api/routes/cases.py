@@ -17,7 +17,7 @@ from api.deps import (
 )
 from api.errors import ERROR_RESPONSES, invalid
 from api.schemas import CaseCreated, CaseListItem, Page
-from api.temporal import BUSINESS_ZONE, case_status, start_case, update_case, update_matter
+from api.temporal import case_status, start_case, update_case, update_matter
 from domain.actions import (
     CasePlan,
     CasePlanRequest,
@@ -36,6 +36,7 @@ from domain.actions import (
 )
 from domain.application import Application
 from domain.case import CaseInput, CaseStage, CaseStatus
+from domain.clock import BUSINESS_ZONE
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from policies.registry import ApplicationProblem, pack_for, resolve_matters
@@ -81,6 +82,8 @@ async def open_case(
             park_name=park.name,
             matters=matters,
             opened_by=actor,
+            coordination_hours=pack.coordination_hours,
+            feedback_report_days=pack.feedback_report_days,
         )
         try:
             await start_case(client, settings.task_queue, case)

@@ -1,0 +1,119 @@
+"""The matter clock's moves, for workflow code: every date comes from the clock activities."""
+
+import math
+from datetime import date, datetime, time, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.names import COUNT_DAYS, PLAN_DEADLINE
+    from domain.actors import Actor
+    from domain.catalogue import MatterDefinition
+    from domain.clock import (
+        BUSINESS_ZONE,
+        ClockPause,
+        DayCount,
+        DayCountRequest,
+        DeadlinePlan,
+        DeadlineRequest,
+        Extension,
+        MatterClock,
+        PauseReason,
+    )
+
+CLOCK_PATCH = "matter-clock"  # matters accepted before this change carry no clock
+_ARITHMETIC = {"start_to_close_timeout": timedelta(seconds=10), "retry_policy": RetryPolicy()}
+
+
+def business_today() -> date:
+    return workflow.now().astimezone(BUSINESS_ZONE).date()
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=BUSINESS_ZONE)
+
+
+async def start(definition: MatterDefinition, warning_share: float) -> MatterClock | None:
+    """Start counting after today, the acceptance day; None for matters decided on the spot."""
+    statutory = definition.limit_days
+    if statutory is None:
+        return None
+    limit = min(statutory, definition.promised_days or statutory)
+    today = business_today()
+    clock = MatterClock(
+        unit=definition.limit_unit,
+        statutory_days=statutory,
+        limit_days=limit,
+        warning_share=warning_share,
+        started_on=today,
+        counting_from=today,
+    )
+    await replan(clock)
+    return clock
+
+
+async def replan(clock: MatterClock) -> None:
+    """Ask the calendar for the due date and the warning date of the current run."""
+    warn_at = math.ceil(clock.limit_days * clock.warning_share)
+    plan: DeadlinePlan = await workflow.execute_activity(
+        PLAN_DEADLINE,
+        DeadlineRequest(
+            counting_from=clock.counting_from,
+            days_left=clock.days_left,
+            unit=clock.unit,
+            warn_after=None if clock.warned_at else max(0, warn_at - clock.days_used),
+        ),
+        result_type=DeadlinePlan,
+        **_ARITHMETIC,
+    )
+    clock.due_on, clock.warn_on = plan.due_on, plan.warn_on
+    clock.provisional_years = plan.provisional_years
+
+
+async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor) -> None:
+    """Stop the clock today; the days used so far are kept (行政许可法 §45)."""
+    used: DayCount = await workflow.execute_activity(
+        COUNT_DAYS,
+        DayCountRequest(after=clock.counting_from, through=business_today(), unit=clock.unit),
+        result_type=DayCount,
+        **_ARITHMETIC,
+    )
+    clock.days_used += used.days
+    clock.pauses.append(
+        ClockPause(
+            reason=reason,
+            note=note,
+            paused_at=workflow.now(),
+            paused_by=actor.id,
+            days_used_before=clock.days_used,
+        )
+    )
+    clock.due_on = clock.warn_on = None
+
+
+async def resume(clock: MatterClock) -> None:
+    """Count again after today; the day of resumption is not counted, like acceptance."""
+    paused = clock.paused
+    assert paused is not None
+    paused.resumed_at = workflow.now()
+    clock.counting_from = business_today()
+    await replan(clock)
+
+
+async def extend(clock: MatterClock, extension: Extension) -> None:
+    clock.extension = extension
+    clock.limit_days += extension.days
+    if clock.paused is None:
+        await replan(clock)
+
+
+def next_alarm(clock: MatterClock | None) -> tuple[str, datetime] | None:
+    """The next moment the clock must act on: the early warning, then overdue."""
+    if clock is None or clock.paused is not None or clock.due_on is None:
+        return None
+    if clock.warned_at is None and clock.warn_on is not None:
+        return "warning", start_of(clock.warn_on)
+    if clock.overdue_at is None:
+        return "overdue", start_of(clock.due_on + timedelta(days=1))
+    return None
