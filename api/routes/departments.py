@@ -14,10 +14,16 @@ from domain.actions import (
     AcceptMatterRequest,
     ApproveMatter,
     ApproveMatterRequest,
+    ExtendDeadline,
+    ExtendDeadlineRequest,
     RefuseMatter,
     RefuseMatterRequest,
     RequestCorrection,
     RequestCorrectionRequest,
+    ResumeClock,
+    ResumeClockRequest,
+    SuspendClock,
+    SuspendClockRequest,
 )
 from domain.matter import MatterSnapshot
 from store import projection
@@ -103,3 +109,54 @@ async def refuse_matter(
     """不予许可: refuse, with the reason."""
     action = RefuseMatter(**body.model_dump(), actor=actor)
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.refuse, action, key)
+
+
+@router.post("/tasks/{case_id}/{matter}/clock-suspension", response_model=MatterSnapshot)
+async def suspend_clock(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: SuspendClockRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """听证、检验检测、专家评审: stop the clock; the time is not counted (§45)."""
+    action = SuspendClock(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.suspend_clock, action, key
+    )
+
+
+@router.post("/tasks/{case_id}/{matter}/clock-resumption", response_model=MatterSnapshot)
+async def resume_clock(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: ResumeClockRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """The hearing, test or review is over: count again from tomorrow."""
+    action = ResumeClock(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.resume_clock, action, key
+    )
+
+
+@router.post("/tasks/{case_id}/{matter}/extension", response_model=MatterSnapshot)
+async def extend_deadline(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: ExtendDeadlineRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """延期: once, within the statutory allowance, with a reason explained to the enterprise."""
+    action = ExtendDeadline(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.extend_deadline, action, key
+    )

@@ -1,0 +1,65 @@
+"""Notices the cases raised: warnings, overdue escalations, extensions, coordination."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from api.deps import EngineDep
+from api.errors import ERROR_RESPONSES
+from api.routes.cases import Limit, Offset
+from api.schemas import Page
+from domain.ledger import LedgerEvent, Recipient
+from store.tables import NotificationRow, as_utc
+
+Address = Annotated[str | None, Query(max_length=64, description="部门编码、代办员或案件编号")]
+router = APIRouter(prefix="/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
+
+
+class NotificationItem(BaseModel):
+    case_id: str
+    event: LedgerEvent
+    recipient: Recipient
+    address: str
+    message: str
+    created_at: datetime
+
+
+@router.get("", response_model=Page[NotificationItem])
+def list_notifications(
+    engine: EngineDep,
+    recipient: Recipient | None = None,
+    address: Annotated[
+        str | None, Query(max_length=64, description="部门编码、代办员或案件编号")
+    ] = None,
+    case_id: Annotated[str | None, Query(max_length=40)] = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> Page[NotificationItem]:
+    """Newest first. A department reads ``recipient=department&address=<code>``."""
+    filters = {
+        "recipient": recipient.value if recipient else None,
+        "address": address,
+        "case_id": case_id,
+    }
+    conditions = [
+        getattr(NotificationRow, name) == value for name, value in filters.items() if value
+    ]
+    with Session(engine) as session:
+        total = session.exec(
+            select(func.count()).select_from(NotificationRow).where(*conditions)
+        ).one()
+        rows = session.exec(
+            select(NotificationRow)
+            .where(*conditions)
+            .order_by(NotificationRow.id.desc())  # type: ignore[union-attr]
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    items = [
+        NotificationItem.model_validate({**row.model_dump(), "created_at": as_utc(row.created_at)})
+        for row in rows
+    ]
+    return Page(items=items, total=total, offset=offset, limit=limit)

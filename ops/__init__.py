@@ -1,0 +1,1 @@
+"""Commands for ops staff, run as ``python -m ops.<command>``."""

@@ -1,0 +1,68 @@
+"""Recompute provisional deadlines once a year's holidays are published.
+
+Run after adding ``policies/calendar/<year>.toml`` (and restarting nothing: the worker
+reads new files on the next computation)::
+
+    python -m ops.recompute_deadlines            # every open matter with a provisional deadline
+    python -m ops.recompute_deadlines --dry-run  # list them only
+
+Each matter's workflow asks the calendar again through its activity, so the new deadline is
+recorded in its history and ledger like any other; matters already final are left alone.
+"""
+
+import argparse
+import asyncio
+import sys
+
+import structlog
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from temporalio.client import Client
+
+from logs import configure_logging
+from settings import get_settings
+from store.db import create_schema, make_engine
+from store.tables import MatterRow
+from workflows.matter import MatterWorkflow
+
+log = structlog.get_logger(__name__)
+OPEN_STATES = ("accepted", "correction_requested")
+
+
+def provisional_matters(engine: Engine) -> list[MatterRow]:
+    with Session(engine) as session:
+        query = select(MatterRow).where(
+            MatterRow.deadline_provisional,  # type: ignore[arg-type]
+            MatterRow.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
+        )
+        return list(session.exec(query.order_by(MatterRow.case_id, MatterRow.code)).all())
+
+
+async def recompute(client: Client, engine: Engine, *, dry_run: bool = False) -> int:
+    matters = provisional_matters(engine)
+    for number, row in enumerate(matters, start=1):
+        workflow_id = f"{row.case_id}/{row.code}"
+        print(f"[{number}/{len(matters)}] {workflow_id} 期限{row.due_on}（暂定）", flush=True)
+        if not dry_run:
+            await client.get_workflow_handle(workflow_id).signal(MatterWorkflow.recompute_deadline)
+            log.info("deadline_recompute_requested", workflow_id=workflow_id, case_id=row.case_id)
+    return len(matters)
+
+
+async def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ops.recompute_deadlines")
+    parser.add_argument("--dry-run", action="store_true", help="list, do not signal")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    from worker import connect
+
+    count = await recompute(await connect(settings), engine, dry_run=args.dry_run)
+    print(f"{count} 个事项的暂定期限{'待' if args.dry_run else '已请求'}重算")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))
