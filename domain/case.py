@@ -16,6 +16,7 @@ from domain.actions import (
 from domain.actors import Actor
 from domain.application import Application
 from domain.catalogue import CaseMatter
+from domain.coordination import CoordinationProblem
 from domain.matter import MatterSnapshot
 
 
@@ -105,6 +106,7 @@ class CaseStatus(BaseModel):
     delivery: DeliveryRecord | None = None
     evaluation: Evaluation | None = None
     termination: TerminationRecord | None = None
+    problems: list[CoordinationProblem] = []
     closed_at: datetime | None = None
     version: int = 0
 

@@ -38,6 +38,7 @@ class LedgerEvent(StrEnum):
     COORDINATION_DUE = "coordination_due"
     COORDINATION_RECORDED = "coordination_recorded"
     COORDINATION_ESCALATED = "coordination_escalated"
+    RESOLUTION_CLOSED = "resolution_closed"
     FEEDBACK_REPORT_DRAFTED = "feedback_report_drafted"
     FEEDBACK_REPORT_FILED = "feedback_report_filed"
     FEEDBACK_REPORT_OVERDUE = "feedback_report_overdue"

@@ -51,6 +51,31 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
         await http.get(f"/departments/{BOLE_LAND}/inbox", headers=department(BOLE_LAND))
     ).json()
     assert inbox["items"][0]["open_correction"] == ["用地红线图", "土地权属证明"]
+
+    # The correction obliges the agent to coordinate within 48 hours (博州).
+    status = await driver.wait_for(case_id, lambda s: s["problems"], "a coordination problem")
+    problem = status["problems"][0]
+    assert problem["kind"] == "correction" and problem["matter"] == "land-preexamination"
+    coordinated = await driver.post(
+        f"/cases/{case_id}/problems/1/coordination",
+        {
+            "what": "与自然资源局核对红线图要求并转告企业",
+            "with_whom": ["博乐市自然资源局", "企业联系人张三"],
+            "outcome": "企业两日内补齐",
+            "meeting": {
+                "held_on": "2026-11-24",
+                "participants": ["博乐市自然资源局", "园区管委会"],
+                "resolutions": [
+                    {"text": "测绘单位出具修正红线图", "owner": "企业", "due_on": "2026-11-26"}
+                ],
+            },
+        },
+    )
+    assert coordinated["coordination"]["resolutions"][0]["closed_at"] is None
+    closed = await driver.post(
+        f"/cases/{case_id}/problems/1/resolutions/1/closing", {"outcome": "已出具"}
+    )
+    assert closed["coordination"]["resolutions"][0]["outcome"] == "已出具"
     resubmitted = await driver.post(
         f"/cases/{case_id}/matters/land-preexamination/resubmission",
         {"materials": ["用地红线图（修正）", "土地权属证明"]},
@@ -105,6 +130,9 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
         ("plan_agreed", None, "li.si"),
         ("matter_accepted", "land-preexamination", f"clerk.{BOLE_LAND}"),
         ("correction_requested", "land-preexamination", f"clerk.{BOLE_LAND}"),
+        ("coordination_due", "land-preexamination", f"clerk.{BOLE_LAND}"),
+        ("coordination_recorded", "land-preexamination", "li.si"),
+        ("resolution_closed", "land-preexamination", "li.si"),
         ("materials_resubmitted", "land-preexamination", "li.si"),
         ("matter_approved", "land-preexamination", f"clerk.{BOLE_LAND}"),
         ("matter_accepted", "enterprise-registration", f"clerk.{BOLE_MARKET}"),

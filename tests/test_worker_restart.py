@@ -15,9 +15,10 @@ from store import ledger
 from tests.driver import ENTERPRISE, CaseDriver
 from workflows.case import CaseWorkflow
 
-# received, accepted, plan; 3 hand-overs; land: accepted, correction, resubmitted, approved;
-# registration and food: accepted, approved; completed, delivered, receipt, evaluated, archived.
-EXPECTED_EVENTS = 19
+# received, accepted, plan; 3 hand-overs; land: accepted, correction, coordination due,
+# resubmitted, approved; registration and food: accepted, approved; completed, delivered,
+# receipt, evaluated, archived.
+EXPECTED_EVENTS = 20
 
 
 async def _finish(driver: CaseDriver, case_id: str) -> None:

@@ -24,8 +24,10 @@ with workflow.unsafe.imports_passed_through():
         DeliveryRecord,
         TerminationRecord,
     )
-    from domain.ledger import CaseSummary, LedgerEvent
+    from domain.coordination import ProblemKind
+    from domain.ledger import CaseSummary, LedgerEvent, Notice
     from domain.matter import MatterInput, MatterSnapshot, MatterState
+    from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
     from workflows.guards import refuse, require_exact_matters, require_role, require_stage
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
     from workflows.recording import record
@@ -41,7 +43,7 @@ STOPPED_MATTER = (MatterState.REFUSED, MatterState.BLOCKED, MatterState.WITHDRAW
 
 
 @workflow.defn
-class CaseWorkflow:
+class CaseWorkflow(CoordinationHandlers):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
         self._input = case
@@ -68,6 +70,8 @@ class CaseWorkflow:
         )
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
         self._starting: set[str] = set()  # matters whose child is started or being started
+        self._watches = []
+        self._announced = set()
         self._application_recorded = False
 
     @workflow.run
@@ -94,7 +98,7 @@ class CaseWorkflow:
             self._close(CaseStage.ARCHIVED)
             await self._record(LedgerEvent.CASE_ARCHIVED, SYSTEM_ACTOR, "代办服务结束，案件归档")
         # Children record their own withdrawal; the case ends only after they have.
-        await asyncio.gather(*self._children.values(), return_exceptions=True)
+        await asyncio.gather(*self._children.values(), *self._watches, return_exceptions=True)
         return self._status
 
     # --- queries and signals -------------------------------------------------------------
@@ -105,7 +109,20 @@ class CaseWorkflow:
 
     @workflow.signal(name=MATTER_CHANGED_SIGNAL)
     def matter_changed(self, snapshot: MatterSnapshot) -> None:
+        before = self._matter(snapshot.code)
+        new_correction = len(snapshot.corrections) > len(before.corrections)
         self._put_matter(snapshot)
+        if new_correction and workflow.patched(COORDINATION_PATCH):
+            correction = snapshot.corrections[-1]
+            self._open_problem(
+                ProblemKind.CORRECTION,
+                snapshot.code,
+                f"{snapshot.department_name}要求补正“{snapshot.name}”："
+                + "、".join(correction.items),
+                Actor(
+                    id=correction.requested_by, role=Role.DEPARTMENT, department=snapshot.department
+                ),
+            )
 
     # --- 初审 ------------------------------------------------------------------------------
 
@@ -399,6 +416,8 @@ class CaseWorkflow:
         *,
         matter: str | None = None,
         matters: list[MatterSnapshot] | tuple = (),
+        notices: list[Notice] | tuple = (),
+        occurrence: str | None = None,
     ) -> None:
         """Write a ledger entry with the case's projection row as it is now."""
         self._status.version += 1
@@ -411,4 +430,6 @@ class CaseWorkflow:
             matter=matter,
             case=self._summary(),
             matters=[m.model_copy(deep=True) for m in matters],
+            notices=notices,
+            occurrence=occurrence,
         )

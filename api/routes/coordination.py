@@ -1,0 +1,69 @@
+"""The agent's coordination work: stalled hand-offs, coordination records, meeting resolutions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.deps import Coordinator, IdempotencyKey, TemporalDep
+from api.errors import ERROR_RESPONSES
+from api.routes.cases import CaseId
+from api.temporal import update_case
+from domain.coordination import (
+    Coordination,
+    CoordinationProblem,
+    CoordinationRequest,
+    ResolutionClosing,
+    ResolutionClosingRequest,
+    StallReport,
+    StallReportRequest,
+)
+from workflows.case import CaseWorkflow
+
+router = APIRouter(prefix="/cases/{case_id}", tags=["coordination"], responses=ERROR_RESPONSES)
+Number = Annotated[int, Path(ge=1, le=10_000)]
+
+
+@router.post("/stall-reports", response_model=CoordinationProblem, status_code=201)
+async def report_stall(
+    case_id: CaseId,
+    body: StallReportRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CoordinationProblem:
+    """部门衔接不畅: opens a problem that must be coordinated within 48 hours."""
+    action = StallReport(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.report_stall, action, key)
+
+
+@router.post("/problems/{problem}/coordination", response_model=CoordinationProblem)
+async def record_coordination(
+    case_id: CaseId,
+    problem: Number,
+    body: CoordinationRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CoordinationProblem:
+    """启动协调机制: what was done, with whom, the outcome; optionally the 专项协调会."""
+    action = Coordination(**body.model_dump(), problem=problem, actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.record_coordination, action, key)
+
+
+@router.post(
+    "/problems/{problem}/resolutions/{resolution}/closing", response_model=CoordinationProblem
+)
+async def close_resolution(
+    case_id: CaseId,
+    problem: Number,
+    resolution: Number,
+    body: ResolutionClosingRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CoordinationProblem:
+    """A meeting's resolution is done: record the outcome."""
+    action = ResolutionClosing(
+        **body.model_dump(), problem=problem, resolution=resolution, actor=actor
+    )
+    return await update_case(client, case_id, CaseWorkflow.close_resolution, action, key)

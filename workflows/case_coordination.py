@@ -1,0 +1,186 @@
+"""The 48-hour coordination rule, as handlers the CaseWorkflow inherits.
+
+A problem (a correction request, or a stalled hand-off the agent reports) opens a watch:
+coordination must be recorded within the pack's hours (博州: 48, wall clock), or the case
+escalates to the committee's leader in charge, once.
+"""
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actors import SYSTEM_ACTOR, Actor, Role
+    from domain.case import CaseStage
+    from domain.clock import BUSINESS_ZONE
+    from domain.coordination import (
+        PROBLEM_KIND_NAMES,
+        Coordination,
+        CoordinationProblem,
+        CoordinationRecord,
+        ProblemKind,
+        Resolution,
+        ResolutionClosing,
+        StallReport,
+    )
+    from domain.ledger import LedgerEvent, Notice, Recipient
+    from workflows.guards import refuse, require_role, require_stage
+
+COORDINATION_PATCH = "coordination-48h"
+
+
+class CoordinationHandlers:
+    """Mixed into CaseWorkflow; uses its ``_status``, ``_input`` and ``_record``."""
+
+    _watches: list[asyncio.Task]
+    _announced: set[int]  # problems whose coordination_due entry is written
+
+    def _open_problem(
+        self, kind: ProblemKind, matter: str | None, description: str, actor: Actor
+    ) -> CoordinationProblem:
+        now = workflow.now()
+        problem = CoordinationProblem(
+            number=len(self._status.problems) + 1,  # type: ignore[attr-defined]
+            kind=kind,
+            matter=matter,
+            description=description,
+            raised_at=now,
+            due_at=now + timedelta(hours=self._input.coordination_hours),  # type: ignore[attr-defined]
+        )
+        self._status.problems.append(problem)  # type: ignore[attr-defined]
+        self._watches.append(asyncio.create_task(self._watch(problem, actor)))
+        return problem
+
+    async def _watch(self, problem: CoordinationProblem, raised_by: Actor) -> None:
+        due = problem.due_at.astimezone(BUSINESS_ZONE).strftime("%Y-%m-%d %H:%M")
+        hours = self._input.coordination_hours  # type: ignore[attr-defined]
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.COORDINATION_DUE,
+            raised_by,
+            f"{PROBLEM_KIND_NAMES[problem.kind]}：{problem.description}。"
+            f"须于{due}前（{hours}小时内）启动协调机制",
+            problem.model_dump(mode="json", include={"number", "kind", "due_at"}),
+            matter=problem.matter,
+            occurrence=f"problem-{problem.number}",
+        )
+        self._announced.add(problem.number)
+        try:
+            await workflow.wait_condition(
+                lambda: problem.coordination is not None or self._status.stage.is_closed,  # type: ignore[attr-defined]
+                timeout=max(problem.due_at - workflow.now(), timedelta(seconds=1)),
+            )
+        except TimeoutError:
+            problem.escalated_at = workflow.now()
+            summary = (
+                f"{PROBLEM_KIND_NAMES[problem.kind]}问题{hours}小时内未启动协调机制，"
+                f"报请管委会分管领导协调：{problem.description}"
+            )
+            await self._record(  # type: ignore[attr-defined]
+                LedgerEvent.COORDINATION_ESCALATED,
+                SYSTEM_ACTOR,
+                summary,
+                {"problem": problem.number, "due_at": problem.due_at.isoformat()},
+                matter=problem.matter,
+                occurrence=f"problem-{problem.number}",
+                notices=[
+                    Notice(recipient=Recipient.LEADER, address=self._status.park, message=summary),  # type: ignore[attr-defined]
+                    Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),
+                ],
+            )
+
+    def _agent_id(self) -> str:
+        agent = self._status.agent  # type: ignore[attr-defined]
+        return agent.id if agent else self._input.opened_by.id  # type: ignore[attr-defined]
+
+    def _problem(self, number: int) -> CoordinationProblem:
+        for problem in self._status.problems:  # type: ignore[attr-defined]
+            if problem.number == number:
+                return problem
+        raise refuse(f"没有编号为{number}的协调事项")
+
+    # --- updates ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def report_stall(self, report: StallReport) -> CoordinationProblem:
+        return self._open_problem(
+            ProblemKind.STALLED_HAND_OFF, report.matter, report.description, report.actor
+        )
+
+    @report_stall.validator
+    def _validate_report_stall(self, report: StallReport) -> None:
+        require_role(report.actor, Role.COORDINATOR)
+        require_stage(self._status, "报告部门衔接不畅", CaseStage.PROCESSING)  # type: ignore[attr-defined]
+        matter = next((m for m in self._status.matters if m.code == report.matter), None)  # type: ignore[attr-defined]
+        if matter is None:
+            raise refuse(f"本案件没有委托事项{report.matter}")
+        if matter.state.is_final:
+            raise refuse(f"“{matter.name}”已办理完毕（{matter.state_name}）")
+
+    @workflow.update
+    async def record_coordination(self, coordination: Coordination) -> CoordinationProblem:
+        problem = self._problem(coordination.problem)
+        # The ledger tells the story in order: the obligation before its answer.
+        await workflow.wait_condition(lambda: problem.number in self._announced)
+        meeting = coordination.meeting
+        problem.coordination = CoordinationRecord(
+            what=coordination.what,
+            with_whom=coordination.with_whom,
+            outcome=coordination.outcome,
+            recorded_by=coordination.actor.id,
+            recorded_at=workflow.now(),
+            meeting_held_on=meeting.held_on if meeting else None,
+            participants=meeting.participants if meeting else [],
+            resolutions=[
+                Resolution(number=n, **r.model_dump())
+                for n, r in enumerate(meeting.resolutions if meeting else [], start=1)
+            ],
+        )
+        late = "（已超时，已上报分管领导）" if problem.escalated_at else ""
+        summary = (
+            f"启动协调机制{late}：{coordination.what}；协调对象："
+            f"{'、'.join(coordination.with_whom)}；结果：{coordination.outcome}"
+        )
+        if meeting:
+            summary += f"；召开专项协调会，议定事项{len(meeting.resolutions)}项"
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.COORDINATION_RECORDED,
+            coordination.actor,
+            summary,
+            coordination.model_dump(mode="json", exclude={"actor"}),
+            matter=problem.matter,
+        )
+        return problem
+
+    @record_coordination.validator
+    def _validate_record_coordination(self, coordination: Coordination) -> None:
+        require_role(coordination.actor, Role.COORDINATOR)
+        if self._problem(coordination.problem).coordination is not None:
+            raise refuse(f"协调事项{coordination.problem}已记录协调情况")
+
+    @workflow.update
+    async def close_resolution(self, closing: ResolutionClosing) -> CoordinationProblem:
+        problem = self._problem(closing.problem)
+        assert problem.coordination is not None
+        resolution = problem.coordination.resolutions[closing.resolution - 1]
+        resolution.closed_at = workflow.now()
+        resolution.closed_by = closing.actor.id
+        resolution.outcome = closing.outcome
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.RESOLUTION_CLOSED,
+            closing.actor,
+            f"协调会议定事项办结：{resolution.text}（{resolution.owner}）：{closing.outcome}",
+            closing.model_dump(mode="json", exclude={"actor"}),
+            matter=problem.matter,
+        )
+        return problem
+
+    @close_resolution.validator
+    def _validate_close_resolution(self, closing: ResolutionClosing) -> None:
+        require_role(closing.actor, Role.COORDINATOR)
+        problem = self._problem(closing.problem)
+        resolutions = problem.coordination.resolutions if problem.coordination else []
+        if not 1 <= closing.resolution <= len(resolutions):
+            raise refuse(f"协调事项{closing.problem}没有第{closing.resolution}项议定事项")
+        if resolutions[closing.resolution - 1].closed_at is not None:
+            raise refuse("该议定事项已办结")
