@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 
 from activities.clock import ClockActivities
 from activities.ledger import LedgerActivities
+from activities.reports import ReportActivities
 from logs import configure_logging
 from policies.working_calendar import official_calendar
 from settings import Settings, get_settings
@@ -38,7 +39,12 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[ledger.record_event, clock.plan_deadline, clock.count_days],
+        activities=[
+            ledger.record_event,
+            clock.plan_deadline,
+            clock.count_days,
+            ReportActivities(ledger.engine).draft_feedback_report,
+        ],
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
         max_cached_workflows=max_cached_workflows,

@@ -15,6 +15,10 @@ class LedgerActivities:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     @activity.defn(name=RECORD_EVENT)
     def record_event(self, write: LedgerWrite) -> bool:
         """Append the entry; a retry of an entry already written is a no-op that returns False."""

@@ -3,3 +3,4 @@
 RECORD_EVENT = "record_event"
 PLAN_DEADLINE = "plan_deadline"
 COUNT_DAYS = "count_days"
+DRAFT_FEEDBACK_REPORT = "draft_feedback_report"

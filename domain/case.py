@@ -18,6 +18,7 @@ from domain.application import Application
 from domain.catalogue import CaseMatter
 from domain.coordination import CoordinationProblem
 from domain.matter import MatterSnapshot
+from domain.report import FeedbackReport
 
 
 class CaseStage(StrEnum):
@@ -60,6 +61,7 @@ class CaseInput(BaseModel):
     park_name: str
     matters: list[CaseMatter]
     opened_by: Actor
+    county: str = ""  # the park's county: its government receives the feedback report
     coordination_hours: int = 48  # 博州: start coordinating within 48 hours of a problem
     feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
 
@@ -107,6 +109,7 @@ class CaseStatus(BaseModel):
     evaluation: Evaluation | None = None
     termination: TerminationRecord | None = None
     problems: list[CoordinationProblem] = []
+    feedback_report: FeedbackReport | None = None
     closed_at: datetime | None = None
     version: int = 0
 

@@ -144,3 +144,13 @@ class CaseDriver:
             lambda s: any(m["code"] == matter and m["state"] == state for m in s["matters"]),
             f"{matter} {state}",
         )
+
+    async def file_feedback_report(self, case_id: str) -> dict[str, Any]:
+        """File the drafted 5-working-day report as drafted; the case then archives."""
+        status = await self.wait_for(
+            case_id, lambda s: s.get("feedback_report"), "the feedback report draft"
+        )
+        return await self.post(
+            f"/cases/{case_id}/feedback-report",
+            {"text": status["feedback_report"]["draft"], "reference": "博边合管函〔2026〕1号"},
+        )

@@ -106,13 +106,16 @@ async def test_a_case_runs_to_archive_on_the_dev_server(
         {"level": "满意", "efficiency": 5, "quality": 4, "problem_solving": 4},
         headers=ENTERPRISE,
     )
+    await driver.file_feedback_report(case_id)
     final = await dev_client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"
     found = await _wait_for_visible(
         dev_client, f'WorkflowId = "{case_id}" AND CaseStage = "archived"'
     )
     assert found == [case_id]
-    assert len(await driver.ledger(case_id)) == 3 + len(MATTERS) * 3 + 5
+    # received, accepted, plan; per matter hand-over, accepted, approved; completed,
+    # delivered, receipt, evaluated, report drafted and filed, archived.
+    assert len(await driver.ledger(case_id)) == 3 + len(MATTERS) * 3 + 7
 
 
 async def _wait_for_visible(client: Client, query: str) -> list[str]:

@@ -112,6 +112,22 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
         headers=ENTERPRISE,
     )
 
+    # Within 5 working days the agent files the report drafted from the ledger.
+    status = await driver.wait_for(case_id, lambda s: s["feedback_report"], "the report draft")
+    report = status["feedback_report"]
+    assert status["stage"] == "evaluation"
+    assert report["recipient"] == "博乐市人民政府"
+    assert "综合评价：满意" in report["draft"] and "代办专员服务周到" in report["draft"]
+    assert "补正1次" in report["draft"]
+    filed = await driver.post(
+        f"/cases/{case_id}/feedback-report",
+        {
+            "text": report["draft"] + "\n建议：继续压缩用地预审时限。",
+            "reference": "博边合管函〔2026〕9号",
+        },
+    )
+    assert filed["feedback_report"]["filed_by"] == "li.si"
+
     final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"
     assert final.closed_at is not None
@@ -144,6 +160,8 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
         ("results_delivered", None, "li.si"),
         ("receipt_signed", None, "zhang.san"),
         ("case_evaluated", None, "zhang.san"),
+        ("feedback_report_drafted", None, "system"),
+        ("feedback_report_filed", None, "li.si"),
         ("case_archived", None, "system"),
     ]
     assert len({e["key"] for e in entries}) == len(entries)

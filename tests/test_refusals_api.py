@@ -135,6 +135,7 @@ async def test_refused_dependency_blocks_the_dependent_matter(
         {"level": "基本满意", "efficiency": 4, "quality": 3, "problem_solving": 3},
         headers=ENTERPRISE,
     )
+    await driver.file_feedback_report(case_id)
     final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"
     await record_if_asked(client, "blocked_dependency", case_id, MATTERS)

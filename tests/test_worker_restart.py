@@ -17,8 +17,8 @@ from workflows.case import CaseWorkflow
 
 # received, accepted, plan; 3 hand-overs; land: accepted, correction, coordination due,
 # resubmitted, approved; registration and food: accepted, approved; completed, delivered,
-# receipt, evaluated, archived.
-EXPECTED_EVENTS = 20
+# receipt, evaluated, report drafted, report filed, archived.
+EXPECTED_EVENTS = 22
 
 
 async def _finish(driver: CaseDriver, case_id: str) -> None:
@@ -36,6 +36,7 @@ async def _finish(driver: CaseDriver, case_id: str) -> None:
         {"level": "非常满意", "efficiency": 5, "quality": 5, "problem_solving": 5},
         headers=ENTERPRISE,
     )
+    await driver.file_feedback_report(case_id)
 
 
 async def _start_and_correct(driver: CaseDriver) -> str:

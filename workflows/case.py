@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import CaseSummary, LedgerEvent, Notice
     from domain.matter import MatterInput, MatterSnapshot, MatterState
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
+    from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
     from workflows.guards import refuse, require_exact_matters, require_role, require_stage
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
     from workflows.recording import record
@@ -43,7 +44,7 @@ STOPPED_MATTER = (MatterState.REFUSED, MatterState.BLOCKED, MatterState.WITHDRAW
 
 
 @workflow.defn
-class CaseWorkflow(CoordinationHandlers):
+class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
         self._input = case
@@ -94,6 +95,9 @@ class CaseWorkflow(CoordinationHandlers):
             lambda: self._status.stage.is_closed or self._status.evaluation is not None
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if not self._status.stage.is_closed and workflow.patched(REPORT_PATCH):
+            await self._report_feedback()
+            await workflow.wait_condition(workflow.all_handlers_finished)
         if not self._status.stage.is_closed:
             self._close(CaseStage.ARCHIVED)
             await self._record(LedgerEvent.CASE_ARCHIVED, SYSTEM_ACTOR, "代办服务结束，案件归档")

@@ -39,6 +39,7 @@ from domain.case import CaseInput, CaseStage, CaseStatus
 from domain.clock import BUSINESS_ZONE
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
+from domain.report import FeedbackFiling, FeedbackFilingRequest
 from policies.registry import ApplicationProblem, pack_for, resolve_matters
 from store import ledger, projection
 from store.sequence import next_case_id
@@ -82,6 +83,7 @@ async def open_case(
             park_name=park.name,
             matters=matters,
             opened_by=actor,
+            county=park.county,
             coordination_hours=pack.coordination_hours,
             feedback_report_days=pack.feedback_report_days,
         )
@@ -210,9 +212,22 @@ async def evaluate_service(
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
-    """好差评: rate the service; the case is then archived."""
+    """好差评: rate the service; the feedback report is then drafted for the agent to file."""
     action = Evaluation(**body.model_dump(), actor=actor)
     return await update_case(client, case_id, CaseWorkflow.evaluate, action, key)
+
+
+@router.post("/{case_id}/feedback-report", response_model=CaseStatus)
+async def file_feedback_report(
+    case_id: CaseId,
+    body: FeedbackFilingRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """报送评价反馈报告 to the county government (within 5 working days); the case archives."""
+    action = FeedbackFiling(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.file_feedback_report, action, key)
 
 
 @router.post("/{case_id}/termination", response_model=CaseStatus)

@@ -1,0 +1,57 @@
+"""Draft documents from the ledger: what the case did, as the record shows it."""
+
+from collections import Counter
+
+from sqlalchemy import Engine
+from temporalio import activity
+
+from activities.names import DRAFT_FEEDBACK_REPORT
+from domain.ledger import LedgerEvent
+from domain.report import ReportDraftRequest
+from store import ledger
+
+
+class ReportActivities:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @activity.defn(name=DRAFT_FEEDBACK_REPORT)
+    def draft_feedback_report(self, request: ReportDraftRequest) -> str:
+        entries, _ = ledger.entries(self._engine, request.case_id, limit=10_000)
+        by_event = Counter(e.event for e in entries)
+        application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
+        enterprise = application.details["application"]["enterprise"]["name"]
+        evaluation = next(e for e in entries if e.event is LedgerEvent.CASE_EVALUATED).details
+        outcomes = [
+            f"  - {e.summary}（{e.occurred_at.date().isoformat()}）"
+            for e in entries
+            if e.event in (LedgerEvent.MATTER_APPROVED, LedgerEvent.MATTER_REFUSED)
+        ]
+        problems = [
+            f"  - {e.summary}"
+            for e in entries
+            if e.event
+            in (
+                LedgerEvent.DEADLINE_OVERDUE,
+                LedgerEvent.COORDINATION_ESCALATED,
+                LedgerEvent.COORDINATION_RECORDED,
+            )
+        ]
+        lines = [
+            f"{request.recipient}：",
+            f"    现将{enterprise}代办服务（案件编号{request.case_id}）评价结果报告如下。",
+            "一、评价结果",
+            f"  综合评价：{evaluation['level']}；服务效率{evaluation['efficiency']}分，"
+            f"办理质量{evaluation['quality']}分，问题解决能力{evaluation['problem_solving']}分。",
+            f"  企业意见建议：{evaluation.get('comments') or '无'}",
+            "二、事项办理情况",
+            *(outcomes or ["  - 无办结事项"]),
+            f"  补正{by_event[LedgerEvent.CORRECTION_REQUESTED]}次，"
+            f"延期{by_event[LedgerEvent.DEADLINE_EXTENDED]}次，"
+            f"超期{by_event[LedgerEvent.DEADLINE_OVERDUE]}项。",
+            "三、协调与问题处理",
+            *(problems or ["  - 无"]),
+            "四、改进建议",
+            "  （请代办专员结合企业意见填写）",
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""The 5-working-day feedback report: drafted from the ledger, overdue flagged once."""
+
+import asyncio
+from datetime import datetime, time, timedelta
+
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from domain.catalogue import TimeUnit
+from domain.clock import BUSINESS_ZONE
+from policies.working_calendar import WorkingCalendar
+from tests.driver import COORDINATOR, ENTERPRISE, CaseDriver, plan
+from workflows.case import CaseWorkflow
+
+REPORT = {"text": "评价反馈报告", "reference": "博边合管函〔2026〕3号"}
+
+
+async def test_a_report_not_filed_in_5_working_days_is_overdue_once(
+    driver: CaseDriver, env: WorkflowEnvironment, client: Client
+) -> None:
+    case_id = await driver.open(matters=["enterprise-registration"])
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(["enterprise-registration"]))
+    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+    await driver.approve(case_id, "enterprise-registration")
+    await driver.wait_for_stage(case_id, "delivery")
+    await driver.post(f"/cases/{case_id}/delivery", {})
+    response = await driver.http.post(
+        f"/cases/{case_id}/feedback-report", json=REPORT, headers=COORDINATOR
+    )
+    assert response.status_code == 409 and "阶段" in response.json()["error"]["message"]
+    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
+    await driver.post(
+        f"/cases/{case_id}/evaluation",
+        {"level": "不满意", "efficiency": 2, "quality": 3, "problem_solving": 2},
+        headers=ENTERPRISE,
+    )
+    status = await driver.wait_for(case_id, lambda s: s["feedback_report"], "the draft")
+    evaluated_on = (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
+    due = WorkingCalendar().add(evaluated_on, 5, TimeUnit.WORKING_DAYS).value
+    assert status["feedback_report"]["due_on"] == due.isoformat()
+    assert "综合评价：不满意" in status["feedback_report"]["draft"]
+
+    await env.sleep(
+        datetime.combine(due, time(23), tzinfo=BUSINESS_ZONE) - await env.get_current_time()
+    )
+    assert "feedback_report_overdue" not in [e["event"] for e in await driver.ledger(case_id)]
+    await env.sleep(timedelta(hours=2))
+    for _ in range(200):
+        events = [e["event"] for e in await driver.ledger(case_id)]
+        if "feedback_report_overdue" in events:
+            break
+        await asyncio.sleep(0.05)
+    await env.sleep(timedelta(days=10))
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    assert events.count("feedback_report_overdue") == 1
+    leader = await driver.http.get(
+        "/notifications", params={"recipient": "leader", "case_id": case_id}
+    )
+    assert leader.json()["total"] == 1
+
+    filed = await driver.post(f"/cases/{case_id}/feedback-report", REPORT)
+    assert filed["feedback_report"]["overdue_at"] is not None
+    final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
+    assert final.stage == "archived"
+    entries = await driver.ledger(case_id)
+    assert "逾期" in next(e for e in entries if e["event"] == "feedback_report_filed")["summary"]
+    again = await driver.http.post(
+        f"/cases/{case_id}/feedback-report", json=REPORT, headers=COORDINATOR
+    )
+    assert again.status_code == 409

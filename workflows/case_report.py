@@ -1,0 +1,112 @@
+"""The 5-working-day feedback report, as handlers the CaseWorkflow inherits.
+
+After the evaluation the case drafts the report from the ledger, gives the agent the pack's
+working days (博州: 5) to file it with the county government, and escalates once if not.
+The case is archived when the report is filed.
+"""
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.names import DRAFT_FEEDBACK_REPORT, PLAN_DEADLINE
+    from domain.actors import SYSTEM_ACTOR, Role
+    from domain.case import CaseStage, CaseStatus
+    from domain.catalogue import TimeUnit
+    from domain.clock import DeadlinePlan, DeadlineRequest
+    from domain.ledger import LedgerEvent, Notice, Recipient
+    from domain.report import FeedbackFiling, FeedbackReport, ReportDraftRequest
+    from workflows.clock import business_today, start_of
+    from workflows.guards import refuse, require_role, require_stage
+
+REPORT_PATCH = "feedback-report"
+_QUICK = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": RetryPolicy()}
+
+
+class FeedbackReportHandlers:
+    """Mixed into CaseWorkflow; uses its ``_status``, ``_input``, ``_record``, ``_agent_id``."""
+
+    async def _report_feedback(self) -> None:
+        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        days = self._input.feedback_report_days  # type: ignore[attr-defined]
+        recipient = f"{self._input.county}人民政府"  # type: ignore[attr-defined]
+        plan: DeadlinePlan = await workflow.execute_activity(
+            PLAN_DEADLINE,
+            DeadlineRequest(
+                counting_from=business_today(), days_left=days, unit=TimeUnit.WORKING_DAYS
+            ),
+            result_type=DeadlinePlan,
+            **_QUICK,
+        )
+        draft: str = await workflow.execute_activity(
+            DRAFT_FEEDBACK_REPORT,
+            ReportDraftRequest(case_id=status.case_id, recipient=recipient),
+            result_type=str,
+            **_QUICK,
+        )
+        report = FeedbackReport(
+            recipient=recipient,
+            due_on=plan.due_on,
+            provisional_years=plan.provisional_years,
+            draft=draft,
+            drafted_at=workflow.now(),
+        )
+        status.feedback_report = report
+        summary = f"评价反馈报告草稿已生成，须于{plan.due_on}前（{days}个工作日内）报送{recipient}"
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.FEEDBACK_REPORT_DRAFTED,
+            SYSTEM_ACTOR,
+            summary,
+            report.model_dump(mode="json", include={"recipient", "due_on", "provisional_years"}),
+            notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],  # type: ignore[attr-defined]
+        )
+        overdue_at = start_of(plan.due_on + timedelta(days=1))
+        try:
+            await workflow.wait_condition(
+                lambda: report.filed_at is not None,
+                timeout=max(overdue_at - workflow.now(), timedelta(seconds=1)),
+            )
+        except TimeoutError:
+            report.overdue_at = workflow.now()
+            summary = f"评价反馈报告逾期未报送{recipient}（期限{plan.due_on}），报请分管领导督办"
+            await self._record(  # type: ignore[attr-defined]
+                LedgerEvent.FEEDBACK_REPORT_OVERDUE,
+                SYSTEM_ACTOR,
+                summary,
+                {"due_on": plan.due_on.isoformat()},
+                notices=[
+                    Notice(recipient=Recipient.LEADER, address=status.park, message=summary),
+                    Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),  # type: ignore[attr-defined]
+                ],
+            )
+            await workflow.wait_condition(lambda: report.filed_at is not None)
+
+    @workflow.update
+    async def file_feedback_report(self, filing: FeedbackFiling) -> CaseStatus:
+        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        report = status.feedback_report
+        assert report is not None
+        report.filed_text = filing.text
+        report.filed_reference = filing.reference
+        report.filed_by = filing.actor.id
+        report.filed_at = workflow.now()
+        late = "（逾期）" if report.overdue_at else ""
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.FEEDBACK_REPORT_FILED,
+            filing.actor,
+            f"评价反馈报告已报送{report.recipient}{late}，{filing.reference}",
+            filing.model_dump(mode="json", exclude={"actor"}),
+        )
+        return status
+
+    @file_feedback_report.validator
+    def _validate_file_feedback_report(self, filing: FeedbackFiling) -> None:
+        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        require_role(filing.actor, Role.COORDINATOR)
+        require_stage(status, "报送评价反馈报告", CaseStage.EVALUATION)
+        if status.feedback_report is None:
+            raise refuse("企业评价后才能报送评价反馈报告（草稿尚未生成）")
+        if status.feedback_report.filed_at is not None:
+            raise refuse("评价反馈报告已报送")
