@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -21,7 +22,7 @@ from domain.clock import BUSINESS_ZONE
 from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
-from tests.driver import CaseDriver
+from tests.driver import OPENED_CASES, CaseDriver
 from tests.servers import start_test_server
 from worker import build_worker
 
@@ -98,6 +99,22 @@ async def http(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as client:
             yield client
+    await _terminate_open_cases(env.client)
+
+
+async def _terminate_open_cases(client: Client) -> None:
+    """End the cases and matters a test left open. The time-skipping server moves its clock
+    only once every workflow task is done, so a timer of a case whose worker is gone would
+    freeze the clock for later tests. (Its children are named too: the test server does not
+    apply the parent-close policy.)
+    """
+    for workflow_id in OPENED_CASES:
+        try:
+            await client.get_workflow_handle(workflow_id).terminate("test finished")
+        except RPCError as error:
+            if error.status is not RPCStatusCode.NOT_FOUND:
+                raise
+    OPENED_CASES.clear()
 
 
 @pytest.fixture

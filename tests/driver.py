@@ -6,6 +6,10 @@ from typing import Any
 
 import httpx
 
+# Workflows (cases and their matters) opened by the test running now; conftest terminates
+# those still open after it.
+OPENED_CASES: list[str] = []
+
 COORDINATOR = {"X-Actor": "li.si"}
 ENTERPRISE = {"X-Actor": "zhang.san", "X-Actor-Role": "enterprise"}
 BOLE_MARKET = "bole-market-regulation"
@@ -64,11 +68,12 @@ class CaseDriver:
         self.http = http
 
     async def open(self, **overrides: Any) -> str:
-        response = await self.http.post(
-            "/cases", json=application(**overrides), headers=COORDINATOR
-        )
+        body = application(**overrides)
+        response = await self.http.post("/cases", json=body, headers=COORDINATOR)
         assert response.status_code == 201, response.text
-        return response.json()["case_id"]
+        case_id = response.json()["case_id"]
+        OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in body["matters"])])
+        return case_id
 
     async def post(
         self,

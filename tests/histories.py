@@ -24,6 +24,8 @@ def workflow_id_of(path: Path) -> str:
 
 
 async def record_if_asked(client: Client, scenario: str, case_id: str, matters: list[str]) -> None:
+    """Record the case's history and its matters'. Open workflows are recorded as far as
+    they got: replaying a partial history checks every command in it all the same."""
     release = os.environ.get("DAIBAN_RECORD_HISTORIES")
     if not release:
         return

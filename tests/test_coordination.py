@@ -6,6 +6,7 @@ from datetime import timedelta
 from temporalio.testing import WorkflowEnvironment
 
 from tests.driver import COORDINATOR, CaseDriver
+from tests.histories import record_if_asked
 
 COORDINATION = {
     "what": "电话协调市场监管局与自然资源局衔接",
@@ -60,6 +61,7 @@ async def test_a_correction_not_coordinated_in_48_hours_is_escalated_once(
     )
     assert [n["address"] for n in leader.json()["items"]] == ["bole-jinsanjiao"]
 
+    await record_if_asked(env.client, "coordination_escalated", case_id, ["land-preexamination"])
     late = await driver.post(f"/cases/{case_id}/problems/1/coordination", COORDINATION)
     assert late["escalated_at"] is not None
     recorded = (await _events(driver, case_id, "coordination_recorded"))[-1]

@@ -10,6 +10,7 @@ from domain.catalogue import TimeUnit
 from domain.clock import BUSINESS_ZONE
 from policies.working_calendar import WorkingCalendar
 from tests.driver import COORDINATOR, ENTERPRISE, CaseDriver, plan
+from tests.histories import record_if_asked
 from workflows.case import CaseWorkflow
 
 REPORT = {"text": "评价反馈报告", "reference": "博边合管函〔2026〕3号"}
@@ -63,6 +64,7 @@ async def test_a_report_not_filed_in_5_working_days_is_overdue_once(
     assert filed["feedback_report"]["overdue_at"] is not None
     final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"
+    await record_if_asked(client, "feedback_report_overdue", case_id, ["enterprise-registration"])
     entries = await driver.ledger(case_id)
     assert "逾期" in next(e for e in entries if e["event"] == "feedback_report_filed")["summary"]
     again = await driver.http.post(

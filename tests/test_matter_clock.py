@@ -20,6 +20,7 @@ from ops.recompute_deadlines import recompute
 from policies.working_calendar import WorkingCalendar
 from store.tables import NotificationRow
 from tests.driver import BOLE_LAND, CaseDriver, department, plan
+from tests.histories import record_if_asked
 from worker import build_worker
 
 WD = TimeUnit.WORKING_DAYS
@@ -81,6 +82,7 @@ async def test_warning_and_overdue_fire_once_across_a_worker_restart(
         await env.sleep(timedelta(days=20))  # more time changes nothing: each fires once
         entries = await driver.ledger(case_id)
         status = await driver.status(case_id)
+        await record_if_asked(env.client, "deadline_alarms", case_id, ["enterprise-registration"])
 
     events = [e["event"] for e in entries]
     assert events.count("deadline_warning") == 1
@@ -158,6 +160,7 @@ async def test_suspension_and_the_one_extension(
     events = [e["event"] for e in entries]
     assert events.count("clock_suspended") == 1 and events.count("clock_resumed") == 1
     assert events.count("deadline_extended") == 1
+    await record_if_asked(env.client, "suspension_extension", case_id, ["land-preexamination"])
     notices = (await driver.http.get("/notifications", params={"case_id": case_id})).json()
     assert {n["recipient"] for n in notices["items"]} >= {"agent", "enterprise"}
 
