@@ -66,6 +66,23 @@ class ResubmissionRequest(BaseModel):
 
 class AcceptMatterRequest(BaseModel):
     note: str = ""
+    deferred_items: list[str] = Field(
+        [], max_length=20, description="容缺受理：暂缺的非核心材料（结果待补齐后出具）"
+    )
+    supply_by: date | None = Field(None, description="容缺材料补齐期限，不得晚于承诺时限")
+
+    @model_validator(mode="after")
+    def _deferral_complete(self) -> "AcceptMatterRequest":
+        if bool(self.deferred_items) != (self.supply_by is not None):
+            raise ValueError("容缺受理须同时列明暂缺材料和补齐期限")
+        return self
+
+
+class SupplyDeferredRequest(BaseModel):
+    """容缺材料补齐."""
+
+    materials: list[str] = Items
+    note: str = ""
 
 
 class RequestCorrectionRequest(BaseModel):
@@ -163,6 +180,10 @@ class Resubmission(ResubmissionRequest):
 
 
 class AcceptMatter(AcceptMatterRequest):
+    actor: Actor
+
+
+class SupplyDeferred(SupplyDeferredRequest):
     actor: Actor
 
 

@@ -39,6 +39,8 @@ class LedgerEvent(StrEnum):
     COORDINATION_RECORDED = "coordination_recorded"
     COORDINATION_ESCALATED = "coordination_escalated"
     RESOLUTION_CLOSED = "resolution_closed"
+    DEFERRED_MATERIALS_SUPPLIED = "deferred_materials_supplied"
+    MATTER_TERMINATED = "matter_terminated"
     FEEDBACK_REPORT_DRAFTED = "feedback_report_drafted"
     FEEDBACK_REPORT_FILED = "feedback_report_filed"
     FEEDBACK_REPORT_OVERDUE = "feedback_report_overdue"

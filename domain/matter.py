@@ -19,6 +19,8 @@ class MatterState(StrEnum):
     REFUSED = "refused"
     BLOCKED = "blocked"  # a matter it depends on was refused or withdrawn
     WITHDRAWN = "withdrawn"  # the case ended while the matter was open
+    RESULT_HELD = "result_held"  # 容缺受理: approved, result held until the items are supplied
+    TERMINATED = "terminated"  # 容缺受理: the items were not supplied in time
 
     @property
     def is_final(self) -> bool:
@@ -26,7 +28,13 @@ class MatterState(StrEnum):
 
 
 FINAL_MATTER_STATES = frozenset(
-    {MatterState.APPROVED, MatterState.REFUSED, MatterState.BLOCKED, MatterState.WITHDRAWN}
+    {
+        MatterState.APPROVED,
+        MatterState.REFUSED,
+        MatterState.BLOCKED,
+        MatterState.WITHDRAWN,
+        MatterState.TERMINATED,
+    }
 )
 
 MATTER_STATE_NAMES = {
@@ -38,6 +46,8 @@ MATTER_STATE_NAMES = {
     MatterState.REFUSED: "不予许可",
     MatterState.BLOCKED: "前置事项未通过",
     MatterState.WITHDRAWN: "已撤回",
+    MatterState.RESULT_HELD: "已审结，待补齐容缺材料后出具结果",
+    MatterState.TERMINATED: "容缺材料逾期未补齐，终止办理",
 }
 
 
@@ -47,6 +57,15 @@ class CorrectionRound(BaseModel):
     items: list[str]
     resubmitted_at: datetime | None = None
     materials: list[str] = []
+
+
+class Deferral(BaseModel):
+    """容缺受理: what is missing, by when; the result is issued only once supplied."""
+
+    items: list[str]
+    supply_by: date
+    supplied_at: datetime | None = None
+    supplied_materials: list[str] = []
 
 
 class MatterInput(BaseModel):
@@ -76,6 +95,7 @@ class MatterSnapshot(BaseModel):
     refusal_reason: str | None = None
     corrections: list[CorrectionRound] = []
     clock: MatterClock | None = None
+    deferral: Deferral | None = None
     version: int = 0
 
     @property

@@ -3,10 +3,13 @@
 import asyncio
 from datetime import timedelta
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from tests.driver import COORDINATOR, CaseDriver
 from tests.histories import record_if_asked
+
+pytestmark = pytest.mark.own_clock  # these tests move the clock: a server each
 
 COORDINATION = {
     "what": "电话协调市场监管局与自然资源局衔接",

@@ -3,6 +3,7 @@
 import asyncio
 from datetime import datetime, time, timedelta
 
+import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -12,6 +13,8 @@ from policies.working_calendar import WorkingCalendar
 from tests.driver import COORDINATOR, ENTERPRISE, CaseDriver, plan
 from tests.histories import record_if_asked
 from workflows.case import CaseWorkflow
+
+pytestmark = pytest.mark.own_clock  # these tests move the clock: a server each
 
 REPORT = {"text": "评价反馈报告", "reference": "博边合管函〔2026〕3号"}
 

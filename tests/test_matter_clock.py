@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client
@@ -22,6 +23,8 @@ from store.tables import NotificationRow
 from tests.driver import BOLE_LAND, CaseDriver, department, plan
 from tests.histories import record_if_asked
 from worker import build_worker
+
+pytestmark = pytest.mark.own_clock  # these tests move the clock: a server each
 
 WD = TimeUnit.WORKING_DAYS
 BOLE_WATER = "bole-water-resources"

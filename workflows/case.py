@@ -40,7 +40,12 @@ OPEN_STAGES = (
     CaseStage.PROCESSING,
     CaseStage.DELIVERY,
 )
-STOPPED_MATTER = (MatterState.REFUSED, MatterState.BLOCKED, MatterState.WITHDRAWN)
+STOPPED_MATTER = (
+    MatterState.REFUSED,
+    MatterState.BLOCKED,
+    MatterState.WITHDRAWN,
+    MatterState.TERMINATED,
+)
 
 
 @workflow.defn

@@ -3,13 +3,14 @@
 A refused action changes nothing; its message is what the person sees (HTTP 409).
 """
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from temporalio.exceptions import ApplicationError
 
 from domain.actors import Actor, Role
 from domain.case import STAGE_NAMES, CaseStage, CaseStatus
-from domain.matter import MATTER_STATE_NAMES, MatterSnapshot, MatterState
+from domain.matter import MATTER_STATE_NAMES, CorrectionRound, MatterSnapshot, MatterState
 
 ACTION_REFUSED = "ActionRefused"
 
@@ -67,3 +68,28 @@ def require_matter_state(matter: MatterSnapshot, action: str, *states: MatterSta
             f"“{matter.name}”当前状态为“{MATTER_STATE_NAMES[matter.state]}”，不能{action}"
             f"（仅限{allowed}）"
         )
+
+
+def require_told_at_once(rounds: Sequence[CorrectionRound], items: list[str]) -> None:
+    """一次性告知 (行政许可法 §32): every missing item is named in the first notice.
+
+    A later notice may only concern the materials resubmitted since: an item naming none
+    of them could have been named the first time.
+    """
+    if not rounds:
+        return
+    resubmitted = rounds[-1].materials
+    names = [_without_notes(material) for material in resubmitted]
+    late = [item for item in items if not any(name and name in item for name in names)]
+    if late:
+        raise refuse(
+            "一次性告知：再次补正只能针对本次补正提交的材料（"
+            + "、".join(resubmitted)
+            + "）；以下内容应在首次补正通知中一并告知："
+            + "、".join(late)
+        )
+
+
+def _without_notes(material: str) -> str:
+    """用地红线图（修正） -> 用地红线图: the agent's note is not part of the material's name."""
+    return re.sub(r"[（(][^）)]*[）)]", "", material).strip()

@@ -1,7 +1,7 @@
 """MatterWorkflow: one approval matter at its department, from hand-over to decision."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -14,23 +14,32 @@ with workflow.unsafe.imports_passed_through():
         RequestCorrection,
         Resubmission,
         ResumeClock,
+        SupplyDeferred,
         SuspendClock,
         WithdrawMatter,
     )
     from domain.actors import SYSTEM_ACTOR, Actor, Role
     from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, Extension, PauseReason
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from domain.matter import CorrectionRound, MatterInput, MatterSnapshot, MatterState
+    from domain.matter import (
+        CorrectionRound,
+        Deferral,
+        MatterInput,
+        MatterSnapshot,
+        MatterState,
+    )
     from workflows import clock
     from workflows.guards import (
         refuse,
         require_department,
         require_matter_state,
         require_role,
+        require_told_at_once,
     )
     from workflows.recording import record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
+DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
 UNDER_REVIEW = (MatterState.HANDED_OVER, MatterState.ACCEPTED)
 
 
@@ -75,7 +84,7 @@ class MatterWorkflow:
         """
         while not self._matter.state.is_final:
             version = self._matter.version
-            alarm = clock.next_alarm(self._matter.clock)
+            alarm = self._next_alarm()
             timeout = None
             if alarm is not None:
                 timeout = max(alarm[1] - workflow.now(), timedelta(seconds=1))
@@ -91,7 +100,21 @@ class MatterWorkflow:
                 assert alarm is not None
                 await self._sound(alarm[0])
 
+    def _next_alarm(self) -> tuple[str, datetime] | None:
+        alarms = []
+        if self._matter.state in (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED):
+            alarms.append(clock.next_alarm(self._matter.clock))
+        deferral = self._matter.deferral
+        if deferral is not None and deferral.supplied_at is None:
+            alarms.append(
+                ("deferral_lapsed", clock.start_of(deferral.supply_by + timedelta(days=1)))
+            )
+        return min((a for a in alarms if a is not None), key=lambda a: a[1], default=None)
+
     async def _sound(self, alarm: str) -> None:
+        if alarm == "deferral_lapsed":
+            await self._terminate_for_deferral()
+            return
         matter_clock = self._matter.clock
         assert matter_clock is not None and matter_clock.due_on is not None
         due = matter_clock.due_on.isoformat()
@@ -134,6 +157,9 @@ class MatterWorkflow:
                 limit = f"{self._matter.clock.limit_days}{UNIT_NAMES[self._matter.clock.unit]}"
                 summary += f"，时限{limit}，{self._matter.clock.describe_due()}"
                 details["clock"] = self._clock_details()
+        if action.deferred_items and workflow.patched(DEFERRAL_PATCH):
+            summary += self._defer(action)
+            details["deferral"] = self._matter.deferral.model_dump(mode="json")  # type: ignore[union-attr]
         await self._changed(LedgerEvent.MATTER_ACCEPTED, action.actor, summary, details)
         return self._matter
 
@@ -141,6 +167,77 @@ class MatterWorkflow:
     def _validate_accept(self, action: AcceptMatter) -> None:
         require_department(self._matter, action.actor)
         require_matter_state(self._matter, "受理", MatterState.HANDED_OVER)
+        if action.supply_by is not None:
+            if self._input.matter.definition.limit_days is None:
+                raise refuse(f"“{self._matter.name}”为即办事项，不适用容缺受理")
+            if action.supply_by <= clock.business_today():
+                raise refuse("容缺材料补齐期限应晚于受理当日")
+
+    def _defer(self, action: AcceptMatter) -> str:
+        """容缺受理: the supply date may not pass the promised limit, or nothing is accepted."""
+        assert action.supply_by is not None
+        due = self._matter.clock.due_on if self._matter.clock else None
+        if due is None or action.supply_by > due:
+            self._matter.state, self._matter.accepted_at, self._matter.clock = (
+                MatterState.HANDED_OVER,
+                None,
+                None,
+            )
+            raise refuse(f"容缺材料补齐期限{action.supply_by}不得晚于承诺办理期限{due}")
+        self._matter.deferral = Deferral(items=action.deferred_items, supply_by=action.supply_by)
+        return f"；容缺受理，暂缺{'、'.join(action.deferred_items)}，须于{action.supply_by}前补齐"
+
+    @workflow.update
+    async def supply_deferred(self, action: SupplyDeferred) -> MatterSnapshot:
+        deferral = self._matter.deferral
+        assert deferral is not None
+        deferral.supplied_at = workflow.now()
+        deferral.supplied_materials = action.materials
+        summary = f"代办专员补齐容缺材料：{'、'.join(action.materials)}"
+        if self._matter.state is MatterState.RESULT_HELD:
+            self._matter.state = MatterState.APPROVED
+            summary += (
+                f"，{self._matter.department_name}出具办理结果{self._matter.result_reference}"
+            )
+        await self._changed(
+            LedgerEvent.DEFERRED_MATERIALS_SUPPLIED,
+            action.actor,
+            summary,
+            {"materials": action.materials, "note": action.note},
+        )
+        return self._matter
+
+    @supply_deferred.validator
+    def _validate_supply_deferred(self, action: SupplyDeferred) -> None:
+        require_role(action.actor, Role.COORDINATOR)
+        deferral = self._matter.deferral
+        if deferral is None or deferral.supplied_at is not None:
+            raise refuse(f"“{self._matter.name}”没有待补齐的容缺材料")
+        require_matter_state(
+            self._matter,
+            "补齐容缺材料",
+            MatterState.ACCEPTED,
+            MatterState.CORRECTION_REQUESTED,
+            MatterState.RESULT_HELD,
+        )
+
+    async def _terminate_for_deferral(self) -> None:
+        deferral = self._matter.deferral
+        assert deferral is not None
+        self._decide(MatterState.TERMINATED, SYSTEM_ACTOR)
+        reason = f"容缺材料（{'、'.join(deferral.items)}）逾期未补齐（期限{deferral.supply_by}）"
+        self._matter.refusal_reason = reason
+        summary = f"“{self._matter.name}”终止办理：{reason}"
+        await self._changed(
+            LedgerEvent.MATTER_TERMINATED,
+            SYSTEM_ACTOR,
+            summary,
+            {"reason": reason, "supply_by": deferral.supply_by.isoformat()},
+            notices=[
+                self._notice(recipient, summary)
+                for recipient in (Recipient.DEPARTMENT, Recipient.AGENT, Recipient.ENTERPRISE)
+            ],
+        )
 
     @workflow.update
     async def request_correction(self, action: RequestCorrection) -> MatterSnapshot:
@@ -173,6 +270,7 @@ class MatterWorkflow:
     def _validate_request_correction(self, action: RequestCorrection) -> None:
         require_department(self._matter, action.actor)
         require_matter_state(self._matter, "要求补正", *UNDER_REVIEW)
+        require_told_at_once(self._matter.corrections, action.items)
 
     @workflow.update
     async def resubmit(self, action: Resubmission) -> MatterSnapshot:
@@ -209,13 +307,15 @@ class MatterWorkflow:
 
     @workflow.update
     async def approve(self, action: ApproveMatter) -> MatterSnapshot:
-        self._decide(MatterState.APPROVED, action.actor)
+        deferral = self._matter.deferral
+        held = deferral is not None and deferral.supplied_at is None
+        self._decide(MatterState.RESULT_HELD if held else MatterState.APPROVED, action.actor)
         self._matter.result_reference = action.result_reference
         await self._changed(
             LedgerEvent.MATTER_APPROVED,
             action.actor,
             f"{self._matter.department_name}办结“{self._matter.name}”，"
-            f"文号{action.result_reference}",
+            f"文号{action.result_reference}" + ("（容缺材料补齐后出具结果）" if held else ""),
             {"result_reference": action.result_reference, "note": action.note},
         )
         return self._matter

@@ -31,6 +31,8 @@ from domain.actions import (
     ReceiptRequest,
     Resubmission,
     ResubmissionRequest,
+    SupplyDeferred,
+    SupplyDeferredRequest,
     Termination,
     TerminationRequest,
 )
@@ -175,6 +177,23 @@ async def resubmit_materials(
     action = Resubmission(**body.model_dump(), actor=actor)
     return await update_matter(
         client, engine, case_id, matter, MatterWorkflow.resubmit, action, key
+    )
+
+
+@router.post("/{case_id}/matters/{matter}/deferred-materials", response_model=MatterSnapshot)
+async def supply_deferred_materials(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: SupplyDeferredRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """容缺材料补齐: a result held for them is then issued."""
+    action = SupplyDeferred(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.supply_deferred, action, key
     )
 
 
