@@ -10,7 +10,14 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api import errors
-from api.routes import cases, catalogue, coordination, departments, notifications
+from api.routes import (
+    cases,
+    catalogue,
+    coordination,
+    departments,
+    follow_up,
+    notifications,
+)
 from logs import configure_logging
 from settings import Settings, get_settings
 from store.db import create_schema, make_engine
@@ -50,6 +57,7 @@ def create_app(
     app.include_router(departments.router)
     app.include_router(catalogue.router)
     app.include_router(coordination.router)
+    app.include_router(follow_up.router)
     app.include_router(notifications.router)
 
     @app.middleware("http")

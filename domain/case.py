@@ -17,6 +17,7 @@ from domain.actors import Actor
 from domain.application import Application
 from domain.catalogue import CaseMatter
 from domain.coordination import CoordinationProblem
+from domain.follow_up import FollowUp
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackReport
 
@@ -110,6 +111,7 @@ class CaseStatus(BaseModel):
     termination: TerminationRecord | None = None
     problems: list[CoordinationProblem] = []
     feedback_report: FeedbackReport | None = None
+    follow_up: FollowUp | None = None
     closed_at: datetime | None = None
     version: int = 0
 

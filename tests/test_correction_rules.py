@@ -7,7 +7,8 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.clock import BUSINESS_ZONE
-from tests.driver import BOLE_LAND, BOLE_MARKET, CaseDriver, department
+from tests.driver import BOLE_LAND, BOLE_MARKET, MATTERS, CaseDriver, department
+from tests.histories import record_if_asked
 
 pytestmark = pytest.mark.own_clock  # these tests move the clock: a server each
 
@@ -88,6 +89,7 @@ async def test_acceptance_with_deficiency_holds_the_result_until_supplied(
     entries = await driver.ledger(case_id)
     supplied = next(e for e in entries if e["event"] == "deferred_materials_supplied")
     assert "出具办理结果博自然资预〔2026〕5号" in supplied["summary"]
+    await record_if_asked(env.client, "deferral_supplied", case_id, MATTERS)
 
 
 async def test_deferred_items_not_supplied_in_time_end_the_matter(
@@ -111,6 +113,7 @@ async def test_deferred_items_not_supplied_in_time_end_the_matter(
         await asyncio.sleep(0.05)
         states = {m["code"]: m["state"] for m in (await driver.status(case_id))["matters"]}
     assert states["food-licence"] == "blocked"
+    await record_if_asked(env.client, "deferral_lapsed", case_id, MATTERS)
     entries = await driver.ledger(case_id)
     terminated = next(e for e in entries if e["event"] == "matter_terminated")
     assert "逾期未补齐" in terminated["summary"]

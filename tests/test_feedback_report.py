@@ -36,14 +36,14 @@ async def test_a_report_not_filed_in_5_working_days_is_overdue_once(
     await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
     await driver.post(
         f"/cases/{case_id}/evaluation",
-        {"level": "不满意", "efficiency": 2, "quality": 3, "problem_solving": 2},
+        {"level": "基本满意", "efficiency": 3, "quality": 3, "problem_solving": 3},
         headers=ENTERPRISE,
     )
     status = await driver.wait_for(case_id, lambda s: s["feedback_report"], "the draft")
     evaluated_on = (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
     due = WorkingCalendar().add(evaluated_on, 5, TimeUnit.WORKING_DAYS).value
     assert status["feedback_report"]["due_on"] == due.isoformat()
-    assert "综合评价：不满意" in status["feedback_report"]["draft"]
+    assert "综合评价：基本满意" in status["feedback_report"]["draft"]
 
     await env.sleep(
         datetime.combine(due, time(23), tzinfo=BUSINESS_ZONE) - await env.get_current_time()

@@ -21,6 +21,13 @@ def test_histories_are_recorded_for_every_scenario() -> None:
         "refused_at_review",
         "terminated_in_processing",
         "blocked_dependency",
+        "deadline_alarms",
+        "suspension_extension",
+        "coordination_escalated",
+        "feedback_report_overdue",
+        "deferral_lapsed",
+        "deferral_supplied",
+        "bad_rating_follow_up",
     } <= scenarios
 
 

@@ -25,9 +25,11 @@ with workflow.unsafe.imports_passed_through():
         TerminationRecord,
     )
     from domain.coordination import ProblemKind
+    from domain.follow_up import BAD_RATINGS, FollowUp
     from domain.ledger import CaseSummary, LedgerEvent, Notice
     from domain.matter import MatterInput, MatterSnapshot, MatterState
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
+    from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
     from workflows.guards import refuse, require_exact_matters, require_role, require_stage
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
@@ -49,7 +51,7 @@ STOPPED_MATTER = (
 
 
 @workflow.defn
-class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers):
+class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandlers):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
         self._input = case
@@ -102,6 +104,8 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers):
         await workflow.wait_condition(workflow.all_handlers_finished)
         if not self._status.stage.is_closed and workflow.patched(REPORT_PATCH):
             await self._report_feedback()
+            follow_up = self._status.follow_up
+            await workflow.wait_condition(lambda: follow_up is None or follow_up.closed)
             await workflow.wait_condition(workflow.all_handlers_finished)
         if not self._status.stage.is_closed:
             self._close(CaseStage.ARCHIVED)
@@ -255,6 +259,10 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers):
             f"服务评价：{evaluation.level.value}",
             evaluation.model_dump(mode="json", exclude={"actor"}),
         )
+        if evaluation.level in BAD_RATINGS and workflow.patched(FOLLOW_UP_PATCH):
+            follow_up = FollowUp(rating_followed=evaluation.level, opened_at=workflow.now())
+            self._status.follow_up = follow_up
+            self._watches.append(asyncio.create_task(self._follow_up(follow_up)))
         return self._status
 
     @evaluate.validator

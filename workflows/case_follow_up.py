@@ -1,0 +1,154 @@
+"""差评 follow-up, as handlers the CaseWorkflow inherits: call back within 1 working day,
+remedy within 15, one follow-up rating; each step late is escalated once."""
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.names import PLAN_DEADLINE
+    from domain.actors import SYSTEM_ACTOR, Role
+    from domain.case import CaseStage, CaseStatus
+    from domain.catalogue import TimeUnit
+    from domain.clock import DeadlinePlan, DeadlineRequest
+    from domain.follow_up import (
+        CALLBACK_DAYS,
+        REMEDY_DAYS,
+        Callback,
+        FollowUp,
+        FollowUpRating,
+        Remedy,
+    )
+    from domain.ledger import LedgerEvent, Notice, Recipient
+    from workflows.clock import business_today, start_of
+    from workflows.guards import refuse, require_role, require_stage
+
+FOLLOW_UP_PATCH = "bad-rating-follow-up"
+_QUICK = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": RetryPolicy()}
+STEP_NAMES = {"callback": "回访", "remedy": "整改"}
+
+
+class FollowUpHandlers:
+    """Mixed into CaseWorkflow; uses its ``_status``, ``_record``, ``_agent_id``."""
+
+    async def _follow_up(self, follow_up: FollowUp) -> None:
+        today = business_today()
+        for step, days in (("callback", CALLBACK_DAYS), ("remedy", REMEDY_DAYS)):
+            plan: DeadlinePlan = await workflow.execute_activity(
+                PLAN_DEADLINE,
+                DeadlineRequest(counting_from=today, days_left=days, unit=TimeUnit.WORKING_DAYS),
+                result_type=DeadlinePlan,
+                **_QUICK,
+            )
+            setattr(follow_up, f"{step}_due_on", plan.due_on)
+        summary = (
+            f"差评（{follow_up.rating_followed.value}）整改：须于{follow_up.callback_due_on}前回访，"
+            f"{follow_up.remedy_due_on}前完成整改并请企业再次评价"
+        )
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.FOLLOW_UP_OPENED,
+            SYSTEM_ACTOR,
+            summary,
+            follow_up.model_dump(mode="json", include={"callback_due_on", "remedy_due_on"}),
+            notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],  # type: ignore[attr-defined]
+        )
+        for step in ("callback", "remedy"):
+            due = getattr(follow_up, f"{step}_due_on")
+            try:
+                await workflow.wait_condition(
+                    lambda s=step: getattr(follow_up, f"{s}_at") is not None,  # type: ignore[misc]
+                    timeout=max(
+                        start_of(due + timedelta(days=1)) - workflow.now(), timedelta(seconds=1)
+                    ),
+                )
+            except TimeoutError:
+                follow_up.overdue_steps.append(step)
+                late = f"差评{STEP_NAMES[step]}逾期（期限{due}），报请分管领导督办"
+                park = self._status.park  # type: ignore[attr-defined]
+                await self._record(  # type: ignore[attr-defined]
+                    LedgerEvent.FOLLOW_UP_OVERDUE,
+                    SYSTEM_ACTOR,
+                    late,
+                    {"step": step, "due_on": due.isoformat()},
+                    occurrence=step,
+                    notices=[
+                        Notice(recipient=Recipient.LEADER, address=park, message=late),
+                        Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=late),  # type: ignore[attr-defined]
+                    ],
+                )
+
+    def _current_follow_up(self) -> FollowUp | None:
+        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        return status.follow_up
+
+    # --- updates ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def record_callback(self, callback: Callback) -> CaseStatus:
+        follow_up = self._current_follow_up()
+        assert follow_up is not None
+        follow_up.callback, follow_up.callback_at = callback, workflow.now()
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.FOLLOW_UP_CALLBACK,
+            callback.actor,
+            f"差评回访：{callback.note}",
+            {"note": callback.note},
+        )
+        return self._status  # type: ignore[attr-defined]
+
+    @record_callback.validator
+    def _validate_record_callback(self, callback: Callback) -> None:
+        follow_up = self._require_follow_up(callback.actor)
+        if follow_up.callback is not None:
+            raise refuse("已记录回访")
+
+    @workflow.update
+    async def record_remedy(self, remedy: Remedy) -> CaseStatus:
+        follow_up = self._current_follow_up()
+        assert follow_up is not None
+        follow_up.remedy, follow_up.remedy_at = remedy, workflow.now()
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.FOLLOW_UP_REMEDY,
+            remedy.actor,
+            f"差评整改：{remedy.measures}",
+            {"measures": remedy.measures},
+        )
+        return self._status  # type: ignore[attr-defined]
+
+    @record_remedy.validator
+    def _validate_record_remedy(self, remedy: Remedy) -> None:
+        follow_up = self._require_follow_up(remedy.actor)
+        if follow_up.callback is None:
+            raise refuse("请先回访企业，再记录整改")
+        if follow_up.remedy is not None:
+            raise refuse("已记录整改")
+
+    @workflow.update
+    async def rate_follow_up(self, rating: FollowUpRating) -> CaseStatus:
+        follow_up = self._current_follow_up()
+        assert follow_up is not None
+        follow_up.rating, follow_up.rated_at = rating, workflow.now()
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.FOLLOW_UP_RATED,
+            rating.actor,
+            f"整改后再次评价：{rating.level.value}",
+            rating.model_dump(mode="json", exclude={"actor"}),
+        )
+        return self._status  # type: ignore[attr-defined]
+
+    @rate_follow_up.validator
+    def _validate_rate_follow_up(self, rating: FollowUpRating) -> None:
+        follow_up = self._require_follow_up(rating.actor, Role.ENTERPRISE)
+        if follow_up.remedy is None:
+            raise refuse("整改完成后才能再次评价")
+        if follow_up.rating is not None:
+            raise refuse("整改后的评价只有一次")
+
+    def _require_follow_up(self, actor, role: Role = Role.COORDINATOR) -> FollowUp:  # type: ignore[no-untyped-def]
+        require_role(actor, role)
+        require_stage(self._status, "差评整改", CaseStage.EVALUATION)  # type: ignore[attr-defined]
+        follow_up = self._current_follow_up()
+        if follow_up is None:
+            raise refuse("本案件没有需要整改的差评")
+        return follow_up
