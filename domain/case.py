@@ -63,6 +63,7 @@ class CaseInput(BaseModel):
     matters: list[CaseMatter]
     opened_by: Actor
     county: str = ""  # the park's county: its government receives the feedback report
+    hand_off_ack_hours: int = 24  # a department acknowledges a hand-over within a day
     coordination_hours: int = 48  # 博州: start coordinating within 48 hours of a problem
     feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
 

@@ -52,6 +52,7 @@ class PolicyPack(BaseModel):
     matters: list[MatterDefinition]
     warning_share: float = Field(0.8, gt=0, le=1, description="early warning at this share")
     coordination_hours: int = Field(48, ge=1, description="start coordinating within (wall clock)")
+    hand_off_ack_hours: int = Field(24, ge=1, description="a hand-over unaccepted this long stalls")
     feedback_report_days: int = Field(5, ge=1, description="file the evaluation within (WD)")
 
     @model_validator(mode="after")

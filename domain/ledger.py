@@ -41,6 +41,7 @@ class LedgerEvent(StrEnum):
     RESOLUTION_CLOSED = "resolution_closed"
     DEFERRED_MATERIALS_SUPPLIED = "deferred_materials_supplied"
     MATTER_TERMINATED = "matter_terminated"
+    HAND_OFF_UNACKNOWLEDGED = "hand_off_unacknowledged"
     FOLLOW_UP_OPENED = "follow_up_opened"
     FOLLOW_UP_CALLBACK = "follow_up_callback"
     FOLLOW_UP_REMEDY = "follow_up_remedy"

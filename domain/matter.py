@@ -76,6 +76,10 @@ class MatterInput(BaseModel):
     materials: list[str]
     planned_finish: date | None = None
     handed_over_by: Actor
+    # Not accepted within this many hours, the hand-off counts as stalled (None: no check,
+    # as for matters started before the check existed).
+    hand_off_ack_hours: int | None = None
+    park: str = ""  # whose committee leader hears escalations
 
 
 class MatterSnapshot(BaseModel):
@@ -96,6 +100,7 @@ class MatterSnapshot(BaseModel):
     corrections: list[CorrectionRound] = []
     clock: MatterClock | None = None
     deferral: Deferral | None = None
+    hand_off_stalled_at: datetime | None = None
     version: int = 0
 
     @property

@@ -18,12 +18,16 @@ COORDINATION = {
 }
 
 
-async def _in_processing(driver: CaseDriver) -> str:
+async def _in_processing(driver: CaseDriver, accept: bool = True) -> str:
+    """Both independent matters handed over and (unless told otherwise) accepted, so no
+    unacknowledged hand-off raises a problem of its own."""
     case_id = await driver.open()
     await driver.accept(case_id)
     await driver.plan(case_id)
-    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
-    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+    for matter in ("land-preexamination", "enterprise-registration"):
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+        if accept:
+            await driver.department_act(case_id, matter, "acceptance", {})
     return case_id
 
 
@@ -40,7 +44,6 @@ async def test_a_correction_not_coordinated_in_48_hours_is_escalated_once(
     driver: CaseDriver, env: WorkflowEnvironment
 ) -> None:
     case_id = await _in_processing(driver)
-    await driver.department_act(case_id, "land-preexamination", "acceptance", {})
     await driver.department_act(
         case_id, "land-preexamination", "correction-request", {"items": ["用地红线图"]}
     )
@@ -62,7 +65,8 @@ async def test_a_correction_not_coordinated_in_48_hours_is_escalated_once(
     leader = await driver.http.get(
         "/notifications", params={"recipient": "leader", "case_id": case_id}
     )
-    assert [n["address"] for n in leader.json()["items"]] == ["bole-jinsanjiao"]
+    escalated = [n for n in leader.json()["items"] if n["event"] == "coordination_escalated"]
+    assert [n["address"] for n in escalated] == ["bole-jinsanjiao"]
 
     await record_if_asked(env.client, "coordination_escalated", case_id, ["land-preexamination"])
     late = await driver.post(f"/cases/{case_id}/problems/1/coordination", COORDINATION)
@@ -106,3 +110,30 @@ async def test_a_stall_coordinated_in_time_is_not_escalated(
         response = await driver.http.post(f"/cases/{case_id}{path}", json=body, headers=COORDINATOR)
         assert response.status_code == 409, response.text
         assert message in response.json()["error"]["message"]
+
+
+async def test_a_hand_over_not_accepted_in_a_day_opens_a_stalled_hand_off(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    case_id = await _in_processing(driver, accept=False)
+    await driver.department_act(case_id, "enterprise-registration", "acceptance", {})
+    await env.sleep(timedelta(hours=23))
+    assert "hand_off_unacknowledged" not in [e["event"] for e in await driver.ledger(case_id)]
+    await env.sleep(timedelta(hours=2))
+    entries = await _events(driver, case_id, "coordination_due")
+    stalled = next(e for e in entries if e["event"] == "hand_off_unacknowledged")
+    assert stalled["matter"] == "land-preexamination" and "24小时内未受理" in stalled["summary"]
+    status = await driver.status(case_id)
+    assert [(p["kind"], p["matter"]) for p in status["problems"]] == [
+        ("stalled_hand_off", "land-preexamination")
+    ]
+    land = next(m for m in status["matters"] if m["code"] == "land-preexamination")
+    assert land["hand_off_stalled_at"] is not None
+    # Accepting late does not undo the record; the agent still owes the coordination.
+    await driver.department_act(case_id, "land-preexamination", "acceptance", {})
+    await driver.post(f"/cases/{case_id}/problems/1/coordination", COORDINATION)
+    await env.sleep(timedelta(days=3))
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    assert events.count("hand_off_unacknowledged") == 1
+    assert "coordination_escalated" not in events
+    await record_if_asked(env.client, "hand_off_stalled", case_id, ["land-preexamination"])

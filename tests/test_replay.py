@@ -28,6 +28,7 @@ def test_histories_are_recorded_for_every_scenario() -> None:
         "deferral_lapsed",
         "deferral_supplied",
         "bad_rating_follow_up",
+        "hand_off_stalled",
     } <= scenarios
 
 

@@ -124,7 +124,14 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
     def matter_changed(self, snapshot: MatterSnapshot) -> None:
         before = self._matter(snapshot.code)
         new_correction = len(snapshot.corrections) > len(before.corrections)
+        newly_stalled = snapshot.hand_off_stalled_at and not before.hand_off_stalled_at
         self._put_matter(snapshot)
+        if newly_stalled:  # only matters started with the hand-off check report this
+            hours = self._input.hand_off_ack_hours
+            description = f"{snapshot.department_name}{hours}小时内未受理“{snapshot.name}”"
+            self._open_problem(
+                ProblemKind.STALLED_HAND_OFF, snapshot.code, description, SYSTEM_ACTOR
+            )
         if new_correction and workflow.patched(COORDINATION_PATCH):
             correction = snapshot.corrections[-1]
             self._open_problem(
@@ -363,6 +370,8 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
                     materials=matter.materials,
                     planned_finish=matter.planned_finish,
                     handed_over_by=Actor(id=agent.id if agent else "system", role=Role.COORDINATOR),
+                    hand_off_ack_hours=self._input.hand_off_ack_hours,
+                    park=self._status.park,
                 ),
                 id=f"{workflow.info().workflow_id}/{matter.code}",
             )

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
 DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
+HAND_OFF_PATCH = "hand-off-acknowledgement"  # a timer for an unaccepted hand-over
 UNDER_REVIEW = (MatterState.HANDED_OVER, MatterState.ACCEPTED)
 
 
@@ -102,6 +103,15 @@ class MatterWorkflow:
 
     def _next_alarm(self) -> tuple[str, datetime] | None:
         alarms = []
+        hours, handed_over_at = self._input.hand_off_ack_hours, self._matter.handed_over_at
+        if (
+            hours is not None
+            and handed_over_at is not None
+            and self._matter.state is MatterState.HANDED_OVER
+            and self._matter.hand_off_stalled_at is None
+            and workflow.patched(HAND_OFF_PATCH)
+        ):
+            alarms.append(("hand_off_unacknowledged", handed_over_at + timedelta(hours=hours)))
         if self._matter.state in (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED):
             alarms.append(clock.next_alarm(self._matter.clock))
         deferral = self._matter.deferral
@@ -114,6 +124,20 @@ class MatterWorkflow:
     async def _sound(self, alarm: str) -> None:
         if alarm == "deferral_lapsed":
             await self._terminate_for_deferral()
+            return
+        if alarm == "hand_off_unacknowledged":
+            self._matter.hand_off_stalled_at = workflow.now()
+            summary = (
+                f"{self._matter.department_name}{self._input.hand_off_ack_hours}小时内"
+                f"未受理“{self._matter.name}”，部门衔接不畅"
+            )
+            await self._changed(
+                LedgerEvent.HAND_OFF_UNACKNOWLEDGED,
+                SYSTEM_ACTOR,
+                summary,
+                {"hours": self._input.hand_off_ack_hours},
+                notices=[self._notice(r, summary) for r in (Recipient.DEPARTMENT, Recipient.AGENT)],
+            )
             return
         matter_clock = self._matter.clock
         assert matter_clock is not None and matter_clock.due_on is not None
@@ -496,7 +520,7 @@ class MatterWorkflow:
             Recipient.DEPARTMENT: self._matter.department,
             Recipient.AGENT: self._input.handed_over_by.id,
             Recipient.ENTERPRISE: self._input.case_id,
-            Recipient.LEADER: self._input.case_id,
+            Recipient.LEADER: self._input.park or self._input.case_id,
         }[recipient]
         return Notice(recipient=recipient, address=address, message=message)
 

@@ -87,6 +87,7 @@ async def open_case(
             opened_by=actor,
             county=park.county,
             coordination_hours=pack.coordination_hours,
+            hand_off_ack_hours=pack.hand_off_ack_hours,
             feedback_report_days=pack.feedback_report_days,
         )
         try:
