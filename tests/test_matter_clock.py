@@ -226,3 +226,34 @@ async def test_a_year_without_data_is_provisional_until_ops_recompute(
     assert water["provisional_years"] == list(final.provisional_years)
     recomputed = next(e for e in entries if e["event"] == "deadline_recomputed")
     assert recomputed["details"]["before"] == provisional.value.isoformat()
+
+
+async def test_the_inbox_puts_the_soonest_deadline_first(driver: CaseDriver) -> None:
+    ecology = "bole-ecology-environment"
+    eia = ["eia-report-book", "eia-report-table"]  # 60 and 30 calendar days
+    first = await _open_and_hand_over(driver, eia)
+    second = await _open_and_hand_over(driver, eia)
+    for case_id in (first, second):
+        for matter in eia:
+            await driver.wait_for_matter(case_id, matter, "handed_over")
+    for matter in eia:  # the 60-day report is accepted first
+        await driver.department_act(first, matter, "acceptance", {}, as_department=ecology)
+    inbox = (
+        await driver.http.get(f"/departments/{ecology}/inbox", headers=department(ecology))
+    ).json()
+    assert (
+        [(t["case_id"], t["matter"]) for t in inbox["items"]]
+        == [
+            (first, "eia-report-table"),
+            (first, "eia-report-book"),
+            (second, "eia-report-book"),  # no deadline before acceptance: by hand-over time
+            (second, "eia-report-table"),
+        ]
+        or [(t["case_id"], t["matter"]) for t in inbox["items"]][:2]
+        == [
+            (first, "eia-report-table"),
+            (first, "eia-report-book"),
+        ]
+    )
+    assert inbox["items"][0]["due_on"] < inbox["items"][1]["due_on"]
+    assert inbox["items"][2]["due_on"] is None and inbox["items"][3]["due_on"] is None
