@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from temporalio import activity
 
 from activities.names import DRAFT_FEEDBACK_REPORT
+from domain.clock import BUSINESS_ZONE
 from domain.ledger import LedgerEvent
 from domain.report import ReportDraftRequest
 from store import ledger
@@ -23,7 +24,7 @@ class ReportActivities:
         enterprise = application.details["application"]["enterprise"]["name"]
         evaluation = next(e for e in entries if e.event is LedgerEvent.CASE_EVALUATED).details
         outcomes = [
-            f"  - {e.summary}（{e.occurred_at.date().isoformat()}）"
+            f"  - {e.summary}（{e.occurred_at.astimezone(BUSINESS_ZONE).date().isoformat()}）"
             for e in entries
             if e.event in (LedgerEvent.MATTER_APPROVED, LedgerEvent.MATTER_REFUSED)
         ]
@@ -32,6 +33,7 @@ class ReportActivities:
             for e in entries
             if e.event
             in (
+                LedgerEvent.COORDINATION_DUE,
                 LedgerEvent.DEADLINE_OVERDUE,
                 LedgerEvent.COORDINATION_ESCALATED,
                 LedgerEvent.COORDINATION_RECORDED,
