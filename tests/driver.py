@@ -159,3 +159,23 @@ class CaseDriver:
             f"/cases/{case_id}/feedback-report",
             {"text": status["feedback_report"]["draft"], "reference": "博边合管函〔2026〕1号"},
         )
+
+    async def deliver_and_evaluate(self, case_id: str, level: str = "满意", **scores: Any) -> None:
+        """Delivery, the enterprise's receipt and its rating, once every matter is decided."""
+        await self.wait_for_stage(case_id, "delivery")
+        await self.post(f"/cases/{case_id}/delivery", {})
+        await self.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
+        rating = {"efficiency": 4, "quality": 4, "problem_solving": 4, **scores}
+        await self.post(
+            f"/cases/{case_id}/evaluation", {"level": level, **rating}, headers=ENTERPRISE
+        )
+
+    async def registration_only_case_at_delivery(self) -> str:
+        """A one-matter case (企业设立登记), approved and waiting for delivery."""
+        case_id = await self.open(matters=["enterprise-registration"])
+        await self.accept(case_id)
+        await self.post(f"/cases/{case_id}/plan", plan(["enterprise-registration"]))
+        await self.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+        await self.approve(case_id, "enterprise-registration")
+        await self.wait_for_stage(case_id, "delivery")
+        return case_id

@@ -20,7 +20,7 @@ from temporalio.client import Client
 from activities.ledger import LedgerActivities
 from api.main import create_app
 from settings import Settings
-from tests.driver import ENTERPRISE, MATTERS, CaseDriver
+from tests.driver import MATTERS, CaseDriver
 from worker import build_worker, connect
 from workflows import search_attributes
 from workflows.case import CaseWorkflow
@@ -98,14 +98,7 @@ async def test_a_case_runs_to_archive_on_the_dev_server(
     for matter in ("enterprise-registration", "land-preexamination", "food-licence"):
         await driver.wait_for_matter(case_id, matter, "handed_over")
         await driver.approve(case_id, matter)
-    await driver.wait_for_stage(case_id, "delivery")
-    await driver.post(f"/cases/{case_id}/delivery", {})
-    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
-    await driver.post(
-        f"/cases/{case_id}/evaluation",
-        {"level": "满意", "efficiency": 5, "quality": 4, "problem_solving": 4},
-        headers=ENTERPRISE,
-    )
+    await driver.deliver_and_evaluate(case_id)
     await driver.file_feedback_report(case_id)
     final = await dev_client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"

@@ -10,7 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.catalogue import TimeUnit
 from domain.clock import BUSINESS_ZONE
 from policies.working_calendar import WorkingCalendar
-from tests.driver import COORDINATOR, ENTERPRISE, CaseDriver, plan
+from tests.driver import COORDINATOR, CaseDriver
 from tests.histories import record_if_asked
 from workflows.case import CaseWorkflow
 
@@ -22,23 +22,12 @@ REPORT = {"text": "评价反馈报告", "reference": "博边合管函〔2026〕3
 async def test_a_report_not_filed_in_5_working_days_is_overdue_once(
     driver: CaseDriver, env: WorkflowEnvironment, client: Client
 ) -> None:
-    case_id = await driver.open(matters=["enterprise-registration"])
-    await driver.accept(case_id)
-    await driver.post(f"/cases/{case_id}/plan", plan(["enterprise-registration"]))
-    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
-    await driver.approve(case_id, "enterprise-registration")
-    await driver.wait_for_stage(case_id, "delivery")
-    await driver.post(f"/cases/{case_id}/delivery", {})
+    case_id = await driver.registration_only_case_at_delivery()
     response = await driver.http.post(
         f"/cases/{case_id}/feedback-report", json=REPORT, headers=COORDINATOR
     )
     assert response.status_code == 409 and "阶段" in response.json()["error"]["message"]
-    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
-    await driver.post(
-        f"/cases/{case_id}/evaluation",
-        {"level": "基本满意", "efficiency": 3, "quality": 3, "problem_solving": 3},
-        headers=ENTERPRISE,
-    )
+    await driver.deliver_and_evaluate(case_id, "基本满意")
     status = await driver.wait_for(case_id, lambda s: s["feedback_report"], "the draft")
     evaluated_on = (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
     due = WorkingCalendar().add(evaluated_on, 5, TimeUnit.WORKING_DAYS).value

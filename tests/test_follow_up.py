@@ -10,7 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.catalogue import TimeUnit
 from domain.clock import BUSINESS_ZONE
 from policies.working_calendar import WorkingCalendar
-from tests.driver import COORDINATOR, ENTERPRISE, CaseDriver, plan
+from tests.driver import COORDINATOR, ENTERPRISE, CaseDriver
 from tests.histories import record_if_asked
 from workflows.case import CaseWorkflow
 
@@ -19,18 +19,9 @@ WD = TimeUnit.WORKING_DAYS
 
 
 async def _evaluated(driver: CaseDriver, level: str) -> str:
-    case_id = await driver.open(matters=["enterprise-registration"])
-    await driver.accept(case_id)
-    await driver.post(f"/cases/{case_id}/plan", plan(["enterprise-registration"]))
-    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
-    await driver.approve(case_id, "enterprise-registration")
-    await driver.wait_for_stage(case_id, "delivery")
-    await driver.post(f"/cases/{case_id}/delivery", {})
-    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
-    await driver.post(
-        f"/cases/{case_id}/evaluation",
-        {"level": level, "efficiency": 1, "quality": 2, "problem_solving": 1, "comments": "太慢"},
-        headers=ENTERPRISE,
+    case_id = await driver.registration_only_case_at_delivery()
+    await driver.deliver_and_evaluate(
+        case_id, level, efficiency=1, quality=2, problem_solving=1, comments="太慢"
     )
     return case_id
 

@@ -128,13 +128,7 @@ async def test_refused_dependency_blocks_the_dependent_matter(
     row = projection.matter_row(engine, case_id, "food-licence")
     assert row is not None and row.state == "blocked"
 
-    await driver.post(f"/cases/{case_id}/delivery", {})
-    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
-    await driver.post(
-        f"/cases/{case_id}/evaluation",
-        {"level": "基本满意", "efficiency": 4, "quality": 3, "problem_solving": 3},
-        headers=ENTERPRISE,
-    )
+    await driver.deliver_and_evaluate(case_id, "基本满意", quality=3)
     await driver.file_feedback_report(case_id)
     final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"

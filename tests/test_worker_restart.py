@@ -12,7 +12,7 @@ from activities.ledger import LedgerActivities
 from activities.names import RECORD_EVENT
 from domain.ledger import LedgerEvent, LedgerWrite
 from store import ledger
-from tests.driver import ENTERPRISE, CaseDriver
+from tests.driver import CaseDriver
 from workflows.case import CaseWorkflow
 
 # received, accepted, plan; 3 hand-overs; land: accepted, correction, coordination due,
@@ -28,14 +28,7 @@ async def _finish(driver: CaseDriver, case_id: str) -> None:
     await driver.approve(case_id, "enterprise-registration")
     await driver.wait_for_matter(case_id, "food-licence", "handed_over")
     await driver.approve(case_id, "food-licence")
-    await driver.wait_for_stage(case_id, "delivery")
-    await driver.post(f"/cases/{case_id}/delivery", {})
-    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
-    await driver.post(
-        f"/cases/{case_id}/evaluation",
-        {"level": "非常满意", "efficiency": 5, "quality": 5, "problem_solving": 5},
-        headers=ENTERPRISE,
-    )
+    await driver.deliver_and_evaluate(case_id, "非常满意")
     await driver.file_feedback_report(case_id)
 
 
