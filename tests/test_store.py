@@ -3,10 +3,12 @@
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from domain.actors import Actor, Role
-from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite
+from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite, Notice, Recipient
 from store import ledger, projection
+from store.tables import NotificationRow
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -53,3 +55,19 @@ def test_the_projection_ignores_an_older_version(engine: Engine) -> None:
     ledger.append(engine, _write("k1", 2, "planning"))  # arrives late
     assert projection.case_row(engine, "BZ-2026-00001").stage == "processing"  # type: ignore[union-attr]
     assert ledger.entries(engine, "BZ-2026-00001")[1] == 2
+
+
+def test_an_alarm_sounded_again_after_a_reset_writes_nothing_twice(engine: Engine) -> None:
+    """A reset workflow replays from before its warning and sounds it again; the key is the
+    workflow id with "run" (not the run id), so the entry and its notices land once."""
+    write = _write("BZ-2026-00001/land/run/deadline_warning/land", 1, "processing")
+    write.notices = [
+        Notice(recipient=Recipient.DEPARTMENT, address="bole-natural-resources", message="将到期"),
+        Notice(recipient=Recipient.AGENT, address="wang.wu", message="将到期"),
+    ]
+    assert ledger.append(engine, write) is True
+    assert ledger.append(engine, write.model_copy(deep=True)) is False
+    with Session(engine) as session:
+        notices = session.exec(select(NotificationRow)).all()
+    assert sorted(n.recipient for n in notices) == ["agent", "department"]
+    assert ledger.entries(engine, "BZ-2026-00001")[1] == 1
