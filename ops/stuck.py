@@ -1,0 +1,144 @@
+"""Find stuck cases with Temporal's own machinery: visibility, describe and history.
+
+Four kinds, each with a reason a person understands:
+- a workflow task that keeps failing (e.g. non-determinism after a bad deploy);
+- an activity that keeps retrying (attempt count and last failure from describe);
+- a human step past its deadline (the projection's overdue matters);
+- a projection that disagrees with the workflow (its stage search attribute).
+"""
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowExecutionDescription
+
+from domain.matter import MATTER_STATE_NAMES, MatterState
+from ops.journal import case_of
+from store.tables import CaseRow, MatterRow
+from workflows.search_attributes import CASE_STAGE
+
+ACTIVITY_ATTEMPTS = 3  # retrying this often is worth a look
+
+
+class StuckKind(StrEnum):
+    WORKFLOW_TASK_FAILING = "workflow_task_failing"
+    ACTIVITY_RETRYING = "activity_retrying"
+    HUMAN_STEP_OVERDUE = "human_step_overdue"
+    PROJECTION_DRIFT = "projection_drift"
+
+
+@dataclass(frozen=True)
+class Stuck:
+    case_id: str
+    workflow_id: str
+    kind: StuckKind
+    reason: str
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+async def find_stuck(client: Client, engine: Engine, *, progress=None) -> list[Stuck]:  # type: ignore[no-untyped-def]
+    """Every running daiban workflow is described; overdue steps come from the projection."""
+    found: list[Stuck] = []
+    running = [
+        execution
+        async for execution in client.list_workflows('ExecutionStatus = "Running"')
+        if execution.workflow_type in ("CaseWorkflow", "MatterWorkflow")
+    ]
+    for number, execution in enumerate(running, start=1):
+        if progress:
+            progress(number, len(running), execution.id)
+        handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+        description = await handle.describe()
+        found += await _failing_tasks(client, execution.id, description)
+        found += _retrying_activities(execution.id, description)
+        if execution.workflow_type == "CaseWorkflow":
+            found += _drift(engine, execution.id, description)
+    found += _overdue_steps(engine)
+    return found
+
+
+async def _failing_tasks(
+    client: Client, workflow_id: str, description: WorkflowExecutionDescription
+) -> list[Stuck]:
+    pending = description.raw_description.pending_workflow_task
+    if not description.raw_description.HasField("pending_workflow_task") or pending.attempt < 2:
+        return []
+    cause = await last_task_failure(client, workflow_id)
+    return [
+        Stuck(
+            case_of(workflow_id),
+            workflow_id,
+            StuckKind.WORKFLOW_TASK_FAILING,
+            f"工作流任务连续失败{pending.attempt - 1}次，案件无法推进"
+            "（常见原因：发布了不兼容的代码）",
+            cause,
+        )
+    ]
+
+
+async def last_task_failure(client: Client, workflow_id: str) -> str:
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    for event in reversed(history.events):
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+            return event.workflow_task_failed_event_attributes.failure.message
+    return ""
+
+
+def _retrying_activities(
+    workflow_id: str, description: WorkflowExecutionDescription
+) -> list[Stuck]:
+    return [
+        Stuck(
+            case_of(workflow_id),
+            workflow_id,
+            StuckKind.ACTIVITY_RETRYING,
+            f"活动{activity.activity_type.name}已重试{activity.attempt}次仍未成功",
+            activity.last_failure.message,
+        )
+        for activity in description.raw_description.pending_activities
+        if activity.attempt >= ACTIVITY_ATTEMPTS
+    ]
+
+
+def _drift(engine: Engine, case_id: str, description: WorkflowExecutionDescription) -> list[Stuck]:
+    stage = description.typed_search_attributes.get(CASE_STAGE)
+    with Session(engine) as session:
+        row = session.get(CaseRow, case_id)
+    if row is None:
+        return [Stuck(case_id, case_id, StuckKind.PROJECTION_DRIFT, "台账投影中没有该案件")]
+    if stage is not None and row.stage != stage:
+        return [
+            Stuck(
+                case_id,
+                case_id,
+                StuckKind.PROJECTION_DRIFT,
+                f"投影记录的阶段（{row.stage}）与工作流（{stage}）不一致，列表和统计会出错",
+            )
+        ]
+    return []
+
+
+def _overdue_steps(engine: Engine) -> list[Stuck]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(MatterRow).where(
+                MatterRow.overdue,  # type: ignore[arg-type]
+                MatterRow.state.in_([MatterState.ACCEPTED.value]),  # type: ignore[attr-defined]
+            )
+        ).all()
+    return [
+        Stuck(
+            row.case_id,
+            f"{row.case_id}/{row.code}",
+            StuckKind.HUMAN_STEP_OVERDUE,
+            f"“{row.name}”已超过办理期限{row.due_on}，{row.department_name}尚未作出决定"
+            f"（{MATTER_STATE_NAMES[MatterState(row.state)]}）",
+        )
+        for row in rows
+    ]

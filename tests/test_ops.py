@@ -1,0 +1,195 @@
+"""Ops on a real dev server: a bad deploy found and reset, a retrying activity found, a
+corrupted projection found and rebuilt, and the batch replay of recorded histories."""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio import activity
+from temporalio.client import Client
+
+from activities.ledger import LedgerActivities
+from activities.names import RECORD_EVENT
+from api.main import create_app
+from domain.ledger import LedgerEvent, LedgerWrite
+from ops.__main__ import main as ops_cli
+from ops.repair import rebuild_projection, reset_to_last_good
+from ops.replay import replay_workflow
+from ops.stuck import Stuck, StuckKind, find_stuck
+from settings import Settings
+from store.tables import CaseRow, MatterRow
+from tests.bad_deploy import CaseWorkflowFromABadDeploy
+from tests.driver import CaseDriver
+from worker import WORKFLOWS, build_worker
+from workflows.matter import MatterWorkflow
+
+
+class LedgerWithAnOutage(LedgerActivities):
+    """The database refuses the plan's entry for the first three attempts."""
+
+    @activity.defn(name=RECORD_EVENT)
+    def record_event(self, write: LedgerWrite) -> bool:
+        if write.entry.event is LedgerEvent.PLAN_AGREED and activity.info().attempt <= 3:
+            raise ConnectionError("database is down")
+        return super().record_event(write)
+
+
+@pytest.fixture
+async def app_on_dev_server(
+    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[CaseDriver]:
+    settings = Settings(
+        temporal_address=dev_server, task_queue=task_queue, database_url=database_url
+    )
+    app = create_app(settings, client=dev_client, engine=engine)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
+            yield CaseDriver(http)
+
+
+@pytest.fixture
+def worker_on(dev_client: Client, engine: Engine, task_queue: str):  # type: ignore[no-untyped-def]
+    executor = ThreadPoolExecutor(4)
+
+    @asynccontextmanager
+    async def run(ledger: LedgerActivities | None = None, workflows=WORKFLOWS):  # type: ignore[no-untyped-def]
+        worker = build_worker(
+            dev_client,
+            task_queue,
+            ledger or LedgerActivities(engine),
+            executor,
+            max_cached_workflows=0,  # stopped mid-case: leave no sticky queue behind
+            workflows=workflows,
+        )
+        async with worker:
+            yield worker
+
+    yield run
+    executor.shutdown(wait=False)
+
+
+async def _until(find: Callable, what: str, seconds: float = 60):  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds * 10)):
+        if found := await find():
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _of(stuck: list[Stuck], case_id: str, kind: StuckKind) -> list[Stuck]:
+    return [s for s in stuck if s.case_id == case_id and s.kind is kind]
+
+
+async def test_a_bad_deploy_is_found_replayed_and_reset_without_losing_the_ledger(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,  # type: ignore[no-untyped-def]
+) -> None:
+    driver = app_on_dev_server
+    async with worker_on(workflows=[CaseWorkflowFromABadDeploy, MatterWorkflow]):
+        case_id = await driver.open()
+        await _until(
+            lambda: _ledger_has(driver, case_id, "application_received"), "the application"
+        )
+
+    async with worker_on():  # the fix is deployed; the bad history cannot be replayed
+        replayed = await replay_workflow(dev_client, case_id)
+        assert not replayed.ok and "Nondeterminism" in replayed.divergence
+        await dev_client.get_workflow_handle(case_id).signal("ops_probe")  # any new event
+        stuck = await _until(
+            lambda: _stuck(dev_client, engine, case_id, StuckKind.WORKFLOW_TASK_FAILING),
+            "the failing workflow task",
+        )
+        assert "连续失败" in stuck[0].reason and "Nondeterminism" in stuck[0].detail
+
+        outcome = await reset_to_last_good(
+            dev_client, engine, case_id, operator="ops.zhou", reason="回滚不兼容的发布"
+        )
+        assert outcome.reset_to_event == 4  # the first task, where the bad timer came from
+        accepted = await driver.accept(case_id)
+        assert accepted["stage"] == "planning"
+        assert (await replay_workflow(dev_client, case_id)).ok
+        assert not await _stuck(dev_client, engine, case_id, StuckKind.WORKFLOW_TASK_FAILING)
+
+    events = [(e["event"], e["actor"]["id"]) for e in await driver.ledger(case_id)]
+    assert events.count(("application_received", "li.si")) == 1  # written once, kept once
+    assert ("ops_action", "ops.zhou") in events
+    assert events[-1] == ("application_accepted", "li.si")
+
+
+async def test_an_activity_that_keeps_failing_is_found(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,  # type: ignore[no-untyped-def]
+) -> None:
+    driver = app_on_dev_server
+    async with worker_on(LedgerWithAnOutage(engine)):
+        case_id = await driver.open()
+        await driver.accept(case_id)
+        planning = asyncio.create_task(driver.plan(case_id))
+        stuck = await _until(
+            lambda: _stuck(dev_client, engine, case_id, StuckKind.ACTIVITY_RETRYING),
+            "the retrying ledger write",
+        )
+        assert "record_event" in stuck[0].reason and "database is down" in stuck[0].detail
+        assert (await planning)["stage"] == "processing"  # the fourth attempt gets through
+    assert [e["event"] for e in await driver.ledger(case_id)].count("plan_agreed") == 1
+
+
+async def test_a_corrupted_projection_is_found_and_rebuilt(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,  # type: ignore[no-untyped-def]
+) -> None:
+    driver = app_on_dev_server
+    async with worker_on():
+        case_id = await driver.open()
+        await driver.accept(case_id)
+        await driver.plan(case_id)
+        await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+        with Session(engine) as session:  # a bad manual fix, or a restore from an old backup
+            row = session.get(CaseRow, case_id)
+            assert row is not None
+            row.stage = "archived"
+            matter = session.get(MatterRow, (case_id, "land-preexamination"))
+            assert matter is not None
+            matter.state, matter.overdue = "accepted", True
+            session.add_all([row, matter])
+            session.commit()
+
+        stuck = await find_stuck(dev_client, engine)
+        drift = _of(stuck, case_id, StuckKind.PROJECTION_DRIFT)
+        assert drift and "archived" in drift[0].reason and "processing" in drift[0].reason
+        assert _of(stuck, case_id, StuckKind.HUMAN_STEP_OVERDUE)
+
+        summary = await rebuild_projection(
+            dev_client, engine, case_id, operator="ops.zhou", reason="投影被误改"
+        )
+        assert summary.stage == "processing"
+        with Session(engine) as session:
+            assert session.get(MatterRow, (case_id, "land-preexamination")).state == "handed_over"  # type: ignore[union-attr]
+        assert not _of(await find_stuck(dev_client, engine), case_id, StuckKind.PROJECTION_DRIFT)
+
+
+def test_the_batch_replay_of_recorded_histories_passes(capsys: pytest.CaptureFixture) -> None:
+    histories = Path(__file__).parent / "histories"
+    assert ops_cli(["--json", "replay", "--histories", str(histories)]) == 0
+    assert '"ok": false' not in capsys.readouterr().out
+
+
+async def _ledger_has(driver: CaseDriver, case_id: str, event: str) -> bool:
+    return any(e["event"] == event for e in await driver.ledger(case_id))
+
+
+async def _stuck(client: Client, engine: Engine, case_id: str, kind: StuckKind) -> list[Stuck]:
+    return _of(await find_stuck(client, engine), case_id, kind)
