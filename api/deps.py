@@ -44,13 +44,13 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _bind(actor: Actor) -> Actor:
+def bind_actor(actor: Actor) -> Actor:
     structlog.contextvars.bind_contextvars(actor=actor.id, role=actor.role.value)
     return actor
 
 
 def coordinator(actor_id: ActorHeader) -> Actor:
-    return _bind(Actor(id=actor_id, role=Role.COORDINATOR))
+    return bind_actor(Actor(id=actor_id, role=Role.COORDINATOR))
 
 
 def coordinator_or_enterprise(
@@ -60,14 +60,14 @@ def coordinator_or_enterprise(
         Header(alias="X-Actor-Role", description="who acts: the agent or the enterprise itself"),
     ] = "coordinator",
 ) -> Actor:
-    return _bind(Actor(id=actor_id, role=Role(role)))
+    return bind_actor(Actor(id=actor_id, role=Role(role)))
 
 
 def department_staff(
     actor_id: ActorHeader,
     department: Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$", description="department code")],
 ) -> Actor:
-    return _bind(Actor(id=actor_id, role=Role.DEPARTMENT, department=department))
+    return bind_actor(Actor(id=actor_id, role=Role.DEPARTMENT, department=department))
 
 
 Coordinator = Annotated[Actor, Depends(coordinator)]

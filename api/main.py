@@ -17,6 +17,7 @@ from api.routes import (
     departments,
     follow_up,
     notifications,
+    ops,
 )
 from logs import configure_logging
 from settings import Settings, get_settings
@@ -59,6 +60,7 @@ def create_app(
     app.include_router(coordination.router)
     app.include_router(follow_up.router)
     app.include_router(notifications.router)
+    app.include_router(ops.router)
 
     @app.middleware("http")
     async def request_context(

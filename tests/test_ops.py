@@ -19,7 +19,7 @@ from activities.names import RECORD_EVENT
 from api.main import create_app
 from domain.ledger import LedgerEvent, LedgerWrite
 from ops.__main__ import main as ops_cli
-from ops.repair import rebuild_projection, reset_to_last_good
+from ops.repair import reset_to_last_good
 from ops.replay import replay_workflow
 from ops.stuck import Stuck, StuckKind, find_stuck
 from settings import Settings
@@ -167,18 +167,26 @@ async def test_a_corrupted_projection_is_found_and_rebuilt(
             session.add_all([row, matter])
             session.commit()
 
-        stuck = await find_stuck(dev_client, engine)
-        drift = _of(stuck, case_id, StuckKind.PROJECTION_DRIFT)
-        assert drift and "archived" in drift[0].reason and "processing" in drift[0].reason
-        assert _of(stuck, case_id, StuckKind.HUMAN_STEP_OVERDUE)
+        ops = {"X-Actor": "ops.zhou"}
+        listed = (await driver.http.get("/ops/stuck", headers=ops)).json()
+        mine = {item["kind"]: item for item in listed if item["case_id"] == case_id}
+        assert "archived" in mine["projection_drift"]["reason"]
+        assert "processing" in mine["projection_drift"]["reason"]
+        assert "human_step_overdue" in mine
 
-        summary = await rebuild_projection(
-            dev_client, engine, case_id, operator="ops.zhou", reason="投影被误改"
+        rebuilt = await driver.http.post(
+            f"/ops/cases/{case_id}/projection-rebuild", json={"reason": "投影被误改"}, headers=ops
         )
-        assert summary.stage == "processing"
+        assert rebuilt.status_code == 200 and rebuilt.json()["stage"] == "processing"
+        replayed = await driver.http.post(f"/ops/workflows/{case_id}/replay", headers=ops)
+        assert replayed.json()["ok"] is True
         with Session(engine) as session:
             assert session.get(MatterRow, (case_id, "land-preexamination")).state == "handed_over"  # type: ignore[union-attr]
         assert not _of(await find_stuck(dev_client, engine), case_id, StuckKind.PROJECTION_DRIFT)
+    ops_entries = [e for e in await driver.ledger(case_id) if e["event"] == "ops_action"]
+    assert [e["actor"] for e in ops_entries] == [
+        {"id": "ops.zhou", "role": "ops", "department": None}
+    ]
 
 
 def test_the_batch_replay_of_recorded_histories_passes(capsys: pytest.CaptureFixture) -> None:

@@ -1,0 +1,118 @@
+"""Ops staff's routes: the same finding, replaying and repairing as ``python -m ops``."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, Field
+
+from api.deps import ActorHeader, EngineDep, TemporalDep, bind_actor
+from api.errors import ERROR_RESPONSES, refused
+from api.routes.cases import CaseId
+from domain.actors import Actor, Role
+from domain.ledger import CaseSummary
+from ops.repair import OpsError, rebuild_projection, reset_to_last_good, terminate
+from ops.replay import replay_workflow
+from ops.stuck import find_stuck
+
+router = APIRouter(prefix="/ops", tags=["ops"], responses=ERROR_RESPONSES)
+WorkflowId = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Z]{2,4}-\d{4}-\d{5}(/[a-z0-9_\-]+)?$",
+        examples=["BZ-2026-00001", "BZ-2026-00001/land-preexamination"],
+    ),
+]
+
+
+def operator(actor_id: ActorHeader) -> Actor:
+    return bind_actor(Actor(id=actor_id, role=Role.OPS))
+
+
+Operator = Annotated[Actor, Depends(operator)]
+
+
+class StuckItem(BaseModel):
+    case_id: str
+    workflow_id: str
+    kind: str
+    reason: str
+    detail: str
+
+
+class ReplayResult(BaseModel):
+    workflow_id: str
+    ok: bool
+    divergence: str
+
+
+class RepairRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ResetRequest(RepairRequest):
+    event_id: int | None = Field(None, ge=1, description="默认：重放分歧点之前最后完成的工作流任务")
+
+
+class ResetResult(BaseModel):
+    workflow_id: str
+    reset_to_event: int
+    new_run_id: str
+
+
+@router.get("/stuck", response_model=list[StuckItem])
+async def list_stuck(client: TemporalDep, engine: EngineDep, actor: Operator) -> list[StuckItem]:
+    """Every stuck case and matter, with the reason (describes each running workflow)."""
+    return [StuckItem(**s.as_dict()) for s in await find_stuck(client, engine)]
+
+
+@router.post("/workflows/{workflow_id:path}/replay", response_model=ReplayResult)
+async def replay(workflow_id: WorkflowId, client: TemporalDep, actor: Operator) -> ReplayResult:
+    """Replay the workflow's history against the deployed code."""
+    return ReplayResult(**(await replay_workflow(client, workflow_id)).as_dict())
+
+
+@router.post("/workflows/{workflow_id:path}/reset", response_model=ResetResult)
+async def reset(
+    workflow_id: WorkflowId,
+    body: ResetRequest,
+    client: TemporalDep,
+    engine: EngineDep,
+    actor: Operator,
+) -> ResetResult:
+    """Re-run from the last good workflow task; recorded in the case's ledger."""
+    try:
+        outcome = await reset_to_last_good(
+            client,
+            engine,
+            workflow_id,
+            operator=actor.id,
+            reason=body.reason,
+            event_id=body.event_id,
+        )
+    except OpsError as error:
+        raise refused(str(error)) from error
+    return ResetResult(**outcome.as_dict())
+
+
+@router.post("/workflows/{workflow_id:path}/termination", status_code=204)
+async def terminate_workflow(
+    workflow_id: WorkflowId,
+    body: RepairRequest,
+    client: TemporalDep,
+    engine: EngineDep,
+    actor: Operator,
+) -> None:
+    """End a workflow for good; recorded in the case's ledger."""
+    await terminate(client, engine, workflow_id, operator=actor.id, reason=body.reason)
+
+
+@router.post("/cases/{case_id}/projection-rebuild", response_model=CaseSummary)
+async def rebuild(
+    case_id: CaseId,
+    body: RepairRequest,
+    client: TemporalDep,
+    engine: EngineDep,
+    actor: Operator,
+) -> CaseSummary:
+    """Overwrite the case's projection rows from its workflow's state."""
+    return await rebuild_projection(client, engine, case_id, operator=actor.id, reason=body.reason)
