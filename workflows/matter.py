@@ -9,21 +9,16 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import (
         AcceptMatter,
         ApproveMatter,
-        ExtendDeadline,
         RefuseMatter,
         RequestCorrection,
         Resubmission,
-        ResumeClock,
-        SupplyDeferred,
-        SuspendClock,
         WithdrawMatter,
     )
     from domain.actors import SYSTEM_ACTOR, Actor, Role
-    from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, Extension, PauseReason
+    from domain.clock import UNIT_NAMES, PauseReason
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
         CorrectionRound,
-        Deferral,
         MatterInput,
         MatterSnapshot,
         MatterState,
@@ -36,16 +31,17 @@ with workflow.unsafe.imports_passed_through():
         require_role,
         require_told_at_once,
     )
+    from workflows.matter_clock import MatterClockHandlers
+    from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
     from workflows.recording import record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
-DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
 HAND_OFF_PATCH = "hand-off-acknowledgement"  # a timer for an unaccepted hand-over
 UNDER_REVIEW = (MatterState.HANDED_OVER, MatterState.ACCEPTED)
 
 
 @workflow.defn
-class MatterWorkflow:
+class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
     @workflow.init
     def __init__(self, matter_input: MatterInput) -> None:
         self._input = matter_input
@@ -197,72 +193,6 @@ class MatterWorkflow:
             if action.supply_by <= clock.business_today():
                 raise refuse("容缺材料补齐期限应晚于受理当日")
 
-    def _defer(self, action: AcceptMatter) -> str:
-        """容缺受理: the supply date may not pass the promised limit, or nothing is accepted."""
-        assert action.supply_by is not None
-        due = self._matter.clock.due_on if self._matter.clock else None
-        if due is None or action.supply_by > due:
-            self._matter.state, self._matter.accepted_at, self._matter.clock = (
-                MatterState.HANDED_OVER,
-                None,
-                None,
-            )
-            raise refuse(f"容缺材料补齐期限{action.supply_by}不得晚于承诺办理期限{due}")
-        self._matter.deferral = Deferral(items=action.deferred_items, supply_by=action.supply_by)
-        return f"；容缺受理，暂缺{'、'.join(action.deferred_items)}，须于{action.supply_by}前补齐"
-
-    @workflow.update
-    async def supply_deferred(self, action: SupplyDeferred) -> MatterSnapshot:
-        deferral = self._matter.deferral
-        assert deferral is not None
-        deferral.supplied_at = workflow.now()
-        deferral.supplied_materials = action.materials
-        summary = f"代办专员补齐容缺材料：{'、'.join(action.materials)}"
-        if self._matter.state is MatterState.RESULT_HELD:
-            self._matter.state = MatterState.APPROVED
-            summary += (
-                f"，{self._matter.department_name}出具办理结果{self._matter.result_reference}"
-            )
-        await self._changed(
-            LedgerEvent.DEFERRED_MATERIALS_SUPPLIED,
-            action.actor,
-            summary,
-            {"materials": action.materials, "note": action.note},
-        )
-        return self._matter
-
-    @supply_deferred.validator
-    def _validate_supply_deferred(self, action: SupplyDeferred) -> None:
-        require_role(action.actor, Role.COORDINATOR)
-        deferral = self._matter.deferral
-        if deferral is None or deferral.supplied_at is not None:
-            raise refuse(f"“{self._matter.name}”没有待补齐的容缺材料")
-        require_matter_state(
-            self._matter,
-            "补齐容缺材料",
-            MatterState.ACCEPTED,
-            MatterState.CORRECTION_REQUESTED,
-            MatterState.RESULT_HELD,
-        )
-
-    async def _terminate_for_deferral(self) -> None:
-        deferral = self._matter.deferral
-        assert deferral is not None
-        self._decide(MatterState.TERMINATED, SYSTEM_ACTOR)
-        reason = f"容缺材料（{'、'.join(deferral.items)}）逾期未补齐（期限{deferral.supply_by}）"
-        self._matter.refusal_reason = reason
-        summary = f"“{self._matter.name}”终止办理：{reason}"
-        await self._changed(
-            LedgerEvent.MATTER_TERMINATED,
-            SYSTEM_ACTOR,
-            summary,
-            {"reason": reason, "supply_by": deferral.supply_by.isoformat()},
-            notices=[
-                self._notice(recipient, summary)
-                for recipient in (Recipient.DEPARTMENT, Recipient.AGENT, Recipient.ENTERPRISE)
-            ],
-        )
-
     @workflow.update
     async def request_correction(self, action: RequestCorrection) -> MatterSnapshot:
         await self._hand_over_recorded()
@@ -367,123 +297,6 @@ class MatterWorkflow:
         require_department(self._matter, action.actor)
         require_matter_state(self._matter, "作出不予许可决定", *UNDER_REVIEW)
 
-    # --- the clock: suspensions, the one extension, recomputation -------------------------
-
-    @workflow.update
-    async def suspend_clock(self, action: SuspendClock) -> MatterSnapshot:
-        matter_clock = self._matter.clock
-        assert matter_clock is not None
-        reason = PauseReason(action.reason)
-        async with self._clock_lock:
-            await clock.pause(matter_clock, reason, action.note, action.actor)
-        await self._changed(
-            LedgerEvent.CLOCK_SUSPENDED,
-            action.actor,
-            f"“{self._matter.name}”进入{PAUSE_REASON_NAMES[reason]}程序，暂停计时"
-            f"（已用{matter_clock.days_used}{UNIT_NAMES[matter_clock.unit]}）",
-            {"reason": reason.value, "note": action.note, **self._clock_details()},
-        )
-        return self._matter
-
-    @suspend_clock.validator
-    def _validate_suspend_clock(self, action: SuspendClock) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "暂停计时", MatterState.ACCEPTED)
-        self._require_clock("暂停计时")
-        if self._matter.clock and self._matter.clock.paused:
-            raise refuse("办理时限已在暂停中")
-
-    @workflow.update
-    async def resume_clock(self, action: ResumeClock) -> MatterSnapshot:
-        matter_clock = self._matter.clock
-        assert matter_clock is not None
-        async with self._clock_lock:
-            await clock.resume(matter_clock)
-        await self._changed(
-            LedgerEvent.CLOCK_RESUMED,
-            action.actor,
-            f"“{self._matter.name}”恢复计时，{matter_clock.describe_due()}",
-            {"note": action.note, **self._clock_details()},
-        )
-        return self._matter
-
-    @resume_clock.validator
-    def _validate_resume_clock(self, action: ResumeClock) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "恢复计时", MatterState.ACCEPTED)
-        paused = self._matter.clock.paused if self._matter.clock else None
-        if paused is None or paused.reason is PauseReason.CORRECTION:
-            raise refuse("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
-
-    @workflow.update
-    async def extend_deadline(self, action: ExtendDeadline) -> MatterSnapshot:
-        matter_clock = self._matter.clock
-        assert matter_clock is not None
-        extension = Extension(
-            days=action.days,
-            reason=action.reason,
-            explanation=action.explanation,
-            granted_by=action.actor.id,
-            granted_at=workflow.now(),
-        )
-        async with self._clock_lock:
-            await clock.extend(matter_clock, extension)
-        summary = (
-            f"{self._matter.department_name}经负责人批准延长“{self._matter.name}”"
-            f"{action.days}{UNIT_NAMES[matter_clock.unit]}：{action.reason}；"
-            f"{matter_clock.describe_due()}"
-        )
-        await self._changed(
-            LedgerEvent.DEADLINE_EXTENDED,
-            action.actor,
-            summary,
-            {**extension.model_dump(mode="json"), **self._clock_details()},
-            notices=[
-                self._notice(Recipient.AGENT, f"{summary}。请向企业说明：{action.explanation}"),
-                self._notice(Recipient.ENTERPRISE, f"{summary}。{action.explanation}"),
-            ],
-        )
-        return self._matter
-
-    @extend_deadline.validator
-    def _validate_extend_deadline(self, action: ExtendDeadline) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(
-            self._matter, "延长办理期限", MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED
-        )
-        self._require_clock("延长办理期限")
-        allowed = self._input.matter.definition.extension_days
-        if self._matter.clock and self._matter.clock.extension is not None:
-            raise refuse("办理期限只能延长一次（行政许可法第四十二条）")
-        if action.days > allowed:
-            raise refuse(
-                f"“{self._matter.name}”最多可延长{allowed}日"
-                if allowed
-                else f"“{self._matter.name}”的办理期限不能延长"
-            )
-
-    @workflow.signal
-    async def recompute_deadline(self) -> None:
-        """Ops: a year's holidays were published; reckon a provisional deadline again."""
-        matter_clock = self._matter.clock
-        if (
-            self._matter.state.is_final
-            or matter_clock is None
-            or matter_clock.paused is not None
-            or not matter_clock.provisional
-        ):
-            return
-        before = matter_clock.due_on
-        async with self._clock_lock:
-            await clock.replan(matter_clock)
-        await self._changed(
-            LedgerEvent.DEADLINE_RECOMPUTED,
-            SYSTEM_ACTOR,
-            f"节假日安排公布后重算“{self._matter.name}”期限：{before} → {matter_clock.due_on}",
-            {"before": str(before), **self._clock_details()},
-            occurrence=f"{before}",
-        )
-
     @workflow.signal
     async def withdraw(self, action: WithdrawMatter) -> None:
         """The case was terminated: stop, and say so in the ledger."""
@@ -496,24 +309,6 @@ class MatterWorkflow:
             f"案件终止，撤回“{self._matter.name}”：{action.reason}",
             {"reason": action.reason},
         )
-
-    def _require_clock(self, action: str) -> None:
-        if self._matter.clock is None:
-            raise refuse(
-                f"“{self._matter.name}”没有办理时限（即办或受理早于计时功能上线），不能{action}"
-            )
-
-    def _clock_details(self) -> dict:
-        matter_clock = self._matter.clock
-        if matter_clock is None:
-            return {}
-        return {
-            "due_on": str(matter_clock.due_on) if matter_clock.due_on else None,
-            "days_used": matter_clock.days_used,
-            "limit_days": matter_clock.limit_days,
-            "unit": matter_clock.unit.value,
-            "provisional_years": matter_clock.provisional_years,
-        }
 
     def _notice(self, recipient: Recipient, message: str) -> Notice:
         address = {

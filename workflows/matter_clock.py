@@ -1,0 +1,150 @@
+"""The matter clock's handlers, which MatterWorkflow inherits: the department suspends and
+resumes the clock and grants the one extension; ops asks for a provisional deadline again."""
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actions import ExtendDeadline, ResumeClock, SuspendClock
+    from domain.actors import SYSTEM_ACTOR
+    from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, Extension, PauseReason
+    from domain.ledger import LedgerEvent, Recipient
+    from domain.matter import MatterSnapshot, MatterState
+    from workflows import clock
+    from workflows.guards import refuse, require_department, require_matter_state
+
+
+class MatterClockHandlers:
+    """Uses MatterWorkflow's ``_matter``, ``_input``, ``_clock_lock``, ``_changed``, ``_notice``."""
+
+    @workflow.update
+    async def suspend_clock(self, action: SuspendClock) -> MatterSnapshot:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None
+        reason = PauseReason(action.reason)
+        async with self._clock_lock:
+            await clock.pause(matter_clock, reason, action.note, action.actor)
+        await self._changed(
+            LedgerEvent.CLOCK_SUSPENDED,
+            action.actor,
+            f"“{self._matter.name}”进入{PAUSE_REASON_NAMES[reason]}程序，暂停计时"
+            f"（已用{matter_clock.days_used}{UNIT_NAMES[matter_clock.unit]}）",
+            {"reason": reason.value, "note": action.note, **self._clock_details()},
+        )
+        return self._matter
+
+    @suspend_clock.validator
+    def _validate_suspend_clock(self, action: SuspendClock) -> None:
+        require_department(self._matter, action.actor)
+        require_matter_state(self._matter, "暂停计时", MatterState.ACCEPTED)
+        self._require_clock("暂停计时")
+        if self._matter.clock and self._matter.clock.paused:
+            raise refuse("办理时限已在暂停中")
+
+    @workflow.update
+    async def resume_clock(self, action: ResumeClock) -> MatterSnapshot:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None
+        async with self._clock_lock:
+            await clock.resume(matter_clock)
+        await self._changed(
+            LedgerEvent.CLOCK_RESUMED,
+            action.actor,
+            f"“{self._matter.name}”恢复计时，{matter_clock.describe_due()}",
+            {"note": action.note, **self._clock_details()},
+        )
+        return self._matter
+
+    @resume_clock.validator
+    def _validate_resume_clock(self, action: ResumeClock) -> None:
+        require_department(self._matter, action.actor)
+        require_matter_state(self._matter, "恢复计时", MatterState.ACCEPTED)
+        paused = self._matter.clock.paused if self._matter.clock else None
+        if paused is None or paused.reason is PauseReason.CORRECTION:
+            raise refuse("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
+
+    @workflow.update
+    async def extend_deadline(self, action: ExtendDeadline) -> MatterSnapshot:
+        matter_clock = self._matter.clock
+        assert matter_clock is not None
+        extension = Extension(
+            days=action.days,
+            reason=action.reason,
+            explanation=action.explanation,
+            granted_by=action.actor.id,
+            granted_at=workflow.now(),
+        )
+        async with self._clock_lock:
+            await clock.extend(matter_clock, extension)
+        summary = (
+            f"{self._matter.department_name}经负责人批准延长“{self._matter.name}”"
+            f"{action.days}{UNIT_NAMES[matter_clock.unit]}：{action.reason}；"
+            f"{matter_clock.describe_due()}"
+        )
+        await self._changed(
+            LedgerEvent.DEADLINE_EXTENDED,
+            action.actor,
+            summary,
+            {**extension.model_dump(mode="json"), **self._clock_details()},
+            notices=[
+                self._notice(Recipient.AGENT, f"{summary}。请向企业说明：{action.explanation}"),
+                self._notice(Recipient.ENTERPRISE, f"{summary}。{action.explanation}"),
+            ],
+        )
+        return self._matter
+
+    @extend_deadline.validator
+    def _validate_extend_deadline(self, action: ExtendDeadline) -> None:
+        require_department(self._matter, action.actor)
+        require_matter_state(
+            self._matter, "延长办理期限", MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED
+        )
+        self._require_clock("延长办理期限")
+        allowed = self._input.matter.definition.extension_days
+        if self._matter.clock and self._matter.clock.extension is not None:
+            raise refuse("办理期限只能延长一次（行政许可法第四十二条）")
+        if action.days > allowed:
+            raise refuse(
+                f"“{self._matter.name}”最多可延长{allowed}日"
+                if allowed
+                else f"“{self._matter.name}”的办理期限不能延长"
+            )
+
+    @workflow.signal
+    async def recompute_deadline(self) -> None:
+        """Ops: a year's holidays were published; reckon a provisional deadline again."""
+        matter_clock = self._matter.clock
+        if (
+            self._matter.state.is_final
+            or matter_clock is None
+            or matter_clock.paused is not None
+            or not matter_clock.provisional
+        ):
+            return
+        before = matter_clock.due_on
+        async with self._clock_lock:
+            await clock.replan(matter_clock)
+        await self._changed(
+            LedgerEvent.DEADLINE_RECOMPUTED,
+            SYSTEM_ACTOR,
+            f"节假日安排公布后重算“{self._matter.name}”期限：{before} → {matter_clock.due_on}",
+            {"before": str(before), **self._clock_details()},
+            occurrence=f"{before}",
+        )
+
+    def _require_clock(self, action: str) -> None:
+        if self._matter.clock is None:
+            raise refuse(
+                f"“{self._matter.name}”没有办理时限（即办或受理早于计时功能上线），不能{action}"
+            )
+
+    def _clock_details(self) -> dict:
+        matter_clock = self._matter.clock
+        if matter_clock is None:
+            return {}
+        return {
+            "due_on": str(matter_clock.due_on) if matter_clock.due_on else None,
+            "days_used": matter_clock.days_used,
+            "limit_days": matter_clock.limit_days,
+            "unit": matter_clock.unit.value,
+            "provisional_years": matter_clock.provisional_years,
+        }
