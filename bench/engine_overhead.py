@@ -1,0 +1,154 @@
+"""Engine overhead: standard cases per second against a bare Temporal baseline doing the
+same counted work, in the same run, on the embedded dev server (SQLite, WAL).
+
+    .venv/bin/python -m bench.engine_overhead [--cases 30] [--concurrency 10] [--runs 3]
+
+Prints the figures and writes bench/results/engine_overhead.md. Workers and driver share
+one process, as they would on the one machine of the embedded default.
+"""
+
+import argparse
+import asyncio
+import itertools
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.ledger import LedgerActivities
+from bench.baseline import BareCase, BareMatter, Shape, bare_step
+from bench.machine import describe
+from bench.standard_case import MATTERS, run_standard_case, until_accepted
+from logs import configure_logging
+from store.db import create_schema, make_engine
+from temporal_dev import connect_when_up, dev_server
+from worker import build_worker
+
+RESULTS = Path(__file__).parent / "results"
+_ids = itertools.count(1)
+
+
+async def measure_shape(client: Client, case_id: str) -> Shape:
+    async def counts(workflow_id: str) -> Counter:
+        history = await client.get_workflow_handle(workflow_id).fetch_history()
+        return Counter(event.event_type for event in history.events)
+
+    scheduled = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    accepted = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    case = await counts(case_id)
+    matters = [await counts(f"{case_id}/{code}") for code in MATTERS]
+    matter_updates = round(statistics.mean(m[accepted] for m in matters))
+    matter_activities = round(statistics.mean(m[scheduled] for m in matters))
+    return Shape(
+        case_updates=case[accepted],
+        case_run_activities=max(0, case[scheduled] - case[accepted]),
+        matters=len(matters),
+        matter_updates=matter_updates,
+        matter_run_activities=max(0, matter_activities - matter_updates),
+    )
+
+
+async def run_bare_case(client: Client, task_queue: str, case_id: str, shape: Shape) -> None:
+    handle = await client.start_workflow(BareCase.run, shape, id=case_id, task_queue=task_queue)
+    for _ in range(2):
+        await handle.execute_update(BareCase.step)
+
+    async def matter(n: int) -> None:
+        child = client.get_workflow_handle(f"{case_id}/{n}")
+        for _ in range(shape.matter_updates):
+            await until_accepted(lambda: child.execute_update(BareMatter.step))
+
+    await asyncio.gather(*(matter(n) for n in range(shape.matters)))
+    for _ in range(shape.case_updates - 2):
+        await handle.execute_update(BareCase.step)
+    await handle.result()
+
+
+async def throughput(
+    run_one: Callable[[str], Awaitable[None]], cases: int, concurrency: int
+) -> float:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one() -> None:
+        async with gate:
+            await run_one(f"BZ-2026-{next(_ids):05d}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(cases)))
+    return cases / (time.perf_counter() - started)
+
+
+async def main(cases: int, concurrency: int, runs: int) -> str:
+    configure_logging("json", "WARNING")
+    with tempfile.TemporaryDirectory() as tmp, dev_server(Path(tmp) / "temporal.db") as address:
+        client = await connect_when_up(address)
+        engine = make_engine(f"sqlite:///{tmp}/daiban.db")
+        create_schema(engine)
+        with ThreadPoolExecutor(16) as executor:
+            real = build_worker(client, "bench-real", LedgerActivities(engine), executor)
+            bare = Worker(
+                client,
+                task_queue="bench-bare",
+                workflows=[BareCase, BareMatter],
+                activities=[bare_step],
+            )
+            async with real, bare:
+                warm_up = f"BZ-2026-{next(_ids):05d}"
+                await run_standard_case(client, "bench-real", warm_up)
+                shape = await measure_shape(client, warm_up)
+                kinds: dict[str, Callable[[str], Awaitable[None]]] = {
+                    "standard case": lambda cid: run_standard_case(client, "bench-real", cid),
+                    "bare baseline": lambda cid: run_bare_case(client, "bench-bare", cid, shape),
+                }
+                rates: dict[str, list[float]] = {kind: [] for kind in kinds}
+                for run in range(runs):
+                    order = list(kinds) if run % 2 == 0 else list(reversed(kinds))
+                    for kind in order:
+                        rates[kind].append(await throughput(kinds[kind], cases, concurrency))
+                        print(f"run {run + 1}/{runs} {kind}: {rates[kind][-1]:.2f} cases/s")
+    ratios = [b / s for s, b in zip(rates["standard case"], rates["bare baseline"], strict=True)]
+    return _report(shape, cases, concurrency, runs, rates, ratios)
+
+
+def _report(shape, cases, concurrency, runs, rates, ratios) -> str:  # type: ignore[no-untyped-def]
+    lines = [
+        "# Engine overhead",
+        "",
+        f"{cases} cases per run at concurrency {concurrency}, {runs} runs, kinds alternated.",
+        f"Shape of one standard case (and of the baseline): `{shape.model_dump()}`.",
+        "",
+        "| kind | median cases/s | min | max |",
+        "|---|---|---|---|",
+        *(
+            f"| {kind} | {statistics.median(r):.2f} | {min(r):.2f} | {max(r):.2f} |"
+            for kind, r in rates.items()
+        ),
+        "",
+        f"Baseline / standard (same run): median **{statistics.median(ratios):.2f}x**, "
+        f"runs {', '.join(f'{r:.2f}' for r in ratios)}.",
+        "",
+        "## Machine",
+        "",
+        *(f"- {key}: {value}" for key, value in describe().items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench.engine_overhead")
+    parser.add_argument("--cases", type=int, default=30)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    report = asyncio.run(main(args.cases, args.concurrency, args.runs))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "engine_overhead.md").write_text(report, encoding="utf-8")
+    print(report)
