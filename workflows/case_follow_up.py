@@ -4,7 +4,6 @@ remedy within 15, one follow-up rating; each step late is escalated once."""
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.names import PLAN_DEADLINE
@@ -21,11 +20,10 @@ with workflow.unsafe.imports_passed_through():
         Remedy,
     )
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from workflows.clock import business_today, start_of
+    from workflows.clock import business_today, reckon, start_of
     from workflows.guards import refuse, require_role, require_stage
 
 FOLLOW_UP_PATCH = "bad-rating-follow-up"
-_QUICK = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": RetryPolicy()}
 STEP_NAMES = {"callback": "回访", "remedy": "整改"}
 
 
@@ -35,11 +33,10 @@ class FollowUpHandlers:
     async def _follow_up(self, follow_up: FollowUp) -> None:
         today = business_today()
         for step, days in (("callback", CALLBACK_DAYS), ("remedy", REMEDY_DAYS)):
-            plan: DeadlinePlan = await workflow.execute_activity(
+            plan = await reckon(
                 PLAN_DEADLINE,
                 DeadlineRequest(counting_from=today, days_left=days, unit=TimeUnit.WORKING_DAYS),
                 result_type=DeadlinePlan,
-                **_QUICK,
             )
             setattr(follow_up, f"{step}_due_on", plan.due_on)
         summary = (

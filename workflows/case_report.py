@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.clock import DeadlinePlan, DeadlineRequest
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.report import FeedbackFiling, FeedbackReport, ReportDraftRequest
-    from workflows.clock import business_today, start_of
+    from workflows.clock import business_today, reckon, start_of
     from workflows.guards import refuse, require_role, require_stage
 
 REPORT_PATCH = "feedback-report"
@@ -32,13 +32,12 @@ class FeedbackReportHandlers:
         status: CaseStatus = self._status  # type: ignore[attr-defined]
         days = self._input.feedback_report_days  # type: ignore[attr-defined]
         recipient = f"{self._input.county}人民政府"  # type: ignore[attr-defined]
-        plan: DeadlinePlan = await workflow.execute_activity(
+        plan = await reckon(
             PLAN_DEADLINE,
             DeadlineRequest(
                 counting_from=business_today(), days_left=days, unit=TimeUnit.WORKING_DAYS
             ),
             result_type=DeadlinePlan,
-            **_QUICK,
         )
         draft: str = await workflow.execute_activity(
             DRAFT_FEEDBACK_REPORT,

@@ -2,6 +2,7 @@
 
 import math
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -22,8 +23,21 @@ with workflow.unsafe.imports_passed_through():
         PauseReason,
     )
 
+Result = TypeVar("Result")
 CLOCK_PATCH = "matter-clock"  # matters accepted before this change carry no clock
+LOCAL_ARITHMETIC_PATCH = "clock-local-activities"  # earlier histories hold regular activities
 _ARITHMETIC = {"start_to_close_timeout": timedelta(seconds=10), "retry_policy": RetryPolicy()}
+
+
+async def reckon(name: str, request: Any, result_type: type[Result]) -> Result:
+    """Calendar arithmetic, as a local activity: pure computation needs no task queue round
+    trip, and its result is still recorded in history (as a marker), so a replay never asks
+    the calendar again."""
+    if workflow.patched(LOCAL_ARITHMETIC_PATCH):
+        return await workflow.execute_local_activity(
+            name, request, result_type=result_type, **_ARITHMETIC
+        )
+    return await workflow.execute_activity(name, request, result_type=result_type, **_ARITHMETIC)
 
 
 def business_today() -> date:
@@ -56,7 +70,7 @@ async def start(definition: MatterDefinition, warning_share: float) -> MatterClo
 async def replan(clock: MatterClock) -> None:
     """Ask the calendar for the due date and the warning date of the current run."""
     warn_at = math.ceil(clock.limit_days * clock.warning_share)
-    plan: DeadlinePlan = await workflow.execute_activity(
+    plan = await reckon(
         PLAN_DEADLINE,
         DeadlineRequest(
             counting_from=clock.counting_from,
@@ -65,7 +79,6 @@ async def replan(clock: MatterClock) -> None:
             warn_after=None if clock.warned_at else max(0, warn_at - clock.days_used),
         ),
         result_type=DeadlinePlan,
-        **_ARITHMETIC,
     )
     clock.due_on, clock.warn_on = plan.due_on, plan.warn_on
     clock.provisional_years = plan.provisional_years
@@ -73,11 +86,10 @@ async def replan(clock: MatterClock) -> None:
 
 async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor) -> None:
     """Stop the clock today; the days used so far are kept (行政许可法 §45)."""
-    used: DayCount = await workflow.execute_activity(
+    used = await reckon(
         COUNT_DAYS,
         DayCountRequest(after=clock.counting_from, through=business_today(), unit=clock.unit),
         result_type=DayCount,
-        **_ARITHMETIC,
     )
     clock.days_used += used.days
     clock.pauses.append(
