@@ -14,7 +14,13 @@ from typing import Any
 
 from logs import configure_logging
 from ops import recompute_deadlines
-from ops.repair import OpsError, rebuild_projection, reset_to_last_good, terminate
+from ops.repair import (
+    OpsError,
+    rebuild_projection,
+    reset_to_last_good,
+    retry_activities,
+    terminate,
+)
 from ops.replay import replay_files, replay_running, replay_workflow
 from ops.stuck import find_stuck
 from settings import get_settings
@@ -47,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
 
     reset = repair("reset", "re-run a workflow from its last good workflow task")
     reset.add_argument("--event-id", type=int, help="reset to this WorkflowTaskCompleted event")
+    retry = repair("retry-activity", "retry a failing activity now (attempt back to 1)")
+    retry.add_argument("--activity-type", help="only this activity type, e.g. record_event")
     repair("terminate", "end a workflow for good")
     repair("rebuild-projection", "overwrite a case's projection rows from its workflow")
     verbs.add_parser("recompute-deadlines", help="see python -m ops.recompute_deadlines")
@@ -112,6 +120,16 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
             ),
             0,
         )
+    if args.verb == "retry-activity":
+        retried = await retry_activities(
+            client,
+            engine,
+            args.workflow,
+            operator=args.operator,
+            reason=args.reason,
+            activity_type=args.activity_type,
+        )
+        return {"retried": retried}, lambda r: "已立即重试：" + "、".join(r["retried"]), 0
     if args.verb == "terminate":
         await terminate(client, engine, args.workflow, operator=args.operator, reason=args.reason)
         return {"terminated": args.workflow}, lambda r: f"已终止{r['terminated']}", 0

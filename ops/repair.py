@@ -10,7 +10,10 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Engine
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
-from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
+from temporalio.api.workflowservice.v1 import (
+    ResetActivityRequest,
+    ResetWorkflowExecutionRequest,
+)
 from temporalio.client import Client
 
 from domain.ledger import CaseSummary
@@ -128,3 +131,46 @@ async def rebuild_projection(
         details={"action": "rebuild_projection", "stage": summary.stage},
     )
     return summary
+
+
+async def retry_activities(
+    client: Client,
+    engine: Engine,
+    workflow_id: str,
+    *,
+    operator: str,
+    reason: str,
+    activity_type: str | None = None,
+) -> list[str]:
+    """Retry a workflow's failing activities now: attempt back to 1, no backoff wait.
+
+    For when the cause is fixed (the database is back) and the next scheduled retry is
+    minutes away. Returns the types of the activities retried.
+    """
+    description = await client.get_workflow_handle(workflow_id).describe()
+    pending = [
+        a.activity_type.name
+        for a in description.raw_description.pending_activities
+        if activity_type in (None, a.activity_type.name)
+    ]
+    if not pending:
+        raise OpsError(
+            f"{workflow_id}没有正在重试的活动" + (f"（{activity_type}）" if activity_type else "")
+        )
+    await client.workflow_service.reset_activity(
+        ResetActivityRequest(
+            namespace=client.namespace,
+            execution=WorkflowExecution(workflow_id=workflow_id),
+            identity=operator,
+            **({"type": activity_type} if activity_type else {"match_all": True}),
+        )
+    )
+    record_ops_action(
+        engine,
+        case_id=case_of(workflow_id),
+        workflow_id=workflow_id,
+        operator=operator,
+        summary=f"运维立即重试{workflow_id}的活动{'、'.join(pending)}：{reason}",
+        details={"action": "retry_activities", "activities": pending},
+    )
+    return pending

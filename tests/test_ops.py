@@ -31,11 +31,17 @@ from workflows.matter import MatterWorkflow
 
 
 class LedgerWithAnOutage(LedgerActivities):
-    """The database refuses the plan's entry for the first three attempts."""
+    """The database refuses the plan's entry until it is back and the write is retried from
+    attempt 1: no retry on Temporal's own schedule (attempt 2, 3, ...) ever gets through, so
+    only an ops retry can finish the case."""
+
+    database_back = False
 
     @activity.defn(name=RECORD_EVENT)
     def record_event(self, write: LedgerWrite) -> bool:
-        if write.entry.event is LedgerEvent.PLAN_AGREED and activity.info().attempt <= 3:
+        if write.entry.event is LedgerEvent.PLAN_AGREED and (
+            activity.info().attempt > 1 or not self.database_back
+        ):
             raise ConnectionError("database is down")
         return super().record_event(write)
 
@@ -125,14 +131,15 @@ async def test_a_bad_deploy_is_found_replayed_and_reset_without_losing_the_ledge
     assert events[-1] == ("application_accepted", "li.si")
 
 
-async def test_an_activity_that_keeps_failing_is_found(
+async def test_an_activity_that_keeps_failing_is_found_and_retried(
     app_on_dev_server: CaseDriver,
     worker_on,
     dev_client: Client,
     engine: Engine,  # type: ignore[no-untyped-def]
 ) -> None:
     driver = app_on_dev_server
-    async with worker_on(LedgerWithAnOutage(engine)):
+    ledger = LedgerWithAnOutage(engine)
+    async with worker_on(ledger):
         case_id = await driver.open()
         await driver.accept(case_id)
         planning = asyncio.create_task(driver.plan(case_id))
@@ -141,8 +148,18 @@ async def test_an_activity_that_keeps_failing_is_found(
             "the retrying ledger write",
         )
         assert "record_event" in stuck[0].reason and "database is down" in stuck[0].detail
-        assert (await planning)["stage"] == "processing"  # the fourth attempt gets through
-    assert [e["event"] for e in await driver.ledger(case_id)].count("plan_agreed") == 1
+
+        ledger.database_back = True
+        retried = await driver.http.post(
+            f"/ops/workflows/{case_id}/activity-retry",
+            json={"reason": "数据库已恢复", "activity_type": "record_event"},
+            headers={"X-Actor": "ops.zhou"},
+        )
+        assert retried.status_code == 200 and retried.json() == ["record_event"]
+        assert (await planning)["stage"] == "processing"
+    events = [(e["event"], e["actor"]["id"]) for e in await driver.ledger(case_id)]
+    assert events.count(("plan_agreed", "li.si")) == 1
+    assert ("ops_action", "ops.zhou") in events
 
 
 async def test_a_corrupted_projection_is_found_and_rebuilt(

@@ -10,7 +10,13 @@ from api.errors import ERROR_RESPONSES, refused
 from api.routes.cases import CaseId
 from domain.actors import Actor, Role
 from domain.ledger import CaseSummary
-from ops.repair import OpsError, rebuild_projection, reset_to_last_good, terminate
+from ops.repair import (
+    OpsError,
+    rebuild_projection,
+    reset_to_last_good,
+    retry_activities,
+    terminate,
+)
 from ops.replay import replay_workflow
 from ops.stuck import find_stuck
 
@@ -92,6 +98,32 @@ async def reset(
     except OpsError as error:
         raise refused(str(error)) from error
     return ResetResult(**outcome.as_dict())
+
+
+class RetryRequest(RepairRequest):
+    activity_type: str | None = Field(None, max_length=100, examples=["record_event"])
+
+
+@router.post("/workflows/{workflow_id:path}/activity-retry", response_model=list[str])
+async def retry_activity(
+    workflow_id: WorkflowId,
+    body: RetryRequest,
+    client: TemporalDep,
+    engine: EngineDep,
+    actor: Operator,
+) -> list[str]:
+    """Retry the workflow's failing activities now; returns their types."""
+    try:
+        return await retry_activities(
+            client,
+            engine,
+            workflow_id,
+            operator=actor.id,
+            reason=body.reason,
+            activity_type=body.activity_type,
+        )
+    except OpsError as error:
+        raise refused(str(error)) from error
 
 
 @router.post("/workflows/{workflow_id:path}/termination", status_code=204)
