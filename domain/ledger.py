@@ -123,10 +123,59 @@ class Notice(BaseModel):
     message: str
 
 
+class MatterRowData(BaseModel):
+    """What the projection keeps of a matter: small, so a long-running matter's ledger
+    writes do not carry its whole history (corrections, pauses) every time."""
+
+    code: str
+    name: str
+    department: str
+    department_name: str
+    state: str
+    handed_over_at: datetime | None = None
+    accepted_at: datetime | None = None
+    decided_at: datetime | None = None
+    planned_finish: date | None = None
+    result_reference: str | None = None
+    open_correction: list[str] = []
+    correction_count: int = 0
+    due_on: date | None = None
+    clock_paused: bool = False
+    deadline_provisional: bool = False
+    warned: bool = False
+    overdue: bool = False
+    version: int
+
+    @classmethod
+    def of(cls, snapshot: MatterSnapshot) -> "MatterRowData":
+        last = snapshot.corrections[-1] if snapshot.corrections else None
+        clock = snapshot.clock
+        return cls(
+            code=snapshot.code,
+            name=snapshot.name,
+            department=snapshot.department,
+            department_name=snapshot.department_name,
+            state=snapshot.state.value,
+            handed_over_at=snapshot.handed_over_at,
+            accepted_at=snapshot.accepted_at,
+            decided_at=snapshot.decided_at,
+            planned_finish=snapshot.planned_finish,
+            result_reference=snapshot.result_reference,
+            open_correction=last.items if last and not last.resubmitted_at else [],
+            correction_count=len(snapshot.corrections),
+            due_on=clock.due_on if clock else None,
+            clock_paused=bool(clock and clock.paused),
+            deadline_provisional=bool(clock and clock.provisional),
+            warned=bool(clock and clock.warned_at),
+            overdue=bool(clock and clock.overdue_at),
+            version=snapshot.version,
+        )
+
+
 class LedgerWrite(BaseModel):
     """One idempotent write: a ledger entry plus the projection rows it changes."""
 
     entry: LedgerEntry
     notices: list[Notice] = []
     case: CaseSummary | None = None
-    matters: list[MatterSnapshot] = []
+    matters: list[MatterRowData] = []

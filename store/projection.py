@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, select
 
-from domain.ledger import CaseSummary
+from domain.ledger import CaseSummary, MatterRowData
 from domain.matter import MatterSnapshot, MatterState
 from store.tables import CaseRow, MatterRow
 
@@ -17,39 +17,9 @@ def upsert_case(session: Session, summary: CaseSummary) -> None:
     _upsert(session, CaseRow, {"case_id": summary.case_id}, values)
 
 
-def upsert_matter(session: Session, case_id: str, snapshot: MatterSnapshot) -> None:
-    open_round = snapshot.corrections[-1] if snapshot.corrections else None
-    values = {
-        "case_id": case_id,
-        "code": snapshot.code,
-        "name": snapshot.name,
-        "department": snapshot.department,
-        "department_name": snapshot.department_name,
-        "state": snapshot.state.value,
-        "handed_over_at": snapshot.handed_over_at,
-        "accepted_at": snapshot.accepted_at,
-        "decided_at": snapshot.decided_at,
-        "planned_finish": snapshot.planned_finish,
-        "result_reference": snapshot.result_reference,
-        "open_correction": open_round.items if open_round and not open_round.resubmitted_at else [],
-        "correction_count": len(snapshot.corrections),
-        **_clock_columns(snapshot),
-        "version": snapshot.version,
-    }
-    _upsert(session, MatterRow, {"case_id": case_id, "code": snapshot.code}, values)
-
-
-def _clock_columns(snapshot: MatterSnapshot) -> dict:
-    clock = snapshot.clock
-    if clock is None:
-        return {}
-    return {
-        "due_on": clock.due_on,
-        "clock_paused": clock.paused is not None,
-        "deadline_provisional": clock.provisional,
-        "warned": clock.warned_at is not None,
-        "overdue": clock.overdue_at is not None,
-    }
+def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> None:
+    values = {"case_id": case_id, **row.model_dump()}
+    _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
 
 
 def _upsert(session: Session, table: type, key: dict, values: dict) -> None:
@@ -136,5 +106,5 @@ def replace_case(engine: Engine, summary: CaseSummary, matters: list[MatterSnaps
         session.flush()
         upsert_case(session, summary)
         for matter in matters:
-            upsert_matter(session, summary.case_id, matter)
+            upsert_matter(session, summary.case_id, MatterRowData.of(matter))
         session.commit()

@@ -10,7 +10,14 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.names import RECORD_EVENT
     from domain.actors import Actor
-    from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite, Notice
+    from domain.ledger import (
+        CaseSummary,
+        LedgerEntry,
+        LedgerEvent,
+        LedgerWrite,
+        MatterRowData,
+        Notice,
+    )
     from domain.matter import MatterSnapshot
 
 # The database may be down for a while: keep retrying, never drop an entry.
@@ -56,7 +63,12 @@ async def record(
     )
     await workflow.execute_activity(
         RECORD_EVENT,
-        LedgerWrite(entry=entry, case=case, matters=list(matters), notices=list(notices)),
+        LedgerWrite(
+            entry=entry,
+            case=case,
+            matters=[MatterRowData.of(m) for m in matters],
+            notices=list(notices),
+        ),
         start_to_close_timeout=timedelta(seconds=30),
         retry_policy=LEDGER_RETRY,
     )
