@@ -25,13 +25,10 @@ from temporalio.client import Client
 
 from activities.ledger import LedgerActivities
 from api.main import create_app
-from bench.engine_overhead import RESULTS
-from bench.machine import describe
-from bench.standard_case import AGENT, APPLICATION, department_of
+from bench.machine import publish
+from bench.standard_case import AGENT, APPLICATION, case_input, department_of
 from domain.actions import AcceptMatter, CasePlan, InitialReview
-from domain.case import CaseInput
 from logs import configure_logging
-from policies.registry import pack_for, resolve_matters
 from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import MatterRow
@@ -47,9 +44,6 @@ _ids = itertools.count(1)
 
 async def open_cases(client: Client, engine: Engine, count: int) -> list[tuple[str, str]]:
     """Cases in processing, their two independent matters handed over: 2 targets each."""
-    pack = pack_for("BZ")
-    park = pack.park(APPLICATION.park)
-    assert park is not None
     agent = {"id": "wang.wu", "name": "王五", "phone": "13900000000"}
     plan = CasePlan.model_validate(
         {
@@ -69,17 +63,8 @@ async def open_cases(client: Client, engine: Engine, count: int) -> list[tuple[s
 
     async def one() -> str:
         case_id = f"BZ-2026-{next(_ids):05d}"
-        case = CaseInput(
-            case_id=case_id,
-            application=APPLICATION,
-            jurisdiction_name=pack.name,
-            park_name=park.name,
-            matters=resolve_matters(APPLICATION),
-            opened_by=AGENT,
-            county=park.county,
-        )
         handle = await client.start_workflow(
-            CaseWorkflow.run, case, id=case_id, task_queue=TASK_QUEUE
+            CaseWorkflow.run, case_input(case_id), id=case_id, task_queue=TASK_QUEUE
         )
         review = InitialReview(decision="accept", materials_received=["委托书"], actor=AGENT)
         await handle.execute_update(CaseWorkflow.review, review)
@@ -128,7 +113,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def main(actions: int) -> str:
+async def main(actions: int) -> list[str]:
     configure_logging("json", "WARNING")
     rows = []
     with tempfile.TemporaryDirectory() as tmp, dev_server(Path(tmp) / "temporal.db") as address:
@@ -202,7 +187,7 @@ def _ratio(by_key: dict, actors: int) -> float:  # type: ignore[type-arg]
     return api[3] / client[3]
 
 
-def _report(rows: list[tuple]) -> str:  # type: ignore[type-arg]
+def _report(rows: list[tuple]) -> list[str]:  # type: ignore[type-arg]
     by_key = {(r[0], r[1]): r for r in rows}
     lines = [
         "# Human action latency",
@@ -217,12 +202,8 @@ def _report(rows: list[tuple]) -> str:  # type: ignore[type-arg]
         "API / client p50 ratio: "
         + ", ".join(f"{actors} actors {_ratio(by_key, actors):.2f}x" for actors in (1, 10, 50)),
         "",
-        "## Machine",
-        "",
-        *(f"- {key}: {value}" for key, value in describe().items()),
-        "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":
@@ -230,6 +211,4 @@ if __name__ == "__main__":
     parser.add_argument("--actions", type=int, default=40, help="per actor count and path")
     args = parser.parse_args()
     report = asyncio.run(main(args.actions))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "action_latency.md").write_text(report, encoding="utf-8")
-    print(report)
+    publish("action_latency", report)

@@ -24,14 +24,13 @@ from temporalio.worker import Worker
 
 from activities.ledger import LedgerActivities
 from bench.baseline import BareCase, BareMatter, Shape, bare_step
-from bench.machine import describe
+from bench.machine import publish
 from bench.standard_case import MATTERS, run_standard_case, until_accepted
 from logs import configure_logging
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
 from worker import build_worker
 
-RESULTS = Path(__file__).parent / "results"
 _ids = itertools.count(1)
 
 
@@ -85,7 +84,7 @@ async def throughput(
     return cases / (time.perf_counter() - started)
 
 
-async def main(cases: int, concurrency: int, runs: int) -> str:
+async def main(cases: int, concurrency: int, runs: int) -> list[str]:
     configure_logging("json", "WARNING")
     with tempfile.TemporaryDirectory() as tmp, dev_server(Path(tmp) / "temporal.db") as address:
         client = await connect_when_up(address)
@@ -117,7 +116,7 @@ async def main(cases: int, concurrency: int, runs: int) -> str:
     return _report(shape, cases, concurrency, runs, rates, ratios)
 
 
-def _report(shape, cases, concurrency, runs, rates, ratios) -> str:  # type: ignore[no-untyped-def]
+def _report(shape, cases, concurrency, runs, rates, ratios) -> list[str]:  # type: ignore[no-untyped-def]
     lines = [
         "# Engine overhead",
         "",
@@ -134,12 +133,8 @@ def _report(shape, cases, concurrency, runs, rates, ratios) -> str:  # type: ign
         f"Baseline / standard (same run): median **{statistics.median(ratios):.2f}x**, "
         f"runs {', '.join(f'{r:.2f}' for r in ratios)}.",
         "",
-        "## Machine",
-        "",
-        *(f"- {key}: {value}" for key, value in describe().items()),
-        "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":
@@ -149,6 +144,4 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     report = asyncio.run(main(args.cases, args.concurrency, args.runs))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "engine_overhead.md").write_text(report, encoding="utf-8")
-    print(report)
+    publish("engine_overhead", report)

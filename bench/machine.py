@@ -5,6 +5,9 @@ import platform
 import subprocess
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
 
 
 def describe() -> dict[str, str]:
@@ -34,3 +37,12 @@ def describe() -> dict[str, str]:
         "temporalio": version("temporalio"),
         "temporal CLI": temporal,
     }
+
+
+def publish(name: str, report_lines: list[str]) -> None:
+    """Append the machine to the report, print it, and write bench/results/<name>.md."""
+    machine = ["## Machine", "", *(f"- {key}: {value}" for key, value in describe().items())]
+    report = "\n".join([*report_lines, *machine, ""])
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(report, encoding="utf-8")
+    print(report)

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from activities.ledger import LedgerActivities
 from bench.action_latency import TASK_QUEUE, open_cases, percentile
-from bench.engine_overhead import RESULTS
-from bench.machine import describe
+from bench.machine import publish
 from bench.standard_case import department_of
 from domain.actions import AcceptMatter
 from logs import configure_logging
@@ -34,7 +33,7 @@ def rss_mib() -> float:
     return kb / 1024
 
 
-async def main(levels: list[int], sample: int) -> str:
+async def main(levels: list[int], sample: int) -> list[str]:
     configure_logging("json", "WARNING")
     rows = []
     with tempfile.TemporaryDirectory() as tmp, dev_server(Path(tmp) / "temporal.db") as address:
@@ -78,12 +77,8 @@ async def main(levels: list[int], sample: int) -> str:
         "|---|---|---|---|---|",
         *(f"| {r[0]} | {r[1]:.0f} | {r[2]:.0f} | {r[3]:.0f} | {r[4]:.1f} |" for r in rows),
         "",
-        "## Machine",
-        "",
-        *(f"- {key}: {value}" for key, value in describe().items()),
-        "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":
@@ -92,6 +87,4 @@ if __name__ == "__main__":
     parser.add_argument("--sample", type=int, default=40)
     args = parser.parse_args()
     report = asyncio.run(main(args.levels, args.sample))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "open_cases.md").write_text(report, encoding="utf-8")
-    print(report)
+    publish("open_cases", report)

@@ -19,15 +19,12 @@ from pathlib import Path
 from temporalio.client import Client
 
 from activities.ledger import LedgerActivities
-from bench.engine_overhead import RESULTS
-from bench.machine import describe
-from bench.standard_case import AGENT, department_of, until_accepted
+from bench.machine import publish
+from bench.standard_case import AGENT, case_input, department_of, until_accepted
 from domain.actions import AcceptMatter, CasePlan, InitialReview, RequestCorrection, Resubmission
 from domain.application import Application
-from domain.case import CaseInput
 from logs import configure_logging
 from ops.replay import replay_history
-from policies.registry import pack_for, resolve_matters
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
 from worker import build_worker
@@ -42,19 +39,8 @@ async def case_with_rounds(client: Client, rounds: int) -> str:
     from bench.standard_case import APPLICATION
 
     application = Application.model_validate({**APPLICATION.model_dump(), "matters": [MATTER]})
-    pack = pack_for("BZ")
-    park = pack.park(application.park)
-    assert park is not None
     case_id = f"BZ-2026-{next(_ids):05d}"
-    case = CaseInput(
-        case_id=case_id,
-        application=application,
-        jurisdiction_name=pack.name,
-        park_name=park.name,
-        matters=resolve_matters(application),
-        opened_by=AGENT,
-        county=park.county,
-    )
+    case = case_input(case_id, application)
     handle = await client.start_workflow(CaseWorkflow.run, case, id=case_id, task_queue="bench")
     review = InitialReview(decision="accept", materials_received=["委托书"], actor=AGENT)
     await handle.execute_update(CaseWorkflow.review, review)
@@ -97,7 +83,7 @@ async def timed_replay(client: Client, workflow_id: str, repeat: int) -> tuple[i
     return len(history.events), 1000 * statistics.median(times)
 
 
-async def main(rounds: list[int], repeat: int) -> str:
+async def main(rounds: list[int], repeat: int) -> list[str]:
     configure_logging("json", "WARNING")
     rows = []
     with tempfile.TemporaryDirectory() as tmp, dev_server(Path(tmp) / "temporal.db") as address:
@@ -123,12 +109,8 @@ async def main(rounds: list[int], repeat: int) -> str:
         "|---|---|---|---|---|",
         *(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.0f} | {1000 * r[3] / r[2]:.0f} |" for r in rows),
         "",
-        "## Machine",
-        "",
-        *(f"- {key}: {value}" for key, value in describe().items()),
-        "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":
@@ -137,6 +119,4 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     report = asyncio.run(main(args.rounds, args.repeat))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "replay_long_history.md").write_text(report, encoding="utf-8")
-    print(report)
+    publish("replay_long_history", report)

@@ -15,8 +15,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from activities.ledger import LedgerActivities
-from bench.engine_overhead import RESULTS, throughput
-from bench.machine import describe
+from bench.engine_overhead import throughput
+from bench.machine import publish
 from bench.standard_case import run_standard_case
 from logs import configure_logging
 from store.db import create_schema, make_engine
@@ -27,7 +27,7 @@ DEFAULT, WAL = "default pragmas", "journal_mode=wal, synchronous=normal"
 SETTINGS = {DEFAULT: (), WAL: WAL_PRAGMAS}
 
 
-async def main(cases: int, concurrency: int, runs: int) -> str:
+async def main(cases: int, concurrency: int, runs: int) -> list[str]:
     configure_logging("json", "WARNING")
     rates: dict[str, list[float]] = {name: [] for name in SETTINGS}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as servers:
@@ -74,12 +74,8 @@ async def main(cases: int, concurrency: int, runs: int) -> str:
         f"WAL / default: median **{statistics.median(ratios):.2f}x** "
         f"(runs {', '.join(f'{r:.2f}' for r in ratios)}).",
         "",
-        "## Machine",
-        "",
-        *(f"- {key}: {value}" for key, value in describe().items()),
-        "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":
@@ -89,6 +85,4 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     report = asyncio.run(main(args.cases, args.concurrency, args.runs))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "sqlite_pragmas.md").write_text(report, encoding="utf-8")
-    print(report)
+    publish("sqlite_pragmas", report)

@@ -70,19 +70,27 @@ async def until_accepted(send: Callable[[], Awaitable[Any]]) -> Any:
         await asyncio.sleep(0.02)
 
 
-async def run_standard_case(client: Client, task_queue: str, case_id: str) -> None:
-    pack = pack_for("BZ")
-    park = pack.park(APPLICATION.park)
+def case_input(case_id: str, application: Application = APPLICATION) -> CaseInput:
+    """What the API would start the case with, resolved from the 博州 pack."""
+    pack = pack_for(application.jurisdiction)
+    park = pack.park(application.park)
     assert park is not None
-    case = CaseInput(
+    return CaseInput(
         case_id=case_id,
-        application=APPLICATION,
+        application=application,
         jurisdiction_name=pack.name,
         park_name=park.name,
-        matters=resolve_matters(APPLICATION),
+        matters=resolve_matters(application),
         opened_by=AGENT,
         county=park.county,
+        coordination_hours=pack.coordination_hours,
+        hand_off_ack_hours=pack.hand_off_ack_hours,
+        feedback_report_days=pack.feedback_report_days,
     )
+
+
+async def run_standard_case(client: Client, task_queue: str, case_id: str) -> None:
+    case = case_input(case_id)
     handle = await client.start_workflow(CaseWorkflow.run, case, id=case_id, task_queue=task_queue)
     await handle.execute_update(
         CaseWorkflow.review,
