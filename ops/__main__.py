@@ -57,7 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     retry.add_argument("--activity-type", help="only this activity type, e.g. record_event")
     repair("terminate", "end a workflow for good")
     repair("rebuild-projection", "overwrite a case's projection rows from its workflow")
-    verbs.add_parser("recompute-deadlines", help="see python -m ops.recompute_deadlines")
+    recompute = verbs.add_parser(
+        "recompute-deadlines", help="recompute provisional deadlines once a year is published"
+    )
+    recompute.add_argument("--dry-run", action="store_true", help="list, do not signal")
     return parser
 
 
@@ -142,8 +145,11 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
             lambda r: f"已重建{r['case_id']}的投影（阶段{r['stage']}）",
             0,
         )
-    code = await recompute_deadlines.main([])
-    return {"recompute_deadlines": code}, lambda r: "", code
+    count = await recompute_deadlines.recompute(
+        client, engine, dry_run=args.dry_run, progress=_progress
+    )
+    asked = "待" if args.dry_run else "已请求"
+    return {"matters": count}, lambda r: f"{r['matters']} 个事项的暂定期限{asked}重算", 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,11 +38,12 @@ def provisional_matters(engine: Engine) -> list[MatterRow]:
         return list(session.exec(query.order_by(MatterRow.case_id, MatterRow.code)).all())
 
 
-async def recompute(client: Client, engine: Engine, *, dry_run: bool = False) -> int:
+async def recompute(client: Client, engine: Engine, *, dry_run: bool = False, progress=None) -> int:  # type: ignore[no-untyped-def]
     matters = provisional_matters(engine)
     for number, row in enumerate(matters, start=1):
         workflow_id = f"{row.case_id}/{row.code}"
-        print(f"[{number}/{len(matters)}] {workflow_id} 期限{row.due_on}（暂定）", flush=True)
+        if progress:
+            progress(number, len(matters), f"{workflow_id} 期限{row.due_on}（暂定）")
         if not dry_run:
             await client.get_workflow_handle(workflow_id).signal(MatterWorkflow.recompute_deadline)
             log.info("deadline_recompute_requested", workflow_id=workflow_id, case_id=row.case_id)
@@ -59,7 +60,12 @@ async def main(argv: list[str]) -> int:
     create_schema(engine)
     from worker import connect
 
-    count = await recompute(await connect(settings), engine, dry_run=args.dry_run)
+    count = await recompute(
+        await connect(settings),
+        engine,
+        dry_run=args.dry_run,
+        progress=lambda n, total, what: print(f"[{n}/{total}] {what}", flush=True),
+    )
     print(f"{count} 个事项的暂定期限{'待' if args.dry_run else '已请求'}重算")
     return 0
 

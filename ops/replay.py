@@ -20,6 +20,15 @@ class ReplayOutcome:
         return asdict(self)
 
 
+def history_file_name(prefix: str, workflow_id: str) -> str:
+    """``<prefix>__<workflow id, / as ~>.json``: the file keeps its workflow's id."""
+    return f"{prefix}__{workflow_id.replace('/', '~')}.json"
+
+
+def workflow_id_of(path: Path) -> str:
+    return path.stem.split("__", 1)[-1].replace("~", "/")
+
+
 def _replayer() -> Replayer:
     return Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
 
@@ -55,7 +64,6 @@ async def replay_files(paths: list[Path], *, progress=None) -> list[ReplayOutcom
     for number, path in enumerate(paths, start=1):
         if progress:
             progress(number, len(paths), path.name)
-        workflow_id = path.stem.split("__", 1)[-1].replace("~", "/")
-        history = WorkflowHistory.from_json(workflow_id, path.read_text(encoding="utf-8"))
+        history = WorkflowHistory.from_json(workflow_id_of(path), path.read_text(encoding="utf-8"))
         outcomes.append(await replay_history(history))
     return outcomes

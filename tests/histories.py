@@ -12,15 +12,13 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from ops.replay import history_file_name
+
 HISTORY_DIR = Path(__file__).parent / "histories"
 
 
 def recorded_histories() -> list[Path]:
     return sorted(HISTORY_DIR.glob("*/*.json"))
-
-
-def workflow_id_of(path: Path) -> str:
-    return path.stem.split("__", 1)[1].replace("~", "/")
 
 
 async def record_if_asked(client: Client, scenario: str, case_id: str, matters: list[str]) -> None:
@@ -40,5 +38,4 @@ async def record_if_asked(client: Client, scenario: str, case_id: str, matters: 
             if error.status is RPCStatusCode.NOT_FOUND:
                 continue
             raise
-        name = f"{scenario}__{workflow_id.replace('/', '~')}.json"
-        (directory / name).write_text(history.to_json())
+        (directory / history_file_name(scenario, workflow_id)).write_text(history.to_json())

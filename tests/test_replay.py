@@ -6,12 +6,9 @@ A change to a workflow's commands that is not guarded by ``workflow.patched`` fa
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
 
-from tests.histories import HISTORY_DIR, recorded_histories, workflow_id_of
-from worker import WORKFLOWS
+from ops.replay import replay_files
+from tests.histories import HISTORY_DIR, recorded_histories
 
 
 def test_histories_are_recorded_for_every_scenario() -> None:
@@ -36,7 +33,5 @@ def test_histories_are_recorded_for_every_scenario() -> None:
     "path", recorded_histories(), ids=lambda p: str(p.relative_to(HISTORY_DIR))
 )
 async def test_recorded_history_replays(path: Path) -> None:
-    history = WorkflowHistory.from_json(workflow_id_of(path), path.read_text())
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
-    result = await replayer.replay_workflow(history)
-    assert result.replay_failure is None
+    [outcome] = await replay_files([path])  # the replay `python -m ops replay` runs
+    assert outcome.ok, outcome.divergence
