@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=1, le=65535)
+    # A message gateway (SMS, 政务微信, e-mail) that takes notices by POST; without one,
+    # notices are delivered to the inbox (GET /notifications) only.
+    notification_webhook_url: str | None = Field(None, pattern=r"^https?://")
 
     @field_validator("database_url")
     @classmethod

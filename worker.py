@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from activities.clock import ClockActivities
 from activities.ledger import LedgerActivities
+from activities.notifications import NotificationDispatcher, channel_for
 from activities.reports import ReportActivities
 from logs import configure_logging
 from policies.working_calendar import official_calendar
@@ -75,6 +76,7 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(client, settings.task_queue, LedgerActivities(engine), executor)
+        relay = NotificationDispatcher(engine, channel_for(settings.notification_webhook_url))
         async with worker:
             log.info(
                 "worker_started",
@@ -82,7 +84,7 @@ async def main() -> None:
                 temporal=settings.temporal_address,
                 namespace=settings.temporal_namespace,
             )
-            await stop.wait()
+            await relay.run(stop)
     log.info("worker_stopped")
 
 

@@ -7,6 +7,7 @@ from fastapi import Depends, Header, Path, Request
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from activities.notifications import NotificationDispatcher
 from domain.actors import Actor, Role
 from settings import Settings
 
@@ -25,9 +26,14 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def _dispatcher(request: Request) -> NotificationDispatcher:
+    return request.app.state.notification_dispatcher
+
+
 TemporalDep = Annotated[Client, Depends(_client)]
 EngineDep = Annotated[Engine, Depends(_engine)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+DispatcherDep = Annotated[NotificationDispatcher, Depends(_dispatcher)]
 
 # Until sign-in lands (issue 7) the caller names itself in X-Actor; the route decides the role.
 ActorHeader = Annotated[

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from activities.notifications import NotificationDispatcher, channel_for
 from api import errors
 from api.routes import (
     cases,
@@ -37,6 +38,9 @@ def create_app(
         app.state.settings = settings
         app.state.engine = engine or make_engine(settings.database_url)
         create_schema(app.state.engine)
+        app.state.notification_dispatcher = NotificationDispatcher(
+            app.state.engine, channel_for(settings.notification_webhook_url)
+        )
         if client is None:
             from worker import connect  # the worker module owns the client's converter choice
 

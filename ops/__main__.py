@@ -12,8 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from activities.notifications import NotificationDispatcher, channel_for
 from logs import configure_logging
 from ops import recompute_deadlines
+from ops.notifications import lost_notification_ids, redeliver_notification
 from ops.repair import (
     OpsError,
     rebuild_projection,
@@ -57,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     retry.add_argument("--activity-type", help="only this activity type, e.g. record_event")
     repair("terminate", "end a workflow for good")
     repair("rebuild-projection", "overwrite a case's projection rows from its workflow")
+    redeliver = verbs.add_parser(
+        "redeliver-notification", help="send notices again now (lost, or never seen)"
+    )
+    which = redeliver.add_mutually_exclusive_group(required=True)
+    which.add_argument("ids", nargs="*", type=int, default=[], help="notification ids")
+    which.add_argument("--lost", action="store_true", help="every notice whose delivery failed")
+    redeliver.add_argument("--operator", required=True, help="your account id, for the ledger")
+    redeliver.add_argument("--reason", required=True, help="why, for the ledger")
     recompute = verbs.add_parser(
         "recompute-deadlines", help="recompute provisional deadlines once a year is published"
     )
@@ -85,6 +97,8 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
     settings = get_settings()
     engine = make_engine(settings.database_url)
     create_schema(engine)
+    if args.verb == "redeliver-notification":  # the outbox needs no Temporal
+        return await _redeliver(args, engine, settings.notification_webhook_url)
     from worker import connect
 
     try:
@@ -150,6 +164,33 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
     )
     asked = "待" if args.dry_run else "已请求"
     return {"matters": count}, lambda r: f"{r['matters']} 个事项的暂定期限{asked}重算", 0
+
+
+async def _redeliver(
+    args: argparse.Namespace, engine: Engine, webhook_url: str | None
+) -> tuple[Any, Callable[[Any], str], int]:
+    dispatcher = NotificationDispatcher(engine, channel_for(webhook_url))
+    ids = lost_notification_ids(engine) if args.lost else args.ids
+    outcomes = []
+    for number, notification_id in enumerate(ids, start=1):
+        _progress(number, len(ids), f"通知{notification_id}")
+        outcome = await redeliver_notification(
+            dispatcher, notification_id, operator=args.operator, reason=args.reason
+        )
+        outcomes.append(outcome.as_dict())
+    undelivered = [o for o in outcomes if not o["delivered"]]
+    return (
+        outcomes,
+        lambda rows: (
+            "\n".join(
+                f"{'已送达' if r['delivered'] else '未送达'} 通知{r['notification_id']} "
+                f"{r['case_id']} {r['error'] or ''}"
+                for r in rows
+            )
+            + f"\n{len(rows) - len(undelivered)}/{len(rows)} 已送达"
+        ),
+        1 if undelivered else 0,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

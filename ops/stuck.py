@@ -4,7 +4,8 @@ Four kinds, each with a reason a person understands:
 - a workflow task that keeps failing (e.g. non-determinism after a bad deploy);
 - an activity that keeps retrying (attempt count and last failure from describe);
 - a human step past its deadline (the projection's overdue matters);
-- a projection that disagrees with the workflow (its stage search attribute).
+- a projection that disagrees with the workflow (its stage search attribute);
+- a notice whose delivery was given up (the outbox).
 """
 
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from temporalio.client import Client, WorkflowExecutionDescription
 
 from domain.matter import MATTER_STATE_NAMES, MatterState
 from ops.journal import case_of
+from store import outbox
 from store.tables import CaseRow, MatterRow
 from workflows.search_attributes import CASE_STAGE
 
@@ -28,6 +30,7 @@ class StuckKind(StrEnum):
     ACTIVITY_RETRYING = "activity_retrying"
     HUMAN_STEP_OVERDUE = "human_step_overdue"
     PROJECTION_DRIFT = "projection_drift"
+    NOTIFICATION_LOST = "notification_lost"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ async def find_stuck(client: Client, engine: Engine, *, progress=None) -> list[S
         if execution.workflow_type == "CaseWorkflow":
             found += _drift(engine, execution.id, description)
     found += _overdue_steps(engine)
+    found += _lost_notifications(engine)
     return found
 
 
@@ -141,4 +145,18 @@ def _overdue_steps(engine: Engine) -> list[Stuck]:
             f"（{MATTER_STATE_NAMES[MatterState(row.state)]}）",
         )
         for row in rows
+    ]
+
+
+def _lost_notifications(engine: Engine) -> list[Stuck]:
+    return [
+        Stuck(
+            notice.case_id,
+            notice.case_id,
+            StuckKind.NOTIFICATION_LOST,
+            f"通知{notice.id}（{notice.message[:30]}）发给{notice.address}，"
+            f"投递{delivery.attempts}次均失败，对方尚未收到",
+            delivery.last_error or "",
+        )
+        for notice, delivery in outbox.lost(engine)
     ]

@@ -10,7 +10,7 @@ from domain.actors import Actor
 from domain.ledger import LedgerEntry, LedgerWrite
 from store.db import session_scope
 from store.projection import upsert_case, upsert_matter
-from store.tables import LedgerEntryRow, NotificationRow, as_utc
+from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
 
 
 def append(engine: Engine, write: LedgerWrite) -> bool:
@@ -29,15 +29,21 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
             for matter in write.matters:
                 upsert_matter(session, write.entry.case_id, matter)
             for index, notice in enumerate(write.notices):
+                row = NotificationRow(
+                    key=f"{write.entry.key}#{index}",
+                    case_id=write.entry.case_id,
+                    event=write.entry.event.value,
+                    recipient=notice.recipient.value,
+                    address=notice.address,
+                    message=notice.message,
+                    created_at=write.entry.occurred_at,
+                )
+                session.add(row)
+                session.flush()  # the delivery row needs the notice's id
                 session.add(
-                    NotificationRow(
-                        key=f"{write.entry.key}#{index}",
-                        case_id=write.entry.case_id,
-                        event=write.entry.event.value,
-                        recipient=notice.recipient.value,
-                        address=notice.address,
-                        message=notice.message,
-                        created_at=write.entry.occurred_at,
+                    NotificationDeliveryRow(
+                        notification_id=row.id,  # type: ignore[arg-type]
+                        next_attempt_at=datetime.now(UTC),
                     )
                 )
         return True

@@ -1,6 +1,7 @@
 """SQLModel tables. They never cross into Temporal: activities convert to domain models."""
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
@@ -97,6 +98,28 @@ class NotificationRow(SQLModel, table=True):
     address: str = Field(max_length=64, index=True)
     message: str
     created_at: datetime = utc_column(nullable=False)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for its first or next attempt
+    DELIVERED = "delivered"
+    FAILED = "failed"  # every attempt failed: lost until ops re-deliver it
+
+
+class NotificationDeliveryRow(SQLModel, table=True):
+    """Where a notice is on its way out (the outbox): written with the notice, in the
+    same transaction, so a notice can be late but never silently missing."""
+
+    __tablename__ = "notification_delivery"
+    __table_args__ = (Index("ix_notification_delivery_due", "status", "next_attempt_at"),)
+
+    notification_id: int = Field(primary_key=True, foreign_key="notification.id")
+    status: str = Field(default=DeliveryStatus.PENDING.value, max_length=10)
+    attempts: int = 0
+    next_attempt_at: datetime = utc_column(nullable=False)
+    channel: str | None = Field(default=None, max_length=20)
+    delivered_at: datetime | None = utc_column()
+    last_error: str | None = Field(default=None, max_length=500)
 
 
 class CaseSequence(SQLModel, table=True):

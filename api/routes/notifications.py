@@ -4,27 +4,30 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, func, select
 
 from api.deps import EngineDep
 from api.errors import ERROR_RESPONSES
 from api.routes.cases import Limit, Offset
 from api.schemas import Page
 from domain.ledger import LedgerEvent, Recipient
-from store.tables import NotificationRow, as_utc
+from store import outbox
+from store.outbox import Delivery
+from store.tables import DeliveryStatus, NotificationDeliveryRow, NotificationRow, as_utc
 
-Address = Annotated[str | None, Query(max_length=64, description="部门编码、代办员或案件编号")]
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
 
 
 class NotificationItem(BaseModel):
+    id: int
     case_id: str
     event: LedgerEvent
     recipient: Recipient
     address: str
     message: str
     created_at: datetime
+    delivery: Delivery | None = Field(description="投递情况；早于投递记录的通知为空")
 
 
 @router.get("", response_model=Page[NotificationItem])
@@ -35,6 +38,7 @@ def list_notifications(
         str | None, Query(max_length=64, description="部门编码、代办员或案件编号")
     ] = None,
     case_id: Annotated[str | None, Query(max_length=40)] = None,
+    delivery_status: DeliveryStatus | None = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[NotificationItem]:
@@ -47,6 +51,14 @@ def list_notifications(
     conditions = [
         getattr(NotificationRow, name) == value for name, value in filters.items() if value
     ]
+    if delivery_status:
+        conditions.append(
+            col(NotificationRow.id).in_(
+                select(NotificationDeliveryRow.notification_id).where(
+                    NotificationDeliveryRow.status == delivery_status.value
+                )
+            )
+        )
     with Session(engine) as session:
         total = session.exec(
             select(func.count()).select_from(NotificationRow).where(*conditions)
@@ -58,8 +70,15 @@ def list_notifications(
             .offset(offset)
             .limit(limit)
         ).all()
+    delivered = outbox.deliveries(engine, [row.id for row in rows if row.id])
     items = [
-        NotificationItem.model_validate({**row.model_dump(), "created_at": as_utc(row.created_at)})
+        NotificationItem.model_validate(
+            {
+                **row.model_dump(),
+                "created_at": as_utc(row.created_at),
+                "delivery": delivered.get(row.id),  # type: ignore[arg-type]
+            }
+        )
         for row in rows
     ]
     return Page(items=items, total=total, offset=offset, limit=limit)

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
-from api.deps import ActorHeader, EngineDep, TemporalDep, bind_actor
-from api.errors import ERROR_RESPONSES, refused
+from api.deps import ActorHeader, DispatcherDep, EngineDep, TemporalDep, bind_actor
+from api.errors import ERROR_RESPONSES, not_found, refused
 from api.routes.cases import CaseId
 from domain.actors import Actor, Role
 from domain.ledger import CaseSummary
+from ops.notifications import redeliver_notification
 from ops.repair import (
     OpsError,
     rebuild_projection,
@@ -148,3 +149,27 @@ async def rebuild(
 ) -> CaseSummary:
     """Overwrite the case's projection rows from its workflow's state."""
     return await rebuild_projection(client, engine, case_id, operator=actor.id, reason=body.reason)
+
+
+class RedeliveryResult(BaseModel):
+    notification_id: int
+    case_id: str
+    delivered: bool
+    error: str | None = Field(description="仍未送达时网关的答复；通知转入自动重试")
+
+
+@router.post("/notifications/{notification_id}/redelivery", response_model=RedeliveryResult)
+async def redeliver(
+    notification_id: Annotated[int, Path(ge=1)],
+    body: RepairRequest,
+    dispatcher: DispatcherDep,
+    actor: Operator,
+) -> RedeliveryResult:
+    """Send a notice again now (lost, or never seen by its recipient); recorded in the ledger."""
+    try:
+        outcome = await redeliver_notification(
+            dispatcher, notification_id, operator=actor.id, reason=body.reason
+        )
+    except OpsError as error:
+        raise not_found(str(error)) from error
+    return RedeliveryResult(**outcome.as_dict())
