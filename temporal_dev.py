@@ -38,11 +38,7 @@ def dev_server(database: Path, pragmas: tuple[str, ...] = WAL_PRAGMAS) -> Iterat
             *("server", "start-dev", "--headless", "--log-level", "error"),
             *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
             *(arg for pragma in pragmas for arg in ("--sqlite-pragma", pragma)),
-            *(
-                arg
-                for key in search_attributes.ALL
-                for arg in ("--search-attribute", f"{key.name}=Keyword")
-            ),
+            *search_attributes.cli_flags(),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

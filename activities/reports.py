@@ -7,7 +7,7 @@ from temporalio import activity
 
 from activities.names import DRAFT_FEEDBACK_REPORT
 from domain.clock import BUSINESS_ZONE
-from domain.ledger import LedgerEvent
+from domain.ledger import LedgerEntry, LedgerEvent
 from domain.report import ReportDraftRequest
 from store import ledger
 
@@ -19,6 +19,8 @@ class ReportActivities:
     @activity.defn(name=DRAFT_FEEDBACK_REPORT)
     def draft_feedback_report(self, request: ReportDraftRequest) -> str:
         entries, _ = ledger.entries(self._engine, request.case_id, limit=10_000)
+        if request.cross_county:
+            return _comprehensive_report(request, entries)
         by_event = Counter(e.event for e in entries)
         application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
         enterprise = application.details["application"]["enterprise"]["name"]
@@ -57,3 +59,67 @@ class ReportActivities:
             "  （请代办专员结合企业意见填写）",
         ]
         return "\n".join(lines)
+
+
+_PROBLEM_HANDLING = (
+    LedgerEvent.COORDINATION_DUE,
+    LedgerEvent.COORDINATION_RECORDED,
+    LedgerEvent.COORDINATION_ESCALATED,
+    LedgerEvent.RESOLUTION_CLOSED,
+)
+# Coordination across departments: the hand-offs between counties and every problem.
+_COORDINATION = (
+    LedgerEvent.CROSS_COUNTY_HANDED_OFF,
+    LedgerEvent.HAND_OFF_ACKNOWLEDGED,
+    LedgerEvent.HAND_OFF_UNACKNOWLEDGED,
+    LedgerEvent.DEADLINE_OVERDUE,
+    *_PROBLEM_HANDLING,
+)
+
+
+def _comprehensive_report(request: ReportDraftRequest, entries: list[LedgerEntry]) -> str:
+    """The cross-county 综合报告: 事项办理流程、跨部门协调记录、企业满意度 (博州 五.(五)2)."""
+    application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
+    enterprise = application.details["application"]["enterprise"]["name"]
+    evaluation = next(e for e in entries if e.event is LedgerEvent.CASE_EVALUATED).details
+    by_matter: dict[str, list[LedgerEntry]] = {}
+    for entry in entries:
+        if entry.matter:
+            by_matter.setdefault(entry.matter, []).append(entry)
+    flow = [
+        line
+        for matter, steps in by_matter.items()
+        for line in (
+            f"  {matter}：",
+            *(f"    {_day(e)} {e.summary}" for e in steps if e.event not in _PROBLEM_HANDLING),
+        )
+    ]
+    coordination = [f"  - {_day(e)} {e.summary}" for e in entries if e.event in _COORDINATION]
+    scores = [
+        ("协同效率", evaluation.get("coordination_efficiency")),
+        ("跨区域沟通成效", evaluation.get("cross_region_communication")),
+        ("事项办结完整性", evaluation.get("completeness")),
+        ("服务效率", evaluation["efficiency"]),
+        ("办理质量", evaluation["quality"]),
+        ("问题解决能力", evaluation["problem_solving"]),
+    ]
+    lines = [
+        f"{request.recipient}：",
+        f"    现将{enterprise}跨县市代办服务（案件编号{request.case_id}）综合情况报告如下。",
+        "一、事项办理流程",
+        *(flow or ["  - 无"]),
+        "二、跨部门协调记录",
+        *(coordination or ["  - 无"]),
+        "三、企业满意度",
+        f"  综合评价：{evaluation['level']}；"
+        + "，".join(f"{name}{score}分" for name, score in scores if score is not None)
+        + "。",
+        f"  企业意见建议：{evaluation.get('comments') or '无'}",
+        "四、改进建议",
+        "  （请牵头园区管委会结合企业意见填写）",
+    ]
+    return "\n".join(lines)
+
+
+def _day(entry: LedgerEntry) -> str:
+    return entry.occurred_at.astimezone(BUSINESS_ZONE).date().isoformat()

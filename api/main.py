@@ -16,9 +16,11 @@ from api.routes import (
     catalogue,
     coordination,
     departments,
+    documents,
     follow_up,
     notifications,
     ops,
+    oversight,
 )
 from logs import configure_logging
 from settings import Settings, get_settings
@@ -65,6 +67,8 @@ def create_app(
     app.include_router(follow_up.router)
     app.include_router(notifications.router)
     app.include_router(ops.router)
+    app.include_router(oversight.router)
+    app.include_router(documents.router)
 
     @app.middleware("http")
     async def request_context(

@@ -36,6 +36,9 @@ class CaseListItem(BaseModel):
     accepted_at: datetime | None
     closed_at: datetime | None
     entrustment_end: date
+    county: str = ""
+    cross_county: bool = False
+    lead_committee: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -59,6 +62,8 @@ class InboxTask(BaseModel):
     deadline_provisional: bool = Field(False, description="暂按工作日推算（该年节假日未公布）")
     warned: bool = False
     overdue: bool = False
+    cross_county: bool = Field(False, description="跨县市移交：先签收再受理")
+    hand_off_acknowledged_at: datetime | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -16,7 +16,7 @@ from domain.matter import MATTER_STATE_NAMES, MatterSnapshot, MatterState
 from store import projection
 from workflows.case import CaseWorkflow
 from workflows.guards import ACTION_REFUSED
-from workflows.search_attributes import CASE_STAGE, JURISDICTION, PARK
+from workflows.search_attributes import CASE_STAGE, COUNTIES, JURISDICTION, PARK
 
 Result = TypeVar("Result")
 log = structlog.get_logger(__name__)
@@ -28,6 +28,7 @@ async def start_case(client: Client, task_queue: str, case: CaseInput) -> None:
             SearchAttributePair(CASE_STAGE, CaseStage.INITIAL_REVIEW.value),
             SearchAttributePair(JURISDICTION, case.application.jurisdiction),
             SearchAttributePair(PARK, case.application.park),
+            SearchAttributePair(COUNTIES, case.counties),
         ]
     )
     await client.start_workflow(

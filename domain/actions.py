@@ -78,6 +78,13 @@ class AcceptMatterRequest(BaseModel):
         return self
 
 
+class AcknowledgeHandOffRequest(BaseModel):
+    """签收: the county's department confirms it has the cross-county hand-off."""
+
+    received_by: str = Field(min_length=1, max_length=50, description="签收人")
+    note: str = Field("", max_length=500)
+
+
 class SupplyDeferredRequest(BaseModel):
     """容缺材料补齐."""
 
@@ -144,6 +151,20 @@ class EvaluationRequest(BaseModel):
     quality: int = Field(ge=1, le=5, description="办理质量 1-5")
     problem_solving: int = Field(ge=1, le=5, description="问题解决能力 1-5")
     comments: str = Field("", max_length=2000)
+    # A cross-county case is rated on these too (博州 五.(五)2); required there.
+    coordination_efficiency: int | None = Field(None, ge=1, le=5, description="协同效率 1-5")
+    cross_region_communication: int | None = Field(
+        None, ge=1, le=5, description="跨区域沟通成效 1-5"
+    )
+    completeness: int | None = Field(None, ge=1, le=5, description="事项办结完整性 1-5")
+
+    @property
+    def cross_county_scores(self) -> dict[str, int | None]:
+        return {
+            "协同效率": self.coordination_efficiency,
+            "跨区域沟通成效": self.cross_region_communication,
+            "事项办结完整性": self.completeness,
+        }
 
 
 class TerminationCause(StrEnum):
@@ -216,6 +237,10 @@ class Delivery(DeliveryRequest):
 
 
 class Receipt(ReceiptRequest):
+    actor: Actor
+
+
+class AcknowledgeHandOff(AcknowledgeHandOffRequest):
     actor: Actor
 
 

@@ -1,5 +1,6 @@
 """A case: its input (carried whole into the workflow) and its status (read by query)."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -66,6 +67,17 @@ class CaseInput(BaseModel):
     hand_off_ack_hours: int = 24  # a department acknowledges a hand-over within a day
     coordination_hours: int = 48  # 博州: start coordinating within 48 hours of a problem
     feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
+    oversight_body: str = ""  # a cross-county case reports to it (博州: 州工信局专班)
+
+    @property
+    def counties(self) -> list[str]:
+        """The park's county first, then every other county a matter is decided in."""
+        return _counties(self.county, (m.department.county for m in self.matters))
+
+    @property
+    def lead_committee(self) -> str | None:
+        """Who leads a cross-county case (博州: 博乐边合区管委会 for 五台片区); None if local."""
+        return next((m.cross_county.lead_committee for m in self.matters if m.cross_county), None)
 
 
 class AcceptanceNotice(BaseModel):
@@ -109,12 +121,36 @@ class CaseStatus(BaseModel):
     matters: list[MatterSnapshot]
     delivery: DeliveryRecord | None = None
     evaluation: Evaluation | None = None
+    evaluated_at: datetime | None = None
     termination: TerminationRecord | None = None
     problems: list[CoordinationProblem] = []
     feedback_report: FeedbackReport | None = None
     follow_up: FollowUp | None = None
     closed_at: datetime | None = None
+    county: str = ""  # the park's
+    lead_committee: str | None = None  # set when a matter is decided in another county
     version: int = 0
+
+    @property
+    def cross_county(self) -> bool:
+        return self.lead_committee is not None
+
+    @property
+    def counties(self) -> list[str]:
+        return _counties(self.county, (m.county for m in self.matters))
+
+    @property
+    def has_overdue_matter(self) -> bool:
+        """A matter past its deadline and not decided yet."""
+        return any(
+            m.clock is not None and m.clock.overdue_at is not None and not m.state.is_final
+            for m in self.matters
+        )
+
+    @property
+    def open_problems(self) -> int:
+        """Coordination problems not yet coordinated, or with resolutions still open."""
+        return sum(1 for p in self.problems if p.coordination is None or p.open_resolutions)
 
     @property
     def stage_name(self) -> str:
@@ -122,3 +158,11 @@ class CaseStatus(BaseModel):
 
     def matter(self, code: str) -> MatterSnapshot | None:
         return next((m for m in self.matters if m.code == code), None)
+
+
+def _counties(home: str, matter_counties: Iterable[str]) -> list[str]:
+    found = [home] if home else []
+    for county in matter_counties:
+        if county and county not in found:
+            found.append(county)
+    return found

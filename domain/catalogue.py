@@ -44,6 +44,41 @@ class MatterDefinition(BaseModel):
         return self
 
 
+class CrossCountyItem(BaseModel):
+    name: str = Field(description="as the list words it")
+    matter: str | None = Field(None, description="the catalogue matter, where there is one")
+
+
+class CrossCountyCategory(BaseModel):
+    name: str  # 经济类, 用地类, ...
+    items: list[CrossCountyItem]
+
+
+class CrossCountyList(BaseModel):
+    """A cross-county matter list and who leads it (博州 附件5).
+
+    The parks' projects sit in ``project_county``; a listed matter is decided by that
+    county's department and assists a case the ``lead_committee`` runs.
+    """
+
+    parks: list[str] = Field(min_length=1)
+    lead_committee: str
+    project_county: str
+    categories: list[CrossCountyCategory]
+
+    @property
+    def matter_codes(self) -> set[str]:
+        return {i.matter for c in self.categories for i in c.items if i.matter is not None}
+
+
+class CrossCountyRoute(BaseModel):
+    """How one matter of a case crosses counties; carried in the case's input."""
+
+    lead_committee: str
+    home_county: str  # the park's county, where the lead committee sits
+    project_county: str  # where the matter is decided
+
+
 class PolicyPack(BaseModel):
     jurisdiction: str = Field(pattern=r"^[A-Z]{2,4}$", description="case-id prefix, e.g. BZ")
     name: str
@@ -54,6 +89,8 @@ class PolicyPack(BaseModel):
     coordination_hours: int = Field(48, ge=1, description="start coordinating within (wall clock)")
     hand_off_ack_hours: int = Field(24, ge=1, description="a hand-over unaccepted this long stalls")
     feedback_report_days: int = Field(5, ge=1, description="file the evaluation within (WD)")
+    cross_county: list[CrossCountyList] = []
+    oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "PolicyPack":
@@ -66,6 +103,20 @@ class PolicyPack(BaseModel):
                 if dependency not in matters:
                     raise ValueError(f"{matter.code}: depends on unknown matter {dependency}")
         _reject_cycles(matters)
+        parks = {p.code for p in self.parks}
+        for listed in self.cross_county:
+            for park in listed.parks:
+                if park not in parks:
+                    raise ValueError(f"cross-county list for unknown park {park}")
+            for code in listed.matter_codes:
+                if code not in matters:
+                    raise ValueError(f"cross-county list names unknown matter {code}")
+                if self.deciding_department(matters[code], listed.project_county) is None:
+                    raise ValueError(
+                        f"{listed.project_county} has no department for cross-county {code}"
+                    )
+        if self.cross_county and not self.oversight_body:
+            raise ValueError("cross-county lists need an oversight_body to report to")
         return self
 
     def park(self, code: str) -> Park | None:
@@ -84,6 +135,17 @@ class PolicyPack(BaseModel):
             None,
         )
 
+    def route(self, matter: MatterDefinition, park: Park) -> CrossCountyRoute | None:
+        """The cross-county route of ``matter`` in a case of ``park``; None if it is local."""
+        for listed in self.cross_county:
+            if park.code in listed.parks and matter.code in listed.matter_codes:
+                return CrossCountyRoute(
+                    lead_committee=listed.lead_committee,
+                    home_county=park.county,
+                    project_county=listed.project_county,
+                )
+        return None
+
 
 class CaseMatter(BaseModel):
     """A catalogue matter resolved for one case: the definition and its deciding department."""
@@ -91,6 +153,7 @@ class CaseMatter(BaseModel):
     definition: MatterDefinition
     department: Department
     warning_share: float = Field(0.8, gt=0, le=1, description="warn when this share is used")
+    cross_county: CrossCountyRoute | None = None
 
     @property
     def code(self) -> str:

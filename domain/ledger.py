@@ -46,6 +46,8 @@ class LedgerEvent(StrEnum):
     DEFERRED_MATERIALS_SUPPLIED = "deferred_materials_supplied"
     MATTER_TERMINATED = "matter_terminated"
     HAND_OFF_UNACKNOWLEDGED = "hand_off_unacknowledged"
+    CROSS_COUNTY_HANDED_OFF = "cross_county_handed_off"
+    HAND_OFF_ACKNOWLEDGED = "hand_off_acknowledged"
     FOLLOW_UP_OPENED = "follow_up_opened"
     FOLLOW_UP_CALLBACK = "follow_up_callback"
     FOLLOW_UP_REMEDY = "follow_up_remedy"
@@ -84,11 +86,19 @@ class CaseSummary(BaseModel):
     accepted_at: datetime | None = None
     closed_at: datetime | None = None
     entrustment_end: date
+    county: str = ""
+    lead_committee: str | None = None
+    cross_county: bool = False
+    open_problems: int = 0
+    satisfaction: str | None = None
+    evaluated_at: datetime | None = None
+    counties: list[str] = []  # a table of its own (case_county), not a column
     version: int
 
     @classmethod
     def of(cls, status: "CaseStatus", workflow_id: str) -> "CaseSummary":
         application = status.application
+        evaluation = status.evaluation
         return cls(
             case_id=status.case_id,
             workflow_id=workflow_id,
@@ -103,6 +113,13 @@ class CaseSummary(BaseModel):
             accepted_at=status.acceptance_notice.issued_at if status.acceptance_notice else None,
             closed_at=status.closed_at,
             entrustment_end=application.period.end,
+            county=status.county,
+            lead_committee=status.lead_committee,
+            cross_county=status.cross_county,
+            open_problems=status.open_problems,
+            satisfaction=evaluation.level.value if evaluation else None,
+            evaluated_at=status.evaluated_at,
+            counties=status.counties,
             version=status.version,
         )
 
@@ -144,6 +161,9 @@ class MatterRowData(BaseModel):
     deadline_provisional: bool = False
     warned: bool = False
     overdue: bool = False
+    county: str = ""
+    cross_county: bool = False
+    hand_off_acknowledged_at: datetime | None = None
     version: int
 
     @classmethod
@@ -168,6 +188,9 @@ class MatterRowData(BaseModel):
             deadline_provisional=bool(clock and clock.provisional),
             warned=bool(clock and clock.warned_at),
             overdue=bool(clock and clock.overdue_at),
+            county=snapshot.county,
+            cross_county=snapshot.cross_county is not None,
+            hand_off_acknowledged_at=snapshot.hand_off_acknowledged_at,
             version=snapshot.version,
         )
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from domain.actors import Actor
-from domain.catalogue import CaseMatter
+from domain.catalogue import CaseMatter, CrossCountyRoute
 from domain.clock import MatterClock
 
 
@@ -87,6 +87,7 @@ class MatterSnapshot(BaseModel):
     name: str
     department: str
     department_name: str
+    county: str = ""  # where it is decided
     depends_on: list[str] = []
     state: MatterState = MatterState.WAITING
     materials: list[str] = []
@@ -101,6 +102,8 @@ class MatterSnapshot(BaseModel):
     clock: MatterClock | None = None
     deferral: Deferral | None = None
     hand_off_stalled_at: datetime | None = None
+    cross_county: CrossCountyRoute | None = None
+    hand_off_acknowledged_at: datetime | None = None
     version: int = 0
 
     @property

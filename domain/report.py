@@ -14,6 +14,7 @@ from domain.actors import Actor
 class ReportDraftRequest(BaseModel):
     case_id: str
     recipient: str
+    cross_county: bool = False  # the comprehensive report to the special team
 
 
 class FeedbackReport(BaseModel):

@@ -17,10 +17,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionDescription
 
 from domain.matter import MATTER_STATE_NAMES, MatterState
+from ops.drift import find_drift
 from ops.journal import case_of
 from store import outbox
-from store.tables import CaseRow, MatterRow
-from workflows.search_attributes import CASE_STAGE
+from store.tables import MatterRow
 
 ACTIVITY_ATTEMPTS = 3  # retrying this often is worth a look
 
@@ -60,8 +60,7 @@ async def find_stuck(client: Client, engine: Engine, *, progress=None) -> list[S
         description = await handle.describe()
         found += await _failing_tasks(client, execution.id, description)
         found += _retrying_activities(execution.id, description)
-        if execution.workflow_type == "CaseWorkflow":
-            found += _drift(engine, execution.id, description)
+    found += await _drift(client, engine)
     found += _overdue_steps(engine)
     found += _lost_notifications(engine)
     return found
@@ -110,22 +109,22 @@ def _retrying_activities(
     ]
 
 
-def _drift(engine: Engine, case_id: str, description: WorkflowExecutionDescription) -> list[Stuck]:
-    stage = description.typed_search_attributes.get(CASE_STAGE)
-    with Session(engine) as session:
-        row = session.get(CaseRow, case_id)
-    if row is None:
-        return [Stuck(case_id, case_id, StuckKind.PROJECTION_DRIFT, "台账投影中没有该案件")]
-    if stage is not None and row.stage != stage:
-        return [
-            Stuck(
-                case_id,
-                case_id,
-                StuckKind.PROJECTION_DRIFT,
-                f"投影记录的阶段（{row.stage}）与工作流（{stage}）不一致，列表和统计会出错",
-            )
-        ]
-    return []
+_ATTRIBUTE_NAMES = {"CaseStage": "阶段", "Counties": "所涉县市", "Overdue": "超期状态"}
+
+
+async def _drift(client: Client, engine: Engine) -> list[Stuck]:
+    return [
+        Stuck(
+            d.case_id,
+            d.case_id,
+            StuckKind.PROJECTION_DRIFT,
+            "台账投影中没有该案件"
+            if d.attribute == "*"
+            else f"投影记录的{_ATTRIBUTE_NAMES[d.attribute]}（{d.projection}）与工作流"
+            f"（{d.temporal}）不一致，列表和统计会出错",
+        )
+        for d in await find_drift(client, engine)
+    ]
 
 
 def _overdue_steps(engine: Engine) -> list[Stuck]:

@@ -5,7 +5,16 @@ has ``limit_days=None``. Departments are listed per county with the function the
 so a park's case is routed to its own county's department.
 """
 
-from domain.catalogue import Department, MatterDefinition, Park, PolicyPack, TimeUnit
+from domain.catalogue import (
+    CrossCountyCategory,
+    CrossCountyItem,
+    CrossCountyList,
+    Department,
+    MatterDefinition,
+    Park,
+    PolicyPack,
+    TimeUnit,
+)
 
 _COUNTIES = {"bole": "博乐市", "jinghe": "精河县", "alashankou": "阿拉山口市"}
 
@@ -167,10 +176,64 @@ _MATTERS = [
     ),
 ]
 
+
+def _listed(category: str, *items: str | tuple[str, str]) -> CrossCountyCategory:
+    """Items as 附件5 words them; a pair names the catalogue matter the item is."""
+    return CrossCountyCategory(
+        name=category,
+        items=[
+            CrossCountyItem(name=i, matter=None)
+            if isinstance(i, str)
+            else CrossCountyItem(name=i[0], matter=i[1])
+            for i in items
+        ],
+    )
+
+
+# 附件5: 博乐边合区（五台片区）跨县市代办事项清单. 五台片区's projects sit in 精河县; its
+# cross-county matters are led by 博乐边境经济合作区管委会 (五.(五)2).
+_WUTAI_CROSS_COUNTY = CrossCountyList(
+    parks=["bole-wutai"],
+    lead_committee="博乐边境经济合作区管委会",
+    project_county="精河县",
+    categories=[
+        _listed(
+            "经济类",
+            "县市、园区财政出资建设的新建项目审批、核准、备案、监管、验收",
+            "国家、自治区专项资金项目审核、上报和监管",
+            "固定资产投资、工业增加值、招商引资等经济指标监测及统计",
+        ),
+        _listed(
+            "用地类",
+            ("临时用地审批手续", "temporary-land-use"),
+            "国有建设用地使用权出让后土地使用权分割转让批准",
+            "建设项目用地审核",
+        ),
+        _listed(
+            "规划类",
+            ("建设项目用地预审与规划选址意见书", "land-preexamination"),
+            ("建设用地规划许可证核发", "land-planning-permit"),
+            ("建设工程规划许可证核发", "construction-planning-permit"),
+            "建设项目规划竣工认可",
+        ),
+        _listed(
+            "建设类",
+            "建筑渣土处置收费申报事宜",
+            "依附于园区道路建设的各种管线、干线（不包括危险化学品）等设施的审批",
+            ("建筑工程施工许可证核发", "construction-permit"),
+            "基础设施配套费",
+            "园区道路两侧和公共场所临时堆放物料、搭建非永久性建筑物的核准",
+        ),
+        _listed("矿产资源勘查开发类", "勘查矿产资源审批", "开采矿产资源审批"),
+    ],
+)
+
 PACK = PolicyPack(
     jurisdiction="BZ",
     name="博尔塔拉蒙古自治州",
     parks=_PARKS,
     departments=_DEPARTMENTS,
     matters=_MATTERS,
+    cross_county=[_WUTAI_CROSS_COUNTY],
+    oversight_body="自治州推进园区高质量发展工作专班办公室（州工信局）",
 )

@@ -24,7 +24,8 @@ def pack_for(jurisdiction: str) -> PolicyPack:
 
 
 def resolve_matters(application: Application) -> list[CaseMatter]:
-    """Resolve the entrusted matters to definitions and deciding departments of the park's county.
+    """Resolve the entrusted matters to definitions and deciding departments: the park's
+    county's, or for a matter on the park's cross-county list, the project county's.
 
     A matter that depends on a matter not entrusted in this case is taken as already
     settled outside the case (e.g. the enterprise registered itself): only dependencies
@@ -39,15 +40,18 @@ def resolve_matters(application: Application) -> list[CaseMatter]:
         definition = pack.matter(code)
         if definition is None:
             raise ApplicationProblem("matters", f"事项目录中没有编码为{code}的事项")
-        department = pack.deciding_department(definition, park.county)
+        route = pack.route(definition, park)
+        county = route.project_county if route else park.county
+        department = pack.deciding_department(definition, county)
         if department is None:
-            raise ApplicationProblem("matters", f"{park.county}没有负责“{definition.name}”的部门")
+            raise ApplicationProblem("matters", f"{county}没有负责“{definition.name}”的部门")
         in_case = [d for d in definition.depends_on if d in application.matters]
         resolved.append(
             CaseMatter(
                 definition=definition.model_copy(update={"depends_on": in_case}),
                 department=department,
                 warning_share=pack.warning_share,
+                cross_county=route,
             )
         )
     return resolved

@@ -4,7 +4,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, event, inspect
 from sqlmodel import Session, SQLModel, create_engine
 
 from store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -30,8 +32,30 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(database_url, pool_pre_ping=True)
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to the current schema.
+
+    A new database is created from the models and stamped at the newest revision (Alembic's
+    recipe); an existing one is migrated. Run ``python -m store.migrate`` before starting
+    several processes on one database, so they do not migrate it at the same time.
+    """
+    with engine.begin() as connection:
+        config = _alembic(connection)
+        if inspect(connection).has_table("case_projection"):
+            command.upgrade(config, "head")
+        else:
+            SQLModel.metadata.create_all(connection)
+            command.stamp(config, "head")
+
+
+def _alembic(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
 
 
 @contextmanager

@@ -7,14 +7,15 @@ from sqlmodel import Session, select
 
 from domain.ledger import CaseSummary, MatterRowData
 from domain.matter import MatterSnapshot, MatterState
-from store.tables import CaseRow, MatterRow
+from store.tables import CaseCountyRow, CaseRow, MatterRow
 
 INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
 
 
 def upsert_case(session: Session, summary: CaseSummary) -> None:
-    values = summary.model_dump()
-    _upsert(session, CaseRow, {"case_id": summary.case_id}, values)
+    values = summary.model_dump(exclude={"counties"})
+    if _upsert(session, CaseRow, {"case_id": summary.case_id}, values):
+        _add_counties(session, summary)
 
 
 def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> None:
@@ -22,17 +23,33 @@ def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> None:
     _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
 
 
-def _upsert(session: Session, table: type, key: dict, values: dict) -> None:
-    """Insert, or update only if the stored version is older (activities may land out of order)."""
+def _add_counties(session: Session, summary: CaseSummary) -> None:
+    """A case's counties are fixed when it opens; written with its first row."""
+    known = set(
+        session.exec(select(CaseCountyRow.county).where(CaseCountyRow.case_id == summary.case_id))
+    )
+    for county in summary.counties:
+        if county not in known:
+            session.add(CaseCountyRow(case_id=summary.case_id, county=county))
+    session.flush()
+
+
+def _upsert(session: Session, table: type, key: dict, values: dict) -> bool:
+    """Insert, or update only if the stored version is older (activities may land out of order).
+
+    Returns True when the row was inserted.
+    """
     conditions = [getattr(table, name) == value for name, value in key.items()]
     existing = session.exec(select(table.version).where(*conditions)).first()  # type: ignore[attr-defined]
     if existing is None:
         session.add(table(**values))
         session.flush()
-    elif existing < values["version"]:
+        return True
+    if existing < values["version"]:
         session.execute(
             update(table).where(*conditions, table.version < values["version"]).values(**values)  # type: ignore[attr-defined]
         )
+    return False
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,28 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+class UtcDateTime(TypeDecorator):
+    """Stored as UTC, read back as an aware UTC datetime on SQLite as on PostgreSQL
+    (SQLite keeps the text without its zone, and would hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value)
+
+
 def utc_column(nullable: bool = True) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable))
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -57,7 +73,22 @@ class CaseRow(SQLModel, table=True):
     accepted_at: datetime | None = utc_column()
     closed_at: datetime | None = utc_column()
     entrustment_end: date
+    county: str = Field(default="", max_length=40)  # the park's
+    lead_committee: str | None = Field(default=None, max_length=60)
+    cross_county: bool = Field(default=False, index=True)
+    open_problems: int = 0  # coordination problems not yet resolved
+    satisfaction: str | None = Field(default=None, max_length=20)
+    evaluated_at: datetime | None = utc_column()
     version: int
+
+
+class CaseCountyRow(SQLModel, table=True):
+    """Every county a case works in (the park's and each matter's): the oversight filter."""
+
+    __tablename__ = "case_county"
+
+    case_id: str = Field(primary_key=True, max_length=40)
+    county: str = Field(primary_key=True, max_length=40, index=True)
 
 
 class MatterRow(SQLModel, table=True):
@@ -82,6 +113,9 @@ class MatterRow(SQLModel, table=True):
     deadline_provisional: bool = False
     warned: bool = False
     overdue: bool = False
+    county: str = Field(default="", max_length=40)  # where it is decided
+    cross_county: bool = False
+    hand_off_acknowledged_at: datetime | None = utc_column()
     version: int
 
 

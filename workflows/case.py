@@ -34,7 +34,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.guards import refuse, require_exact_matters, require_role, require_stage
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
     from workflows.recording import record
-    from workflows.search_attributes import CASE_STAGE
+    from workflows.search_attributes import CASE_STAGE, OVERDUE
+
+# The Overdue search attribute follows the matters, for the oversight cross-check.
+OVERDUE_ATTRIBUTE_PATCH = "overdue-search-attribute"
 
 OPEN_STAGES = (
     CaseStage.INITIAL_REVIEW,
@@ -71,16 +74,21 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
                     name=m.definition.name,
                     department=m.department.code,
                     department_name=m.department.name,
+                    county=m.department.county,
                     depends_on=m.definition.depends_on,
+                    cross_county=m.cross_county,
                 )
                 for m in case.matters
             ],
+            county=case.county,
+            lead_committee=case.lead_committee,
         )
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
         self._starting: set[str] = set()  # matters whose child is started or being started
         self._watches = []
         self._announced = set()
         self._application_recorded = False
+        self._overdue = False  # as last written to the Overdue search attribute
 
     @workflow.run
     async def run(self, case: CaseInput) -> CaseStatus:
@@ -126,9 +134,14 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
         new_correction = len(snapshot.corrections) > len(before.corrections)
         newly_stalled = snapshot.hand_off_stalled_at and not before.hand_off_stalled_at
         self._put_matter(snapshot)
+        overdue = self._status.has_overdue_matter
+        if overdue != self._overdue and workflow.patched(OVERDUE_ATTRIBUTE_PATCH):
+            self._overdue = overdue
+            workflow.upsert_search_attributes([OVERDUE.value_set(overdue)])
         if newly_stalled:  # only matters started with the hand-off check report this
             hours = self._input.hand_off_ack_hours
-            description = f"{snapshot.department_name}{hours}小时内未受理“{snapshot.name}”"
+            what = "签收" if snapshot.cross_county else "受理"
+            description = f"{snapshot.department_name}{hours}小时内未{what}“{snapshot.name}”"
             self._open_problem(
                 ProblemKind.STALLED_HAND_OFF, snapshot.code, description, SYSTEM_ACTOR
             )
@@ -260,6 +273,7 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
     @workflow.update
     async def evaluate(self, evaluation: Evaluation) -> CaseStatus:
         self._status.evaluation = evaluation
+        self._status.evaluated_at = workflow.now()
         await self._record(
             LedgerEvent.CASE_EVALUATED,
             evaluation.actor,
@@ -278,6 +292,10 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
         require_stage(self._status, "评价", CaseStage.EVALUATION)
         if self._status.evaluation is not None:
             raise refuse("本案件已评价")
+        if self._status.cross_county:
+            missing = [n for n, score in evaluation.cross_county_scores.items() if score is None]
+            if missing:
+                raise refuse("跨县市案件还须评价：" + "、".join(missing))
 
     # --- 终止委托 ---------------------------------------------------------------------------
 

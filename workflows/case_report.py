@@ -31,7 +31,11 @@ class FeedbackReportHandlers:
     async def _report_feedback(self) -> None:
         status: CaseStatus = self._status  # type: ignore[attr-defined]
         days = self._input.feedback_report_days  # type: ignore[attr-defined]
-        recipient = f"{self._input.county}人民政府"  # type: ignore[attr-defined]
+        case_input = self._input  # type: ignore[attr-defined]
+        cross_county = status.cross_county and bool(case_input.oversight_body)
+        # A cross-county case reports to the prefecture's special team, a local one to its
+        # county government (博州 五.(五)1-2).
+        recipient = case_input.oversight_body if cross_county else f"{case_input.county}人民政府"
         plan = await reckon(
             PLAN_DEADLINE,
             DeadlineRequest(
@@ -41,7 +45,9 @@ class FeedbackReportHandlers:
         )
         draft: str = await workflow.execute_activity(
             DRAFT_FEEDBACK_REPORT,
-            ReportDraftRequest(case_id=status.case_id, recipient=recipient),
+            ReportDraftRequest(
+                case_id=status.case_id, recipient=recipient, cross_county=cross_county
+            ),
             result_type=str,
             **_QUICK,
         )

@@ -8,6 +8,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.actions import (
         AcceptMatter,
+        AcknowledgeHandOff,
         ApproveMatter,
         RefuseMatter,
         RequestCorrection,
@@ -51,9 +52,11 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
             name=definition.name,
             department=department.code,
             department_name=department.name,
+            county=department.county,
             depends_on=definition.depends_on,
             materials=matter_input.materials,
             planned_finish=matter_input.planned_finish,
+            cross_county=matter_input.matter.cross_county,
             version=1,
         )
         self._handed_over = False
@@ -63,16 +66,43 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
         self._matter.state = MatterState.HANDED_OVER
         self._matter.handed_over_at = workflow.now()
-        await self._changed(
-            LedgerEvent.MATERIALS_HANDED_OVER,
-            matter_input.handed_over_by,
-            f"向{self._matter.department_name}移交“{self._matter.name}”申请材料",
-            {"materials": self._matter.materials},
-        )
+        await self._hand_over(matter_input)
         self._handed_over = True
         await self._keep_time()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._matter
+
+    async def _hand_over(self, matter_input: MatterInput) -> None:
+        """Hand the materials to the department; a cross-county one is told, with its county
+        government, that the task now waits in its inbox for a 签收."""
+        route = self._matter.cross_county
+        if route is None:
+            await self._changed(
+                LedgerEvent.MATERIALS_HANDED_OVER,
+                matter_input.handed_over_by,
+                f"向{self._matter.department_name}移交“{self._matter.name}”申请材料",
+                {"materials": self._matter.materials},
+            )
+            return
+        summary = (
+            f"{route.lead_committee}将“{self._matter.name}”跨县市移交{route.project_county}"
+            f"{self._matter.department_name.removeprefix(route.project_county)}协助办理，"
+            f"待签收（{self._input.hand_off_ack_hours or 24}小时内）"
+        )
+        await self._changed(
+            LedgerEvent.CROSS_COUNTY_HANDED_OFF,
+            matter_input.handed_over_by,
+            summary,
+            {"materials": self._matter.materials, "route": route.model_dump()},
+            notices=[
+                self._notice(Recipient.DEPARTMENT, summary),
+                Notice(
+                    recipient=Recipient.COUNTY_GOVERNMENT,
+                    address=route.project_county,
+                    message=summary,
+                ),
+            ],
+        )
 
     async def _keep_time(self) -> None:
         """Until decided, sound the early warning and then overdue, each exactly once.
@@ -105,6 +135,7 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
             and handed_over_at is not None
             and self._matter.state is MatterState.HANDED_OVER
             and self._matter.hand_off_stalled_at is None
+            and self._matter.hand_off_acknowledged_at is None
             and workflow.patched(HAND_OFF_PATCH)
         ):
             alarms.append(("hand_off_unacknowledged", handed_over_at + timedelta(hours=hours)))
@@ -123,9 +154,10 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
             return
         if alarm == "hand_off_unacknowledged":
             self._matter.hand_off_stalled_at = workflow.now()
+            what = "签收跨县市移交的" if self._matter.cross_county else "受理"
             summary = (
                 f"{self._matter.department_name}{self._input.hand_off_ack_hours}小时内"
-                f"未受理“{self._matter.name}”，部门衔接不畅"
+                f"未{what}“{self._matter.name}”，部门衔接不畅"
             )
             await self._changed(
                 LedgerEvent.HAND_OFF_UNACKNOWLEDGED,
@@ -161,6 +193,30 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
     @workflow.query
     def snapshot(self) -> MatterSnapshot:
         return self._matter
+
+    @workflow.update
+    async def acknowledge_hand_off(self, action: AcknowledgeHandOff) -> MatterSnapshot:
+        await self._hand_over_recorded()
+        self._matter.hand_off_acknowledged_at = workflow.now()
+        route = self._matter.cross_county
+        assert route is not None
+        await self._changed(
+            LedgerEvent.HAND_OFF_ACKNOWLEDGED,
+            action.actor,
+            f"{self._matter.department_name}签收{route.lead_committee}跨县市移交的"
+            f"“{self._matter.name}”（签收人{action.received_by}）",
+            {"received_by": action.received_by, "note": action.note},
+        )
+        return self._matter
+
+    @acknowledge_hand_off.validator
+    def _validate_acknowledge_hand_off(self, action: AcknowledgeHandOff) -> None:
+        require_department(self._matter, action.actor)
+        if self._matter.cross_county is None:
+            raise refuse(f"“{self._matter.name}”不是跨县市事项，无需签收，请直接受理")
+        require_matter_state(self._matter, "签收", MatterState.HANDED_OVER)
+        if self._matter.hand_off_acknowledged_at is not None:
+            raise refuse(f"“{self._matter.name}”已签收")
 
     @workflow.update
     async def accept(self, action: AcceptMatter) -> MatterSnapshot:
@@ -265,12 +321,20 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
         held = deferral is not None and deferral.supplied_at is None
         self._decide(MatterState.RESULT_HELD if held else MatterState.APPROVED, action.actor)
         self._matter.result_reference = action.result_reference
+        route = self._matter.cross_county
+        returned = f"，结果回传{route.lead_committee}" if route else ""
         await self._changed(
             LedgerEvent.MATTER_APPROVED,
             action.actor,
             f"{self._matter.department_name}办结“{self._matter.name}”，"
-            f"文号{action.result_reference}" + ("（容缺材料补齐后出具结果）" if held else ""),
-            {"result_reference": action.result_reference, "note": action.note},
+            f"文号{action.result_reference}"
+            + ("（容缺材料补齐后出具结果）" if held else "")
+            + returned,
+            {
+                "result_reference": action.result_reference,
+                "note": action.note,
+                **({"returned_to": route.lead_committee} if route else {}),
+            },
         )
         return self._matter
 

@@ -10,19 +10,32 @@ from temporalio.common import SearchAttributeKey
 CASE_STAGE = SearchAttributeKey.for_keyword("CaseStage")
 JURISDICTION = SearchAttributeKey.for_keyword("Jurisdiction")
 PARK = SearchAttributeKey.for_keyword("Park")
+# The oversight view's cross-check: every county the case works in, and whether a matter
+# is past its deadline undecided. The projection must agree with both.
+COUNTIES = SearchAttributeKey.for_keyword_list("Counties")
+OVERDUE = SearchAttributeKey.for_bool("Overdue")
 
-ALL = (CASE_STAGE, JURISDICTION, PARK)
+ALL = (CASE_STAGE, JURISDICTION, PARK, COUNTIES, OVERDUE)
+# How ``temporal server start-dev --search-attribute Name=Type`` spells each type.
+CLI_TYPES = {"KEYWORD": "Keyword", "KEYWORD_LIST": "KeywordList", "BOOL": "Bool"}
+
+
+def cli_flags() -> list[str]:
+    return [
+        arg
+        for key in ALL
+        for arg in ("--search-attribute", f"{key.name}={CLI_TYPES[key.indexed_value_type.name]}")
+    ]
 
 
 async def register(client, namespace: str) -> None:  # type: ignore[no-untyped-def]
     """Register the attributes on a cluster that does not have them yet (idempotent)."""
-    from temporalio.api.enums.v1 import IndexedValueType
     from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 
-    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
     await client.operator_service.add_search_attributes(
         AddSearchAttributesRequest(
-            namespace=namespace, search_attributes={key.name: keyword for key in ALL}
+            namespace=namespace,
+            search_attributes={key.name: int(key.indexed_value_type) for key in ALL},
         )
     )
 
@@ -42,4 +55,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--register"]:
         asyncio.run(_register_from_settings())
     else:
-        print(" ".join(f"--search-attribute {key.name}=Keyword" for key in ALL))
+        print(" ".join(cli_flags()))

@@ -89,6 +89,7 @@ async def open_case(
             coordination_hours=pack.coordination_hours,
             hand_off_ack_hours=pack.hand_off_ack_hours,
             feedback_report_days=pack.feedback_report_days,
+            oversight_body=pack.oversight_body,
         )
         try:
             await start_case(client, settings.task_queue, case)

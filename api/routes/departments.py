@@ -12,6 +12,8 @@ from api.temporal import update_matter
 from domain.actions import (
     AcceptMatter,
     AcceptMatterRequest,
+    AcknowledgeHandOff,
+    AcknowledgeHandOffRequest,
     ApproveMatter,
     ApproveMatterRequest,
     ExtendDeadline,
@@ -47,6 +49,23 @@ def inbox(
     rows, total = projection.department_inbox(engine, department, offset=offset, limit=limit)
     items = [InboxTask.model_validate({**row.model_dump(), "matter": row.code}) for row in rows]
     return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.post("/tasks/{case_id}/{matter}/hand-off-acknowledgement", response_model=MatterSnapshot)
+async def acknowledge_hand_off(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: AcknowledgeHandOffRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """签收: a county's department takes a cross-county hand-off (then accepts it as usual)."""
+    action = AcknowledgeHandOff(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.acknowledge_hand_off, action, key
+    )
 
 
 @router.post("/tasks/{case_id}/{matter}/acceptance", response_model=MatterSnapshot)

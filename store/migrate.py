@@ -1,0 +1,18 @@
+"""``python -m store.migrate``: bring the configured database to the current schema.
+
+``scripts/run`` calls it before it starts the worker and the API.
+"""
+
+from logs import configure_logging
+from settings import get_settings
+from store.db import create_schema, make_engine
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_format, "WARNING")
+    create_schema(make_engine(settings.database_url))
+
+
+if __name__ == "__main__":
+    main()

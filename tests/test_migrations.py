@@ -1,0 +1,68 @@
+"""Alembic migrations: a database from before them, or from any revision, ends up with
+exactly the schema the models describe; a new one is created and stamped."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import SQLModel
+
+from store.db import _alembic, create_schema, make_engine
+
+
+def _differences(engine: Engine) -> list:  # type: ignore[type-arg]
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def _revision(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return connection.execute(text("select version_num from alembic_version")).scalar_one()
+
+
+def test_a_new_database_is_created_from_the_models_and_stamped(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    create_schema(engine)
+    create_schema(engine)  # a second start changes nothing
+    assert _differences(engine) == []
+    assert _revision(engine) == "0002"
+
+
+def test_a_database_at_the_first_revision_with_rows_is_migrated_to_the_models(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        command.upgrade(_alembic(connection), "0001")
+        connection.execute(
+            text(
+                "insert into case_projection (case_id, workflow_id, jurisdiction, park,"
+                " enterprise_name, uscc, project_name, stage, opened_at, entrustment_end,"
+                " version) values ('BZ-2026-00001', 'BZ-2026-00001', 'BZ', 'bole-wutai', 'e',"
+                " '91350100M000100Y43', 'p', 'processing', '2026-11-01 02:00:00', '2027-06-30', 3)"
+            )
+        )
+    assert "case_county" not in inspect(engine).get_table_names()
+    create_schema(engine)
+    assert _differences(engine) == []
+    assert _revision(engine) == "0002"
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("select stage, county, cross_county, open_problems from case_projection")
+        ).one()
+    assert tuple(row) == ("processing", "", 0, 0)
+
+
+def test_a_database_made_before_migrations_existed_is_taken_over(tmp_path: Path) -> None:
+    """``create_all`` made these, with no alembic_version: the baseline creates only what
+    is missing, then the later revisions run."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'legacy.db'}")
+    with engine.begin() as connection:
+        command.upgrade(_alembic(connection), "0001")
+        connection.execute(text("drop table alembic_version"))
+        connection.execute(text("drop table notification_delivery"))  # older than the outbox
+    create_schema(engine)
+    assert _differences(engine) == []
