@@ -56,6 +56,7 @@ class LedgerEvent(StrEnum):
     FEEDBACK_REPORT_DRAFTED = "feedback_report_drafted"
     FEEDBACK_REPORT_FILED = "feedback_report_filed"
     FEEDBACK_REPORT_OVERDUE = "feedback_report_overdue"
+    FEEDBACK_REPORT_REVISED = "feedback_report_revised"
 
 
 class LedgerEntry(BaseModel):

@@ -150,9 +150,22 @@ async def test_a_wutai_case_crosses_to_jinghe_and_reports_to_the_special_team(
         assert section in draft
     assert "协同效率5分，跨区域沟通成效3分，事项办结完整性4分" in draft
     assert "签收" in draft and "跨县市移交" in draft
+    early = {"text": "修订稿", "reference": "博边合管函〔2026〕2号"}
+    versions = f"/cases/{case_id}/feedback-report/versions"
+    not_yet = await driver.post(versions, early, expect=409)
+    assert "尚未报送" in not_yet["error"]["message"]
     filed = await driver.file_feedback_report(case_id)
     assert filed["feedback_report"]["filed_at"] is not None
     await driver.wait_for_stage(case_id, "archived")
+    # The special team asks for a correction after the case closed: a second version.
+    revised = await driver.post(versions, early, expect=201)
+    assert revised["version"] == 2
+    kept = (await driver.http.get(versions)).json()
+    assert [(v["version"], v["reference"]) for v in kept] == [
+        (1, "博边合管函〔2026〕1号"),
+        (2, "博边合管函〔2026〕2号"),
+    ]
+    assert kept[0]["text"] == draft and kept[1]["text"] == "修订稿"
     listed = (await driver.http.get("/cases", params={"park": "bole-wutai"})).json()
     row = next(item for item in listed["items"] if item["case_id"] == case_id)
     assert (row["cross_county"], row["county"]) == (True, "博乐市")

@@ -1,4 +1,4 @@
-"""Documents people download: the tracking table (附件3)."""
+"""Documents: the tracking table (附件3) and every filed version of a feedback report."""
 
 from datetime import date
 from typing import Annotated
@@ -6,11 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from activities.tracking_table import MEDIA_TYPES, ExportFormat, export
-from api.deps import EngineDep
-from api.errors import ERROR_RESPONSES
+from api.deps import Coordinator, EngineDep
+from api.errors import ERROR_RESPONSES, refused
+from api.routes.cases import CaseId
 from api.routes.oversight import County
 from domain.case import CaseStage
+from domain.report import FeedbackFilingRequest
+from store import report_versions
 from store.oversight import OversightFilter
+from store.report_versions import NotFiledYet, ReportVersion, VersionTaken
 
 router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -50,3 +54,28 @@ def tracking_table(
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/cases/{case_id}/feedback-report/versions", response_model=list[ReportVersion])
+def feedback_report_versions(case_id: CaseId, engine: EngineDep) -> list[ReportVersion]:
+    """Every filed version of the case's feedback report, first first."""
+    return report_versions.versions(engine, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/feedback-report/versions",
+    response_model=ReportVersion,
+    status_code=201,
+)
+def revise_feedback_report(
+    case_id: CaseId, body: FeedbackFilingRequest, actor: Coordinator, engine: EngineDep
+) -> ReportVersion:
+    """File a corrected version after the first filing; every version is kept."""
+    try:
+        return report_versions.revise(engine, case_id, body, actor)
+    except NotFiledYet as error:
+        raise refused(
+            "评价反馈报告尚未报送：第一版请通过 POST /cases/{id}/feedback-report 报送"
+        ) from error
+    except VersionTaken as error:
+        raise refused("另一版本刚刚报送，请刷新后重试") from error
