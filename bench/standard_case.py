@@ -90,7 +90,21 @@ def case_input(case_id: str, application: Application = APPLICATION) -> CaseInpu
 
 
 async def run_standard_case(client: Client, task_queue: str, case_id: str) -> None:
-    case = case_input(case_id)
+    await run_case(client, task_queue, case_id, MATTERS, corrected=("land-preexamination",))
+
+
+async def run_case(
+    client: Client,
+    task_queue: str,
+    case_id: str,
+    matters: list[str],
+    corrected: tuple[str, ...] = (),
+) -> None:
+    """Drive a case of ``matters`` to the archive; each matter is accepted and approved
+    once the matters it depends on in the case are approved, ``corrected`` ones after a
+    correction round."""
+    application = APPLICATION.model_copy(update={"matters": matters})
+    case = case_input(case_id, application)
     handle = await client.start_workflow(CaseWorkflow.run, case, id=case_id, task_queue=task_queue)
     await handle.execute_update(
         CaseWorkflow.review,
@@ -103,21 +117,25 @@ async def run_standard_case(client: Client, task_queue: str, case_id: str) -> No
             "planned_start": date(2026, 12, 1),
             "planned_finish": date(2026, 12, 31),
         }
-        for code in MATTERS
+        for code in matters
     ]
     agent = {"id": "wang.wu", "name": "王五", "phone": "13900000000"}
     await handle.execute_update(
         CaseWorkflow.plan,
         CasePlan.model_validate({"agent": agent, "matters": plan, "actor": AGENT}),
     )
+    approved = {code: asyncio.Event() for code in matters}
+    resolved = {m.code: m for m in case.matters}
 
-    async def matter(code: str, correction: bool = False) -> None:
+    async def matter(code: str) -> None:
+        for dependency in resolved[code].definition.depends_on:
+            await approved[dependency].wait()
         child = client.get_workflow_handle(f"{case_id}/{code}")
-        clerk = department_of(code)
+        clerk = Actor(id="clerk", role=Role.DEPARTMENT, department=resolved[code].department.code)
         await until_accepted(
             lambda: child.execute_update(MatterWorkflow.accept, AcceptMatter(actor=clerk))
         )
-        if correction:
+        if code in corrected:
             await child.execute_update(
                 MatterWorkflow.request_correction,
                 RequestCorrection(items=["用地红线图"], actor=clerk),
@@ -128,12 +146,9 @@ async def run_standard_case(client: Client, task_queue: str, case_id: str) -> No
         await child.execute_update(
             MatterWorkflow.approve, ApproveMatter(result_reference="1号", actor=clerk)
         )
+        approved[code].set()
 
-    await asyncio.gather(
-        matter("land-preexamination", correction=True),
-        matter("enterprise-registration"),
-    )
-    await matter("food-licence")
+    await asyncio.gather(*(matter(code) for code in matters))
     await until_accepted(lambda: handle.execute_update(CaseWorkflow.deliver, Delivery(actor=AGENT)))
     await handle.execute_update(
         CaseWorkflow.sign_receipt, Receipt(signed_by="张三", actor=ENTERPRISE)
