@@ -5,6 +5,7 @@ the request body, so the ledger's "who" cannot be forged by a client.
 """
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
@@ -97,9 +98,18 @@ class RequestCorrectionRequest(BaseModel):
     note: str = ""
 
 
+class StatutoryFee(BaseModel):
+    """A fee the law puts on the applicant, who pays it directly (和硕 五.(二)): never
+    through the agent, and nothing beyond it."""
+
+    item: str = Field(min_length=1, max_length=100)
+    amount_yuan: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+
+
 class ApproveMatterRequest(BaseModel):
     result_reference: str = Field(min_length=1, max_length=100, description="批文/证照编号")
     note: str = ""
+    fees: list[StatutoryFee] = Field([], max_length=20, description="申请人自行缴纳的法定费用")
 
 
 class RefuseMatterRequest(BaseModel):

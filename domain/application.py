@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from domain.eligibility import ApprovalLevel, Restriction
 from domain.uscc import uscc_problem
 
 
@@ -32,6 +33,13 @@ class Project(BaseModel):
     name: str = Field(min_length=2, max_length=200)
     investment_wan_yuan: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="万元")
     industry: str = Field(min_length=1, max_length=50)
+    # What eligibility rules ask about a project (和硕); other packs ignore them.
+    approval_level: ApprovalLevel | None = Field(None, description="审批层级")
+    in_industrial_policy: bool = Field(True, description="符合产业政策")
+    restrictions: list[Restriction] = Field(
+        [], max_length=4, description="宏观调控、高耗能、高污染、资源类"
+    )
+    listed_major_project: bool = Field(False, description="列入区、州、县重点项目或县政府指定")
 
 
 class EntrustmentScope(StrEnum):

@@ -18,6 +18,7 @@ from domain.actors import Actor
 from domain.application import Application
 from domain.catalogue import CaseMatter
 from domain.coordination import CoordinationProblem
+from domain.eligibility import Eligibility
 from domain.follow_up import FollowUp
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackReport
@@ -68,6 +69,7 @@ class CaseInput(BaseModel):
     coordination_hours: int = 48  # 博州: start coordinating within 48 hours of a problem
     feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
     oversight_body: str = ""  # a cross-county case reports to it (博州: 州工信局专班)
+    eligibility: Eligibility | None = None  # assessed at opening where the pack has rules
 
     @property
     def counties(self) -> list[str]:
@@ -129,6 +131,7 @@ class CaseStatus(BaseModel):
     closed_at: datetime | None = None
     county: str = ""  # the park's
     lead_committee: str | None = None  # set when a matter is decided in another county
+    eligibility: Eligibility | None = None
     version: int = 0
 
     @property

@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.eligibility import EligibilityRules, MatterKind
+
 
 class TimeUnit(StrEnum):
     WORKING_DAYS = "working_days"
@@ -35,6 +37,7 @@ class MatterDefinition(BaseModel):
     promised_days: int | None = Field(None, ge=0)
     extension_days: int = Field(0, ge=0, description="the one statutory extension (§42)")
     materials: list[str] = []
+    kind: MatterKind | None = Field(None, description="for eligibility rules (和硕)")
 
     @model_validator(mode="after")
     def _promise_within_statute(self) -> "MatterDefinition":
@@ -90,6 +93,7 @@ class PolicyPack(BaseModel):
     hand_off_ack_hours: int = Field(24, ge=1, description="a hand-over unaccepted this long stalls")
     feedback_report_days: int = Field(5, ge=1, description="file the evaluation within (WD)")
     cross_county: list[CrossCountyList] = []
+    eligibility: EligibilityRules | None = Field(None, description="who may be served (和硕)")
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")
@@ -115,6 +119,10 @@ class PolicyPack(BaseModel):
                     raise ValueError(
                         f"{listed.project_county} has no department for cross-county {code}"
                     )
+        if self.eligibility is not None:
+            unkinded = [m.code for m in self.matters if m.kind is None]
+            if unkinded:
+                raise ValueError(f"eligibility rules need a kind for {', '.join(unkinded)}")
         if self.cross_county and not self.oversight_body:
             raise ValueError("cross-county lists need an oversight_body to report to")
         return self

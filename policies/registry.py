@@ -2,9 +2,10 @@
 
 from domain.application import Application
 from domain.catalogue import CaseMatter, PolicyPack
-from policies import bozhou
+from domain.eligibility import Applicant, Eligibility, EligibilityFacts, assess
+from policies import bozhou, heshuo
 
-PACKS: dict[str, PolicyPack] = {pack.jurisdiction: pack for pack in (bozhou.PACK,)}
+PACKS: dict[str, PolicyPack] = {pack.jurisdiction: pack for pack in (bozhou.PACK, heshuo.PACK)}
 
 
 class ApplicationProblem(ValueError):
@@ -21,6 +22,25 @@ def pack_for(jurisdiction: str) -> PolicyPack:
     if pack is None:
         raise ApplicationProblem("jurisdiction", f"未知的辖区：{jurisdiction}")
     return pack
+
+
+def assess_eligibility(application: Application) -> Eligibility | None:
+    """The pack's eligibility rules applied to the application; None if it has none."""
+    pack = pack_for(application.jurisdiction)
+    if pack.eligibility is None:
+        return None
+    kinds = {m.name: m.kind for code in application.matters if (m := pack.matter(code)) and m.kind}
+    project = application.project
+    facts = EligibilityFacts(
+        applicant=Applicant.ENTERPRISE,
+        matters=kinds,
+        investment_wan_yuan=project.investment_wan_yuan,
+        approval_level=project.approval_level,
+        in_industrial_policy=project.in_industrial_policy,
+        restrictions=project.restrictions,
+        listed_major_project=project.listed_major_project,
+    )
+    return assess(pack.eligibility, facts)
 
 
 def resolve_matters(application: Application) -> list[CaseMatter]:

@@ -20,6 +20,7 @@ import temporal_dev
 from activities.ledger import LedgerActivities
 from api.main import create_app
 from domain.clock import BUSINESS_ZONE
+from policies.registry import PACKS
 from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
@@ -72,7 +73,9 @@ def engine(database_url: str) -> Engine:
     create_schema(engine)
     year = datetime.now(BUSINESS_ZONE).year
     with Session(engine) as session:
-        session.add(CaseSequence(jurisdiction="BZ", year=year, last=next(_case_numbers)))
+        start = next(_case_numbers)
+        for jurisdiction in PACKS:
+            session.add(CaseSequence(jurisdiction=jurisdiction, year=year, last=start))
         session.commit()
     return engine
 

@@ -82,6 +82,7 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
             ],
             county=case.county,
             lead_committee=case.lead_committee,
+            eligibility=case.eligibility,
         )
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
         self._starting: set[str] = set()  # matters whose child is started or being started
@@ -194,6 +195,11 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
     def _validate_review(self, review: InitialReview) -> None:
         require_role(review.actor, Role.COORDINATOR)
         require_stage(self._status, "作出初审决定", CaseStage.INITIAL_REVIEW)
+        eligibility = self._status.eligibility
+        if review.decision is ReviewDecision.ACCEPT and eligibility and not eligibility.eligible:
+            raise refuse(
+                "不符合帮代办条件，应不予受理并告知理由：" + "；".join(eligibility.reasons)
+            )
 
     # --- 计划制定 ---------------------------------------------------------------------------
 

@@ -323,17 +323,24 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
         self._matter.result_reference = action.result_reference
         route = self._matter.cross_county
         returned = f"，结果回传{route.lead_committee}" if route else ""
+        fees = "、".join(f"{fee.item}{fee.amount_yuan}元" for fee in action.fees)
         await self._changed(
             LedgerEvent.MATTER_APPROVED,
             action.actor,
             f"{self._matter.department_name}办结“{self._matter.name}”，"
             f"文号{action.result_reference}"
             + ("（容缺材料补齐后出具结果）" if held else "")
-            + returned,
+            + returned
+            + (f"；法定费用由申请人自行缴纳：{fees}" if fees else ""),
             {
                 "result_reference": action.result_reference,
                 "note": action.note,
                 **({"returned_to": route.lead_committee} if route else {}),
+                **(
+                    {"fees_paid_by_applicant": [f.model_dump(mode="json") for f in action.fees]}
+                    if action.fees
+                    else {}
+                ),
             },
         )
         return self._matter

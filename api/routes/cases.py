@@ -42,7 +42,7 @@ from domain.clock import BUSINESS_ZONE
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
-from policies.registry import ApplicationProblem, pack_for, resolve_matters
+from policies.registry import ApplicationProblem, assess_eligibility, pack_for, resolve_matters
 from store import ledger, projection
 from store.sequence import next_case_id
 from workflows.case import CaseWorkflow
@@ -90,6 +90,7 @@ async def open_case(
             hand_off_ack_hours=pack.hand_off_ack_hours,
             feedback_report_days=pack.feedback_report_days,
             oversight_body=pack.oversight_body,
+            eligibility=assess_eligibility(application),
         )
         try:
             await start_case(client, settings.task_queue, case)

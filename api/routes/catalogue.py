@@ -1,12 +1,24 @@
 """The matter catalogue a coordinator picks from when filling the 委托书."""
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 
 from api.errors import ERROR_RESPONSES, not_found
 from domain.catalogue import PolicyPack
 from policies.registry import PACKS
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"], responses=ERROR_RESPONSES)
+
+
+class Jurisdiction(BaseModel):
+    jurisdiction: str
+    name: str
+
+
+@router.get("", response_model=list[Jurisdiction])
+def jurisdictions() -> list[Jurisdiction]:
+    """The jurisdictions whose packs are loaded; a case names one in ``jurisdiction``."""
+    return [Jurisdiction(jurisdiction=code, name=pack.name) for code, pack in PACKS.items()]
 
 
 @router.get("/{jurisdiction}", response_model=PolicyPack)

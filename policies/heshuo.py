@@ -1,0 +1,100 @@
+"""和硕县 (硕政办发〔2024〕1号): the county service centre runs cases for the applicants
+its eligibility rules cover (三、帮办代办范围), with departments by industry.
+
+Limits are the national ones (DOMAIN.md, "Typical matters"). Statutory fees are paid by
+the applicant (五.(二)); a matter approval records them as such.
+"""
+
+from domain.catalogue import Department, MatterDefinition, Park, PolicyPack, TimeUnit
+from domain.eligibility import EligibilityRules, MatterKind
+
+COUNTY = "和硕县"
+_DEPARTMENTS = [
+    Department(code=f"heshuo-{code}", name=f"{COUNTY}{name}", county=COUNTY, function=function)
+    for code, name, function in (
+        ("market-regulation", "市场监督管理局", "market_regulation"),
+        ("development-reform", "发展和改革委员会", "development_reform"),
+        ("natural-resources", "自然资源局", "natural_resources"),
+        ("ecology-environment", "生态环境分局", "ecology_environment"),
+        ("housing-construction", "住房和城乡建设局", "housing_construction"),
+        ("tax", "税务局", "tax"),
+        ("social-security", "人力资源和社会保障局", "social_security"),
+    )
+]
+WD, CD = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
+
+
+def _matter(
+    code: str,
+    name: str,
+    function: str,
+    kind: MatterKind,
+    limit: int | None,
+    *depends_on: str,
+    unit: TimeUnit = WD,
+    extension: int = 0,
+) -> MatterDefinition:
+    return MatterDefinition(
+        code=code,
+        name=name,
+        function=function,
+        kind=kind,
+        limit_days=limit,
+        limit_unit=unit,
+        extension_days=extension,
+        depends_on=list(depends_on),
+    )
+
+
+P = MatterKind.PROJECT
+_MATTERS = [
+    _matter(
+        "enterprise-registration",
+        "企业设立登记",
+        "market_regulation",
+        MatterKind.COMPANY_ESTABLISHMENT,
+        3,
+        extension=3,
+    ),
+    _matter("enterprise-change", "企业变更登记", "market_regulation", MatterKind.COMPANY_CHANGE, 3),
+    _matter(
+        "food-licence",
+        "食品经营许可",
+        "market_regulation",
+        MatterKind.FOOD_LICENCE,
+        10,
+        "enterprise-registration",
+        extension=5,
+    ),
+    _matter("tax-registration", "涉税事项办理", "tax", MatterKind.TAX, None),
+    _matter(
+        "social-security-registration",
+        "社会保险登记",
+        "social_security",
+        MatterKind.SOCIAL_SECURITY,
+        None,
+    ),
+    _matter("project-filing", "企业投资项目备案", "development_reform", P, None),
+    _matter(
+        "land-preexamination",
+        "建设项目用地预审与选址意见书",
+        "natural_resources",
+        P,
+        20,
+        extension=10,
+    ),
+    _matter("energy-review", "固定资产投资项目节能审查", "development_reform", P, 20, extension=10),
+    _matter(
+        "eia-report-table", "环境影响评价审批（报告表）", "ecology_environment", P, 30, unit=CD
+    ),
+    _matter("construction-permit", "建筑工程施工许可证核发", "housing_construction", P, 7, unit=CD),
+]
+
+PACK = PolicyPack(
+    jurisdiction="HS",
+    name="和硕县",
+    parks=[Park(code="heshuo-service-centre", name="和硕县政务服务中心", county=COUNTY)],
+    departments=_DEPARTMENTS,
+    matters=_MATTERS,
+    eligibility=EligibilityRules(),
+)

@@ -1,0 +1,93 @@
+"""和硕县: eligibility checked at initial review with the exact reason, statutory fees
+recorded as paid by the applicant, through the API."""
+
+from typing import Any
+
+from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
+
+HESHUO = {
+    "jurisdiction": "HS",
+    "park": "heshuo-service-centre",
+}
+
+
+def _heshuo(matters: list[str], **project: Any) -> dict[str, Any]:
+    body = application(**HESHUO, matters=matters)
+    body["project"] = {**body["project"], **project}
+    return body
+
+
+async def _open(driver: CaseDriver, body: dict[str, Any]) -> str:
+    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "ma.li"})
+    assert response.status_code == 201, response.text
+    case_id = response.json()["case_id"]
+    OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in body["matters"])])
+    return case_id
+
+
+async def test_an_ineligible_project_cannot_be_accepted_and_is_refused_with_the_reason(
+    driver: CaseDriver,
+) -> None:
+    body = _heshuo(
+        ["land-preexamination", "enterprise-registration"],
+        investment_wan_yuan="300",
+        approval_level="county",
+        restrictions=["high_energy"],
+    )
+    case_id = await _open(driver, body)
+    assert case_id.startswith("HS-")
+    status = await driver.status(case_id)
+    reason = (
+        "“建设项目用地预审与选址意见书”不属于帮代办范围：投资额300万元，低于500万元；"
+        "属于高耗能项目，且未列入区、州、县重点项目"
+    )
+    assert status["eligibility"] == {"eligible": False, "reasons": [reason]}
+    refused = await driver.post(
+        f"/cases/{case_id}/review",
+        {"decision": "accept", "materials_received": ["申请表"]},
+        expect=409,
+    )
+    assert refused["error"]["message"] == f"不符合帮代办条件，应不予受理并告知理由：{reason}"
+    await driver.post(f"/cases/{case_id}/review", {"decision": "refuse", "reasons": [reason]})
+    assert (await driver.wait_for_stage(case_id, "refused"))["refusal_reasons"] == [reason]
+
+
+async def test_a_listed_major_project_is_served_and_its_fees_stay_with_the_applicant(
+    driver: CaseDriver,
+) -> None:
+    matters = ["land-preexamination"]
+    case_id = await _open(
+        driver,
+        _heshuo(matters, investment_wan_yuan="300", listed_major_project=True),
+    )
+    assert (await driver.status(case_id))["eligibility"] == {"eligible": True, "reasons": []}
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(matters))
+    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+    land = "heshuo-natural-resources"
+    path = f"/departments/{land}/tasks/{case_id}/land-preexamination"
+    await driver.post(f"{path}/acceptance", {}, headers=department(land))
+    fee = {"item": "土地复垦费", "amount_yuan": "1200.00"}
+    await driver.post(
+        f"{path}/approval",
+        {"result_reference": "硕自然资预〔2026〕3号", "fees": [fee]},
+        headers=department(land),
+    )
+    approved = next(e for e in await driver.ledger(case_id) if e["event"] == "matter_approved")
+    assert approved["summary"].endswith("；法定费用由申请人自行缴纳：土地复垦费1200.00元")
+    assert approved["details"]["fees_paid_by_applicant"] == [fee]
+
+
+async def test_a_pack_without_eligibility_rules_assesses_nothing(driver: CaseDriver) -> None:
+    case_id = await driver.open()
+    assert (await driver.status(case_id))["eligibility"] is None
+
+
+async def test_the_catalogue_lists_the_packs_and_shows_the_eligibility_rules(
+    driver: CaseDriver,
+) -> None:
+    listed = (await driver.http.get("/catalogue")).json()
+    assert {"jurisdiction": "HS", "name": "和硕县"} in listed
+    pack = (await driver.http.get("/catalogue/HS")).json()
+    assert pack["eligibility"]["min_investment_wan_yuan"] == "500"
+    assert {m["code"]: m["kind"] for m in pack["matters"]}["food-licence"] == "food_licence"
