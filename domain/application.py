@@ -40,6 +40,9 @@ class Project(BaseModel):
         [], max_length=4, description="宏观调控、高耗能、高污染、资源类"
     )
     listed_major_project: bool = Field(False, description="列入区、州、县重点项目或县政府指定")
+    industry_office: str | None = Field(
+        None, max_length=60, description="签约并推送该项目的产业管理办公室（部门编码，鄂尔多斯）"
+    )
 
 
 class EntrustmentScope(StrEnum):

@@ -5,6 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, model_validator
 
 from domain.eligibility import EligibilityRules, MatterKind
+from domain.routing import Routing
 
 
 class TimeUnit(StrEnum):
@@ -38,6 +39,7 @@ class MatterDefinition(BaseModel):
     extension_days: int = Field(0, ge=0, description="the one statutory extension (§42)")
     materials: list[str] = []
     kind: MatterKind | None = Field(None, description="for eligibility rules (和硕)")
+    domain: str | None = Field(None, description="for routing by domain (鄂尔多斯), e.g. 发改")
 
     @model_validator(mode="after")
     def _promise_within_statute(self) -> "MatterDefinition":
@@ -94,6 +96,7 @@ class PolicyPack(BaseModel):
     feedback_report_days: int = Field(5, ge=1, description="file the evaluation within (WD)")
     cross_county: list[CrossCountyList] = []
     eligibility: EligibilityRules | None = Field(None, description="who may be served (和硕)")
+    routing: Routing | None = Field(None, description="departments by domain (鄂尔多斯)")
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")
@@ -123,9 +126,20 @@ class PolicyPack(BaseModel):
             unkinded = [m.code for m in self.matters if m.kind is None]
             if unkinded:
                 raise ValueError(f"eligibility rules need a kind for {', '.join(unkinded)}")
+        if self.routing is not None:
+            self._check_routing(self.routing)
         if self.cross_county and not self.oversight_body:
             raise ValueError("cross-county lists need an oversight_body to report to")
         return self
+
+    def _check_routing(self, routing: Routing) -> None:
+        codes = {d.code for d in self.departments}
+        for target in [r.department for r in routing.routes] + [routing.fallback]:
+            if target not in codes:
+                raise ValueError(f"routing names unknown department {target}")
+        undomained = [m.code for m in self.matters if m.domain is None]
+        if undomained:
+            raise ValueError(f"routing needs a domain for {', '.join(undomained)}")
 
     def park(self, code: str) -> Park | None:
         return next((p for p in self.parks if p.code == code), None)

@@ -1,11 +1,13 @@
 """Find a jurisdiction's pack and resolve an application against it."""
 
 from domain.application import Application
-from domain.catalogue import CaseMatter, PolicyPack
+from domain.catalogue import CaseMatter, Department, MatterDefinition, PolicyPack
 from domain.eligibility import Applicant, Eligibility, EligibilityFacts, assess
-from policies import bozhou, heshuo
+from policies import bozhou, heshuo, ordos
 
-PACKS: dict[str, PolicyPack] = {pack.jurisdiction: pack for pack in (bozhou.PACK, heshuo.PACK)}
+PACKS: dict[str, PolicyPack] = {
+    pack.jurisdiction: pack for pack in (bozhou.PACK, heshuo.PACK, ordos.PACK)
+}
 
 
 class ApplicationProblem(ValueError):
@@ -43,6 +45,21 @@ def assess_eligibility(application: Application) -> Eligibility | None:
     return assess(pack.eligibility, facts)
 
 
+def _routed(
+    pack: PolicyPack, definition: MatterDefinition, office: str | None
+) -> Department | None:
+    """鄂尔多斯: by the matter's domain, else the project's own 产业管理办公室."""
+    assert pack.routing is not None and definition.domain is not None
+    fallback = pack.department(pack.routing.fallback)
+    if office is not None:
+        named = pack.department(office)
+        if named is None or fallback is None or named.function != fallback.function:
+            raise ApplicationProblem(
+                "project.industry_office", f"{pack.name}没有编码为{office}的产业管理办公室"
+            )
+    return pack.department(pack.routing.department_for(definition.domain, office))
+
+
 def resolve_matters(application: Application) -> list[CaseMatter]:
     """Resolve the entrusted matters to definitions and deciding departments: the park's
     county's, or for a matter on the park's cross-county list, the project county's.
@@ -62,7 +79,10 @@ def resolve_matters(application: Application) -> list[CaseMatter]:
             raise ApplicationProblem("matters", f"事项目录中没有编码为{code}的事项")
         route = pack.route(definition, park)
         county = route.project_county if route else park.county
-        department = pack.deciding_department(definition, county)
+        if pack.routing is not None:
+            department = _routed(pack, definition, application.project.industry_office)
+        else:
+            department = pack.deciding_department(definition, county)
         if department is None:
             raise ApplicationProblem("matters", f"{county}没有负责“{definition.name}”的部门")
         in_case = [d for d in definition.depends_on if d in application.matters]
