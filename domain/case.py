@@ -1,7 +1,7 @@
 """A case: its input (carried whole into the workflow) and its status (read by query)."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -70,6 +70,7 @@ class CaseInput(BaseModel):
     feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
     oversight_body: str = ""  # a cross-county case reports to it (博州: 州工信局专班)
     eligibility: Eligibility | None = None  # assessed at opening where the pack has rules
+    budget_days: int | None = None  # the whole case's working-day budget (昌吉: 100)
 
     @property
     def counties(self) -> list[str]:
@@ -80,6 +81,18 @@ class CaseInput(BaseModel):
     def lead_committee(self) -> str | None:
         """Who leads a cross-county case (博州: 博乐边合区管委会 for 五台片区); None if local."""
         return next((m.cross_county.lead_committee for m in self.matters if m.cross_county), None)
+
+
+class CaseBudget(BaseModel):
+    """The case's time budget against its critical path (昌吉: 100 working days)."""
+
+    budget_days: int
+    critical_days: int
+    critical_path: list[str]  # matter names, first to last
+    expected_finish: date
+    budget_ends: date
+    over_by_days: int
+    provisional_years: list[int] = []
 
 
 class AcceptanceNotice(BaseModel):
@@ -132,6 +145,7 @@ class CaseStatus(BaseModel):
     county: str = ""  # the park's
     lead_committee: str | None = None  # set when a matter is decided in another county
     eligibility: Eligibility | None = None
+    budget: CaseBudget | None = None
     version: int = 0
 
     @property

@@ -97,6 +97,9 @@ class PolicyPack(BaseModel):
     cross_county: list[CrossCountyList] = []
     eligibility: EligibilityRules | None = Field(None, description="who may be served (和硕)")
     routing: Routing | None = Field(None, description="departments by domain (鄂尔多斯)")
+    case_budget_days: int | None = Field(
+        None, ge=1, description="the whole case within (working days; 昌吉: 100)"
+    )
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")

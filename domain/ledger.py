@@ -57,6 +57,8 @@ class LedgerEvent(StrEnum):
     FEEDBACK_REPORT_FILED = "feedback_report_filed"
     FEEDBACK_REPORT_OVERDUE = "feedback_report_overdue"
     FEEDBACK_REPORT_REVISED = "feedback_report_revised"
+    CASE_BUDGET_PLANNED = "case_budget_planned"
+    CASE_BUDGET_EXCEEDED = "case_budget_exceeded"
 
 
 class LedgerEntry(BaseModel):

@@ -3,10 +3,10 @@
 from domain.application import Application
 from domain.catalogue import CaseMatter, Department, MatterDefinition, PolicyPack
 from domain.eligibility import Applicant, Eligibility, EligibilityFacts, assess
-from policies import bozhou, heshuo, ordos
+from policies import bozhou, changji, heshuo, ordos
 
 PACKS: dict[str, PolicyPack] = {
-    pack.jurisdiction: pack for pack in (bozhou.PACK, heshuo.PACK, ordos.PACK)
+    pack.jurisdiction: pack for pack in (bozhou.PACK, changji.PACK, heshuo.PACK, ordos.PACK)
 }
 
 

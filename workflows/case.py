@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.follow_up import BAD_RATINGS, FollowUp
     from domain.ledger import CaseSummary, LedgerEvent, Notice
     from domain.matter import MatterInput, MatterSnapshot, MatterState
+    from workflows.case_budget import BUDGET_PATCH, CaseBudgetHandlers
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
     from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
@@ -54,7 +55,9 @@ STOPPED_MATTER = (
 
 
 @workflow.defn
-class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandlers):
+class CaseWorkflow(
+    CoordinationHandlers, FeedbackReportHandlers, FollowUpHandlers, CaseBudgetHandlers
+):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
         self._input = case
@@ -219,6 +222,8 @@ class CaseWorkflow(CoordinationHandlers, FeedbackReportHandlers, FollowUpHandler
             {"plan": plan.model_dump(mode="json", exclude={"actor"})},
             matters=self._status.matters,
         )
+        if self._input.budget_days and workflow.patched(BUDGET_PATCH):
+            await self._plan_budget()
         return self._status
 
     @plan.validator

@@ -91,6 +91,7 @@ async def open_case(
             feedback_report_days=pack.feedback_report_days,
             oversight_body=pack.oversight_body,
             eligibility=assess_eligibility(application),
+            budget_days=pack.case_budget_days,
         )
         try:
             await start_case(client, settings.task_queue, case)

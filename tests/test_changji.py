@@ -1,0 +1,86 @@
+"""昌吉市: the whole case within 100 working days, projected from the critical path of its
+matter graph when the plan is agreed; enterprise opening promised in 2 working days."""
+
+from typing import Any
+
+from temporalio.testing import WorkflowEnvironment
+
+from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
+from tests.histories import record_if_asked
+
+CHAIN = [
+    "forest-land",
+    "land-preexamination",
+    "project-approval",
+    "land-planning-permit",
+    "construction-planning-permit",
+    "eia-report-book",
+    "construction-permit",
+]
+
+
+async def _planned(driver: CaseDriver, matters: list[str]) -> str:
+    body: dict[str, Any] = application(
+        jurisdiction="CJ", park="changji-investment-zone", matters=matters
+    )
+    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "li.si"})
+    assert response.status_code == 201, response.text
+    case_id = response.json()["case_id"]
+    OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in matters)])
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(matters))
+    return case_id
+
+
+async def test_a_critical_path_past_the_budget_is_a_warning_when_the_plan_is_agreed(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    case_id = await _planned(driver, CHAIN)
+    budget = (await driver.status(case_id))["budget"]
+    # 林地 20 → 用地预审 20 → 核准 20 → 用地规划 20 → 工程规划 20 → 施工许可 7 = 107
+    assert (budget["budget_days"], budget["critical_days"], budget["over_by_days"]) == (
+        100,
+        107,
+        7,
+    )
+    assert budget["critical_path"] == [
+        "林地/草原征占用审核",
+        "建设项目用地预审与选址意见书",
+        "企业投资项目核准",
+        "建设用地规划许可证核发",
+        "建设工程规划许可证核发",
+        "建筑工程施工许可证核发",
+    ]
+    assert budget["expected_finish"] > budget["budget_ends"]
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "case_budget_exceeded")
+    assert "超出时限7个工作日" in entry["summary"]
+    told = (
+        await driver.http.get("/notifications", params={"case_id": case_id, "recipient": "leader"})
+    ).json()
+    assert told["total"] == 1 and told["items"][0]["event"] == "case_budget_exceeded"
+    await record_if_asked(env.client, "case_budget_exceeded", case_id, CHAIN[:1])
+
+
+async def test_a_case_within_budget_is_planned_and_opening_is_promised_in_two_days(
+    driver: CaseDriver,
+) -> None:
+    case_id = await _planned(driver, ["enterprise-registration"])
+    budget = (await driver.status(case_id))["budget"]
+    assert (budget["critical_days"], budget["over_by_days"]) == (2, 0)
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    assert "case_budget_planned" in events and "case_budget_exceeded" not in events
+    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+    market = "changji-market-regulation"
+    accepted = await driver.post(
+        f"/departments/{market}/tasks/{case_id}/enterprise-registration/acceptance",
+        {},
+        headers=department(market),
+    )
+    assert accepted["clock"]["limit_days"] == 2
+
+
+async def test_a_pack_without_a_budget_plans_none(driver: CaseDriver) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    assert (await driver.status(case_id))["budget"] is None
