@@ -42,6 +42,19 @@ class Agent(BaseModel):
     phone: str = Field(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
+class AgentLevel(StrEnum):
+    CITY = "city"  # 市
+    COUNTY = "county"  # 旗县区
+    PARK = "park"  # 工业园区
+
+
+AGENT_LEVEL_NAMES = {AgentLevel.CITY: "市", AgentLevel.COUNTY: "旗县区", AgentLevel.PARK: "园区"}
+
+
+class TeamMember(Agent):
+    level: AgentLevel
+
+
 class MatterPlan(BaseModel):
     matter: str
     materials: list[str] = Items
@@ -58,6 +71,9 @@ class MatterPlan(BaseModel):
 class CasePlanRequest(BaseModel):
     agent: Agent
     matters: list[MatterPlan] = Items
+    team: list[TeamMember] = Field(
+        [], max_length=20, description="三包一（包头）：市、旗县区、园区各2—3名代办帮办人员"
+    )
 
 
 class ResubmissionRequest(BaseModel):

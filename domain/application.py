@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from domain.eligibility import ApprovalLevel, Restriction
 from domain.uscc import uscc_problem
@@ -69,13 +69,19 @@ class Application(BaseModel):
     enterprise: Enterprise
     contact: Contact
     project: Project
-    matters: list[str] = Field(min_length=1, max_length=50, description="entrusted matter codes")
+    # Before the matters, so their check can see whether a bundle was entrusted instead.
+    bundles: list[str] = Field(
+        [], max_length=10, description="一件事一次办套餐（包头），展开为其中的事项"
+    )
+    matters: list[str] = Field([], max_length=50, description="entrusted matter codes")
     scope: EntrustmentScope
     period: EntrustmentPeriod
 
     @field_validator("matters")
     @classmethod
-    def _distinct(cls, codes: list[str]) -> list[str]:
+    def _distinct(cls, codes: list[str], info: ValidationInfo) -> list[str]:
+        if not codes and not info.data.get("bundles"):
+            raise ValueError("至少委托一个事项或一件事套餐")
         if len(set(codes)) != len(codes):
             raise ValueError("委托事项不能重复")
         return codes

@@ -16,7 +16,7 @@ from domain.actions import (
 )
 from domain.actors import Actor
 from domain.application import Application
-from domain.catalogue import CaseMatter
+from domain.catalogue import AgentTeamRule, CaseMatter
 from domain.coordination import CoordinationProblem
 from domain.eligibility import Eligibility
 from domain.follow_up import FollowUp
@@ -71,6 +71,7 @@ class CaseInput(BaseModel):
     oversight_body: str = ""  # a cross-county case reports to it (博州: 州工信局专班)
     eligibility: Eligibility | None = None  # assessed at opening where the pack has rules
     budget_days: int | None = None  # the whole case's working-day budget (昌吉: 100)
+    agent_team: AgentTeamRule | None = None  # 包头 三包一: agents per level on the plan
 
     @property
     def counties(self) -> list[str]:

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.actions import AgentLevel
 from domain.eligibility import EligibilityRules, MatterKind
 from domain.routing import Routing
 
@@ -47,6 +48,23 @@ class MatterDefinition(BaseModel):
         if None not in limits and limits[0] > limits[1]:  # type: ignore[operator]
             raise ValueError(f"{self.code}: promised limit exceeds the statutory limit")
         return self
+
+
+class AgentTeamRule(BaseModel):
+    """三包一 (包头): agents at each level, all on the case."""
+
+    levels: list[AgentLevel]
+    min_per_level: int = Field(2, ge=1)
+    max_per_level: int = Field(3, ge=1)
+
+
+class Bundle(BaseModel):
+    """一件事一次办 (包头): one application that fans out into several matters."""
+
+    code: str = Field(pattern=r"^[a-z0-9_\-]+$")
+    name: str
+    lead: str = Field(description="牵头单位")
+    matters: list[str] = Field(min_length=1)
 
 
 class CrossCountyItem(BaseModel):
@@ -100,6 +118,8 @@ class PolicyPack(BaseModel):
     case_budget_days: int | None = Field(
         None, ge=1, description="the whole case within (working days; 昌吉: 100)"
     )
+    agent_team: AgentTeamRule | None = Field(None, description="agents per level (包头 三包一)")
+    bundles: list[Bundle] = []
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")
@@ -131,6 +151,10 @@ class PolicyPack(BaseModel):
                 raise ValueError(f"eligibility rules need a kind for {', '.join(unkinded)}")
         if self.routing is not None:
             self._check_routing(self.routing)
+        for bundle in self.bundles:
+            for code in bundle.matters:
+                if code not in matters:
+                    raise ValueError(f"bundle {bundle.code} names unknown matter {code}")
         if self.cross_county and not self.oversight_body:
             raise ValueError("cross-county lists need an oversight_body to report to")
         return self
@@ -143,6 +167,9 @@ class PolicyPack(BaseModel):
         undomained = [m.code for m in self.matters if m.domain is None]
         if undomained:
             raise ValueError(f"routing needs a domain for {', '.join(undomained)}")
+
+    def bundle(self, code: str) -> Bundle | None:
+        return next((b for b in self.bundles if b.code == code), None)
 
     def park(self, code: str) -> Park | None:
         return next((p for p in self.parks if p.code == code), None)

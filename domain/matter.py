@@ -80,6 +80,7 @@ class MatterInput(BaseModel):
     # as for matters started before the check existed).
     hand_off_ack_hours: int | None = None
     park: str = ""  # whose committee leader hears escalations
+    team_levels: dict[str, str] = {}  # 三包一: agent id -> city, county or park
 
 
 class MatterSnapshot(BaseModel):

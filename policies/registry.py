@@ -3,10 +3,11 @@
 from domain.application import Application
 from domain.catalogue import CaseMatter, Department, MatterDefinition, PolicyPack
 from domain.eligibility import Applicant, Eligibility, EligibilityFacts, assess
-from policies import bozhou, changji, heshuo, ordos
+from policies import baotou, bozhou, changji, heshuo, ordos
 
 PACKS: dict[str, PolicyPack] = {
-    pack.jurisdiction: pack for pack in (bozhou.PACK, changji.PACK, heshuo.PACK, ordos.PACK)
+    pack.jurisdiction: pack
+    for pack in (baotou.PACK, bozhou.PACK, changji.PACK, heshuo.PACK, ordos.PACK)
 }
 
 
@@ -24,6 +25,20 @@ def pack_for(jurisdiction: str) -> PolicyPack:
     if pack is None:
         raise ApplicationProblem("jurisdiction", f"未知的辖区：{jurisdiction}")
     return pack
+
+
+def expand_bundles(application: Application) -> Application:
+    """一件事一次办: the bundles' matters join the matters named one by one, once each."""
+    if not application.bundles:
+        return application
+    pack = pack_for(application.jurisdiction)
+    matters = list(application.matters)
+    for code in application.bundles:
+        bundle = pack.bundle(code)
+        if bundle is None:
+            raise ApplicationProblem("bundles", f"{pack.name}没有编码为{code}的一件事套餐")
+        matters += [m for m in bundle.matters if m not in matters]
+    return application.model_copy(update={"matters": matters})
 
 
 def assess_eligibility(application: Application) -> Eligibility | None:

@@ -32,7 +32,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
     from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
-    from workflows.guards import refuse, require_exact_matters, require_role, require_stage
+    from workflows.guards import (
+        refuse,
+        require_exact_matters,
+        require_role,
+        require_stage,
+        require_team,
+    )
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
     from workflows.recording import record
     from workflows.search_attributes import CASE_STAGE, OVERDUE
@@ -231,6 +237,8 @@ class CaseWorkflow(
         require_role(plan.actor, Role.COORDINATOR)
         require_stage(self._status, "制定计划", CaseStage.PLANNING)
         require_exact_matters(self._status, (m.matter for m in plan.matters))
+        if self._input.agent_team is not None:
+            require_team(self._input.agent_team, plan.team)
 
     # --- 办结送达 ---------------------------------------------------------------------------
 
@@ -401,6 +409,7 @@ class CaseWorkflow(
                     handed_over_by=Actor(id=agent.id if agent else "system", role=Role.COORDINATOR),
                     hand_off_ack_hours=self._input.hand_off_ack_hours,
                     park=self._status.park,
+                    team_levels=self._team_levels(),
                 ),
                 id=f"{workflow.info().workflow_id}/{matter.code}",
             )
@@ -418,6 +427,10 @@ class CaseWorkflow(
     async def _application_received(self) -> None:
         """An update may arrive before the run wrote the application: keep the ledger in order."""
         await workflow.wait_condition(lambda: self._application_recorded)
+
+    def _team_levels(self) -> dict[str, str]:
+        plan = self._status.plan
+        return {member.id: member.level.value for member in plan.team} if plan else {}
 
     def _matter(self, code: str) -> MatterSnapshot:
         return next(m for m in self._status.matters if m.code == code)
@@ -460,6 +473,9 @@ class CaseWorkflow(
     ) -> None:
         """Write a ledger entry with the case's projection row as it is now."""
         self._status.version += 1
+        level = self._team_levels().get(actor.id)
+        if level is not None:  # 三包一: whose level acted
+            details = {**(details or {}), "agent_level": level}
         await record(
             event,
             case_id=self._status.case_id,

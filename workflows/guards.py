@@ -8,8 +8,10 @@ from collections.abc import Iterable, Sequence
 
 from temporalio.exceptions import ApplicationError
 
+from domain.actions import AGENT_LEVEL_NAMES, TeamMember
 from domain.actors import Actor, Role
 from domain.case import STAGE_NAMES, CaseStage, CaseStatus
+from domain.catalogue import AgentTeamRule
 from domain.matter import MATTER_STATE_NAMES, CorrectionRound, MatterSnapshot, MatterState
 
 ACTION_REFUSED = "ActionRefused"
@@ -93,3 +95,18 @@ def require_told_at_once(rounds: Sequence[CorrectionRound], items: list[str]) ->
 def _without_notes(material: str) -> str:
     """用地红线图（修正） -> 用地红线图: the agent's note is not part of the material's name."""
     return re.sub(r"[（(][^）)]*[）)]", "", material).strip()
+
+
+def require_team(rule: AgentTeamRule, team: list[TeamMember]) -> None:
+    """三包一: each level names between the rule's minimum and maximum of agents."""
+    short = []
+    for level in rule.levels:
+        count = sum(member.level is level for member in team)
+        if not rule.min_per_level <= count <= rule.max_per_level:
+            short.append(f"{AGENT_LEVEL_NAMES[level]}{count}名")
+    if short:
+        levels = "、".join(AGENT_LEVEL_NAMES[level] for level in rule.levels)
+        raise refuse(
+            f"三包一：{levels}各须明确{rule.min_per_level}—{rule.max_per_level}名代办帮办人员"
+            f"（现为{'、'.join(short)}）"
+        )

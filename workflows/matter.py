@@ -415,6 +415,9 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
         """
         self._matter.version += 1
         snapshot = self._matter.model_copy(deep=True)
+        level = self._input.team_levels.get(actor.id)
+        if level is not None:  # 三包一: whose level acted
+            details = {**details, "agent_level": level}
         await record(
             event,
             case_id=self._input.case_id,

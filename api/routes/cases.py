@@ -42,7 +42,13 @@ from domain.clock import BUSINESS_ZONE
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
-from policies.registry import ApplicationProblem, assess_eligibility, pack_for, resolve_matters
+from policies.registry import (
+    ApplicationProblem,
+    assess_eligibility,
+    expand_bundles,
+    pack_for,
+    resolve_matters,
+)
 from store import ledger, projection
 from store.sequence import next_case_id
 from workflows.case import CaseWorkflow
@@ -68,6 +74,7 @@ async def open_case(
 ) -> CaseCreated:
     """Open a case from the 委托书; it waits for initial review (初审)."""
     try:
+        application = expand_bundles(application)
         matters = resolve_matters(application)
         pack = pack_for(application.jurisdiction)
     except ApplicationProblem as problem:
@@ -92,6 +99,7 @@ async def open_case(
             oversight_body=pack.oversight_body,
             eligibility=assess_eligibility(application),
             budget_days=pack.case_budget_days,
+            agent_team=pack.agent_team,
         )
         try:
             await start_case(client, settings.task_queue, case)
