@@ -21,6 +21,7 @@ from api.routes import (
     notifications,
     ops,
     oversight,
+    project_lists,
 )
 from logs import configure_logging
 from settings import Settings, get_settings
@@ -61,6 +62,7 @@ def create_app(
     )
     errors.install(app)
     app.include_router(cases.router)
+    app.include_router(project_lists.router)
     app.include_router(departments.router)
     app.include_router(catalogue.router)
     app.include_router(coordination.router)

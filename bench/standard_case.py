@@ -27,7 +27,8 @@ from domain.actors import Actor, Role
 from domain.application import Application
 from domain.case import CaseInput
 from domain.report import FeedbackFiling
-from policies.registry import pack_for, resolve_matters
+from policies import registry
+from policies.registry import resolve_matters
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
@@ -71,22 +72,8 @@ async def until_accepted(send: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def case_input(case_id: str, application: Application = APPLICATION) -> CaseInput:
-    """What the API would start the case with, resolved from the 博州 pack."""
-    pack = pack_for(application.jurisdiction)
-    park = pack.park(application.park)
-    assert park is not None
-    return CaseInput(
-        case_id=case_id,
-        application=application,
-        jurisdiction_name=pack.name,
-        park_name=park.name,
-        matters=resolve_matters(application),
-        opened_by=AGENT,
-        county=park.county,
-        coordination_hours=pack.coordination_hours,
-        hand_off_ack_hours=pack.hand_off_ack_hours,
-        feedback_report_days=pack.feedback_report_days,
-    )
+    """What the API would start the case with, resolved from its pack."""
+    return registry.case_input(case_id, application, AGENT)
 
 
 async def run_standard_case(client: Client, task_queue: str, case_id: str) -> None:

@@ -72,6 +72,7 @@ class CaseInput(BaseModel):
     eligibility: Eligibility | None = None  # assessed at opening where the pack has rules
     budget_days: int | None = None  # the whole case's working-day budget (昌吉: 100)
     agent_team: AgentTeamRule | None = None  # 包头 三包一: agents per level on the plan
+    copied_to: list[str] = []  # departments told of the case when it opens (鄂尔多斯 lists)
 
     @property
     def counties(self) -> list[str]:

@@ -67,6 +67,13 @@ class Bundle(BaseModel):
     matters: list[str] = Field(min_length=1)
 
 
+class ProjectListRule(BaseModel):
+    """鄂尔多斯 四.(三): an industry office pushes its signed projects; each opens a case,
+    copied to these departments."""
+
+    copy_to: list[str] = Field(min_length=1)
+
+
 class CrossCountyItem(BaseModel):
     name: str = Field(description="as the list words it")
     matter: str | None = Field(None, description="the catalogue matter, where there is one")
@@ -120,6 +127,7 @@ class PolicyPack(BaseModel):
     )
     agent_team: AgentTeamRule | None = Field(None, description="agents per level (包头 三包一)")
     bundles: list[Bundle] = []
+    project_lists: ProjectListRule | None = None
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")
@@ -151,6 +159,11 @@ class PolicyPack(BaseModel):
                 raise ValueError(f"eligibility rules need a kind for {', '.join(unkinded)}")
         if self.routing is not None:
             self._check_routing(self.routing)
+        if self.project_lists is not None:
+            known = {d.code for d in self.departments}
+            for code in self.project_lists.copy_to:
+                if code not in known:
+                    raise ValueError(f"project lists copy unknown department {code}")
         for bundle in self.bundles:
             for code in bundle.matters:
                 if code not in matters:

@@ -5,7 +5,14 @@ Limits are the national ones (DOMAIN.md, "Typical matters"); the key matters are
 三.(一) names.
 """
 
-from domain.catalogue import Department, MatterDefinition, Park, PolicyPack, TimeUnit
+from domain.catalogue import (
+    Department,
+    MatterDefinition,
+    Park,
+    PolicyPack,
+    ProjectListRule,
+    TimeUnit,
+)
 from domain.routing import DomainRoute, Routing
 
 ZONE = "鄂尔多斯高新区"
@@ -100,4 +107,7 @@ PACK = PolicyPack(
     departments=_DEPARTMENTS,
     matters=_MATTERS,
     routing=ROUTING,
+    project_lists=ProjectListRule(
+        copy_to=["ordos-investment-promotion", "ordos-government-services"]
+    ),
 )

@@ -1,6 +1,10 @@
 """Find a jurisdiction's pack and resolve an application against it."""
 
+from collections.abc import Sequence
+
+from domain.actors import Actor
 from domain.application import Application
+from domain.case import CaseInput
 from domain.catalogue import CaseMatter, Department, MatterDefinition, PolicyPack
 from domain.eligibility import Applicant, Eligibility, EligibilityFacts, assess
 from policies import baotou, bozhou, changji, heshuo, ordos
@@ -25,6 +29,35 @@ def pack_for(jurisdiction: str) -> PolicyPack:
     if pack is None:
         raise ApplicationProblem("jurisdiction", f"未知的辖区：{jurisdiction}")
     return pack
+
+
+def case_input(
+    case_id: str, application: Application, opened_by: Actor, copied_to: Sequence[str] = ()
+) -> CaseInput:
+    """Everything a case needs from its pack, resolved now and carried in its input, so a
+    later edit of the pack never changes a running case."""
+    application = expand_bundles(application)
+    matters = resolve_matters(application)
+    pack = pack_for(application.jurisdiction)
+    park = pack.park(application.park)
+    assert park is not None  # resolve_matters checked it
+    return CaseInput(
+        case_id=case_id,
+        application=application,
+        jurisdiction_name=pack.name,
+        park_name=park.name,
+        matters=matters,
+        opened_by=opened_by,
+        county=park.county,
+        coordination_hours=pack.coordination_hours,
+        hand_off_ack_hours=pack.hand_off_ack_hours,
+        feedback_report_days=pack.feedback_report_days,
+        oversight_body=pack.oversight_body,
+        eligibility=assess_eligibility(application),
+        budget_days=pack.case_budget_days,
+        agent_team=pack.agent_team,
+        copied_to=list(copied_to),
+    )
 
 
 def expand_bundles(application: Application) -> Application:

@@ -52,3 +52,62 @@ async def test_an_unknown_industry_office_is_refused_with_the_field(driver: Case
     error = response.json()["error"]
     assert error["details"][0]["field"] == "project.industry_office"
     assert "ordos-nowhere" in error["message"]
+
+
+def _listed(name: str, matters: list[str]) -> dict[str, Any]:
+    body = application(matters=matters)
+    return {
+        "enterprise": body["enterprise"],
+        "contact": body["contact"],
+        "project": {**body["project"], "name": name},
+        "matters": matters,
+        "period": body["period"],
+    }
+
+
+async def test_an_industry_office_pushes_its_signed_projects_one_case_each(
+    driver: CaseDriver,
+) -> None:
+    office = "ordos-industry-office"
+    pushed = {
+        "park": "ordos-hitech",
+        "office": office,
+        "projects": [
+            _listed("光伏组件项目", ["land-preexamination", "water-permit"]),
+            _listed("储能电池项目", ["energy-review"]),
+        ],
+    }
+    response = await driver.http.post("/project-lists", json=pushed, headers={"X-Actor": "gao.yi"})
+    assert response.status_code == 201, response.text
+    cases = response.json()
+    assert [c["project_name"] for c in cases] == ["光伏组件项目", "储能电池项目"]
+    for case, matters in zip(
+        cases, (["land-preexamination", "water-permit"], ["energy-review"]), strict=True
+    ):
+        OPENED_CASES.extend([case["case_id"], *(f"{case['case_id']}/{m}" for m in matters)])
+    first = await driver.status(cases[0]["case_id"])
+    assert first["application"]["project"]["industry_office"] == office
+    assert {m["code"]: m["department"] for m in first["matters"]}["water-permit"] == office
+    for case in cases:
+        copied = (
+            await driver.http.get(
+                "/notifications", params={"case_id": case["case_id"], "recipient": "department"}
+            )
+        ).json()
+        assert sorted(n["address"] for n in copied["items"]) == [
+            "ordos-government-services",
+            "ordos-investment-promotion",
+        ]
+
+
+async def test_a_bad_project_in_a_list_opens_none_and_is_named(driver: CaseDriver) -> None:
+    pushed = {
+        "park": "ordos-hitech",
+        "office": "ordos-industry-office",
+        "projects": [_listed("甲项目", ["energy-review"]), _listed("乙项目", ["no-such"])],
+    }
+    response = await driver.http.post("/project-lists", json=pushed, headers={"X-Actor": "gao.yi"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "projects[1].matters"
+    listed = (await driver.http.get("/cases", params={"jurisdiction": "ORD"})).json()
+    assert listed["total"] == 0

@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.coordination import ProblemKind
     from domain.follow_up import BAD_RATINGS, FollowUp
-    from domain.ledger import CaseSummary, LedgerEvent, Notice
+    from domain.ledger import CaseSummary, LedgerEvent, Notice, Recipient
     from domain.matter import MatterInput, MatterSnapshot, MatterState
     from workflows.case_budget import BUDGET_PATCH, CaseBudgetHandlers
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
@@ -103,6 +103,7 @@ class CaseWorkflow(
     @workflow.run
     async def run(self, case: CaseInput) -> CaseStatus:
         application = case.application
+        copy = f"抄送：{application.enterprise.name}“{application.project.name}”已推送代办"
         await self._record(
             LedgerEvent.APPLICATION_RECEIVED,
             case.opened_by,
@@ -110,6 +111,10 @@ class CaseWorkflow(
             + "、".join(m.name for m in self._status.matters),
             {"application": application.model_dump(mode="json")},
             matters=self._status.matters,
+            notices=[
+                Notice(recipient=Recipient.DEPARTMENT, address=code, message=copy)
+                for code in case.copied_to
+            ],
         )
         self._application_recorded = True
         await workflow.wait_condition(lambda: self._status.stage is not CaseStage.INITIAL_REVIEW)

@@ -1,11 +1,9 @@
 """Coordinators' routes: open a case and drive it; anyone allowed reads status and ledger."""
 
-from datetime import datetime
 from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Path, Query, status
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.deps import (
     Coordinator,
@@ -15,9 +13,10 @@ from api.deps import (
     SettingsDep,
     TemporalDep,
 )
-from api.errors import ERROR_RESPONSES, invalid
+from api.errors import ERROR_RESPONSES
+from api.opening import open_case as open_case_for
 from api.schemas import CaseCreated, CaseListItem, Page
-from api.temporal import case_status, start_case, update_case, update_matter
+from api.temporal import case_status, update_case, update_matter
 from domain.actions import (
     CasePlan,
     CasePlanRequest,
@@ -37,24 +36,14 @@ from domain.actions import (
     TerminationRequest,
 )
 from domain.application import Application
-from domain.case import CaseInput, CaseStage, CaseStatus
-from domain.clock import BUSINESS_ZONE
+from domain.case import CaseStage, CaseStatus
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
-from policies.registry import (
-    ApplicationProblem,
-    assess_eligibility,
-    expand_bundles,
-    pack_for,
-    resolve_matters,
-)
 from store import ledger, projection
-from store.sequence import next_case_id
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
-MAX_NUMBER_SKIPS = 20
 router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
 log = structlog.get_logger(__name__)
 
@@ -73,43 +62,7 @@ async def open_case(
     settings: SettingsDep,
 ) -> CaseCreated:
     """Open a case from the 委托书; it waits for initial review (初审)."""
-    try:
-        application = expand_bundles(application)
-        matters = resolve_matters(application)
-        pack = pack_for(application.jurisdiction)
-    except ApplicationProblem as problem:
-        raise invalid(problem.field, problem.message) from problem
-    park = pack.park(application.park)
-    assert park is not None  # resolve_matters checked it
-    year = datetime.now(BUSINESS_ZONE).year
-    for _ in range(MAX_NUMBER_SKIPS):
-        case_id = next_case_id(engine, application.jurisdiction, year)
-        structlog.contextvars.bind_contextvars(case_id=case_id, workflow_id=case_id)
-        case = CaseInput(
-            case_id=case_id,
-            application=application,
-            jurisdiction_name=pack.name,
-            park_name=park.name,
-            matters=matters,
-            opened_by=actor,
-            county=park.county,
-            coordination_hours=pack.coordination_hours,
-            hand_off_ack_hours=pack.hand_off_ack_hours,
-            feedback_report_days=pack.feedback_report_days,
-            oversight_body=pack.oversight_body,
-            eligibility=assess_eligibility(application),
-            budget_days=pack.case_budget_days,
-            agent_team=pack.agent_team,
-        )
-        try:
-            await start_case(client, settings.task_queue, case)
-            break
-        except WorkflowAlreadyStartedError:
-            # The number is taken in Temporal (e.g. the database was restored): skip it.
-            log.warning("case_number_already_used")
-    else:
-        raise RuntimeError("no free case number after several tries")
-    log.info("case_opened", enterprise=application.enterprise.name, matters=application.matters)
+    case_id = await open_case_for(application, actor, client, engine, settings.task_queue)
     return CaseCreated(case_id=case_id, stage=CaseStage.INITIAL_REVIEW)
 
 

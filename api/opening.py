@@ -1,0 +1,52 @@
+"""Open a case: resolve the application against its pack, number it, start its workflow.
+
+Shared by the 委托书 route and the project lists an industry office pushes (鄂尔多斯).
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import structlog
+from sqlalchemy import Engine
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from api.errors import invalid
+from api.temporal import start_case
+from domain.actors import Actor
+from domain.application import Application
+from domain.clock import BUSINESS_ZONE
+from policies.registry import ApplicationProblem, case_input
+from store.sequence import next_case_id
+
+MAX_NUMBER_SKIPS = 20
+log = structlog.get_logger(__name__)
+
+
+async def open_case(
+    application: Application,
+    actor: Actor,
+    client: Client,
+    engine: Engine,
+    task_queue: str,
+    copied_to: Sequence[str] = (),
+) -> str:
+    """Start the case and return its id; a bad application is a 422 before any number."""
+    try:
+        template = case_input("", application, actor, copied_to)
+    except ApplicationProblem as problem:
+        raise invalid(problem.field, problem.message) from problem
+    year = datetime.now(BUSINESS_ZONE).year
+    for _ in range(MAX_NUMBER_SKIPS):
+        case_id = next_case_id(engine, application.jurisdiction, year)
+        structlog.contextvars.bind_contextvars(case_id=case_id, workflow_id=case_id)
+        try:
+            await start_case(client, task_queue, template.model_copy(update={"case_id": case_id}))
+            break
+        except WorkflowAlreadyStartedError:
+            # The number is taken in Temporal (e.g. the database was restored): skip it.
+            log.warning("case_number_already_used")
+    else:
+        raise RuntimeError("no free case number after several tries")
+    log.info("case_opened", enterprise=application.enterprise.name, matters=application.matters)
+    return case_id

@@ -1,0 +1,94 @@
+"""Project lists (鄂尔多斯 四.(三)): an industry office pushes the projects it has signed;
+each opens a case, copied to the departments the pack names."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from api.deps import Coordinator, EngineDep, SettingsDep, TemporalDep
+from api.errors import ERROR_RESPONSES, invalid
+from api.opening import open_case
+from domain.application import (
+    Application,
+    Contact,
+    Enterprise,
+    EntrustmentPeriod,
+    EntrustmentScope,
+    Project,
+)
+from policies.registry import ApplicationProblem, case_input, pack_for
+
+router = APIRouter(prefix="/project-lists", tags=["cases"], responses=ERROR_RESPONSES)
+
+
+class ListedProject(BaseModel):
+    enterprise: Enterprise
+    contact: Contact
+    project: Project
+    matters: list[str] = Field(min_length=1, max_length=50)
+    period: EntrustmentPeriod
+
+
+class ProjectList(BaseModel):
+    jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2,4}$")] = "ORD"
+    park: str
+    office: str = Field(description="推送清单的产业管理办公室（部门编码）")
+    projects: list[ListedProject] = Field(min_length=1, max_length=100)
+
+
+class ListedCase(BaseModel):
+    project_name: str
+    case_id: str
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=list[ListedCase])
+async def push_project_list(
+    body: ProjectList,
+    actor: Coordinator,
+    client: TemporalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> list[ListedCase]:
+    """Open one case per signed project; the office stays the project's office for routing.
+
+    Every project is checked first, so a bad one opens none (422 names it).
+    """
+    try:
+        pack = pack_for(body.jurisdiction)
+    except ApplicationProblem as problem:
+        raise invalid(problem.field, problem.message) from problem
+    if pack.project_lists is None:
+        raise invalid("jurisdiction", f"{pack.name}不以项目清单推送代办")
+    applications = [
+        Application(
+            jurisdiction=body.jurisdiction,
+            park=body.park,
+            enterprise=listed.enterprise,
+            contact=listed.contact,
+            project=listed.project.model_copy(update={"industry_office": body.office}),
+            matters=listed.matters,
+            scope=EntrustmentScope.FULL,
+            period=listed.period,
+        )
+        for listed in body.projects
+    ]
+    for number, application in enumerate(applications):
+        try:
+            case_input("", application, actor)
+        except ApplicationProblem as problem:
+            raise invalid(f"projects[{number}].{problem.field}", problem.message) from problem
+    return [
+        ListedCase(
+            project_name=application.project.name,
+            case_id=await open_case(
+                application,
+                actor,
+                client,
+                engine,
+                settings.task_queue,
+                copied_to=pack.project_lists.copy_to,
+            ),
+        )
+        for application in applications
+    ]
