@@ -23,15 +23,15 @@ class CycleTime(BaseModel):
     p90_days: float
 
 
-def cycle_times(samples: dict[tuple[str, str], list[float]]) -> list[CycleTime]:
+def cycle_times(samples: dict[str, list[float]], names: dict[str, str]) -> list[CycleTime]:
     return [
         CycleTime(
             key=key,
-            name=name,
+            name=names.get(key, key),
             decided=len(days),
             median_days=round(statistics.median(days), 2),
             p90_days=round(p90(days), 2),
         )
-        for (key, name), days in sorted(samples.items())
+        for key, days in sorted(samples.items())
         if days
     ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, exists, func
+from sqlalchemy import Engine, case, func
 from sqlmodel import Session, col, select
 
 from domain.clock import BUSINESS_ZONE
@@ -57,10 +57,12 @@ class OversightFilter:
 
 
 def open_overdue_matter() -> Any:
-    return exists().where(
-        MatterRow.case_id == CaseRow.case_id,
-        col(MatterRow.overdue).is_(True),
-        col(MatterRow.state).in_([s.value for s in INBOX_STATES]),
+    """Has a matter past its deadline and undecided: a semi-join on the overdue index."""
+    return col(CaseRow.case_id).in_(
+        select(MatterRow.case_id).where(
+            col(MatterRow.overdue).is_(True),
+            col(MatterRow.state).in_([s.value for s in INBOX_STATES]),
+        )
     )
 
 
@@ -136,27 +138,65 @@ def stage_county_counts(engine: Engine, where: OversightFilter) -> list[tuple[st
     return [(county, stage, n) for county, stage, n in rows]
 
 
-def matter_facts(engine: Engine, where: OversightFilter) -> list[tuple]:  # type: ignore[type-arg]
-    """One row per matter of the matching cases: what the statistics are computed from."""
+@dataclass(frozen=True)
+class MatterTotals:
+    matters: int
+    clocked: int  # accepted, so with a statutory clock
+    overdue: int  # clocked and past the deadline at some point
+    corrections: int
+
+
+def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
+    """Counted by the database: one row back however many matters."""
+    accepted = col(MatterRow.accepted_at).is_not(None)
     with Session(engine) as session:
-        return list(
-            session.exec(
+        matters, clocked, overdue, corrections = session.exec(
+            select(
+                func.count(),
+                func.count(MatterRow.accepted_at),
+                func.sum(case((accepted & col(MatterRow.overdue).is_(True), 1), else_=0)),
+                func.sum(MatterRow.correction_count),
+            )
+            .select_from(MatterRow)
+            .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
+            .where(*where.conditions())
+        ).one()
+    return MatterTotals(matters, clocked, int(overdue or 0), int(corrections or 0))
+
+
+def decided_matters(
+    engine: Engine, where: OversightFilter
+) -> list[tuple[str, str, str, str, float]]:
+    """(matter code and name, department code and name, days from hand-over to decision)
+    of every decided matter of the matching cases. The days are computed by the database:
+    building tens of thousands of datetimes in Python was most of the statistics' time."""
+    days = _days_between(engine, MatterRow.handed_over_at, MatterRow.decided_at)
+    with Session(engine) as session:
+        return [
+            (code, name, department, department_name, float(span))
+            for code, name, department, department_name, span in session.exec(
                 select(
                     MatterRow.code,
                     MatterRow.name,
                     MatterRow.department,
                     MatterRow.department_name,
-                    MatterRow.state,
-                    MatterRow.handed_over_at,
-                    MatterRow.accepted_at,
-                    MatterRow.decided_at,
-                    MatterRow.overdue,
-                    MatterRow.correction_count,
+                    days,
                 )
                 .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
-                .where(*where.conditions())
+                .where(
+                    *where.conditions(),
+                    col(MatterRow.state).in_(DECIDED_STATES),
+                    col(MatterRow.handed_over_at).is_not(None),
+                    col(MatterRow.decided_at).is_not(None),
+                )
             ).all()
-        )
+        ]
+
+
+def _days_between(engine: Engine, start: Any, end: Any) -> Any:
+    if engine.dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return func.extract("epoch", end - start) / 86400
 
 
 def satisfaction_counts(engine: Engine, where: OversightFilter) -> dict[str, int]:

@@ -58,7 +58,11 @@ class LedgerEntryRow(SQLModel, table=True):
 
 class CaseRow(SQLModel, table=True):
     __tablename__ = "case_projection"
-    __table_args__ = (Index("ix_case_projection_stage_opened", "stage", "opened_at"),)
+    __table_args__ = (
+        Index("ix_case_projection_stage_opened", "stage", "opened_at"),
+        # The oversight list: cross-county cases newest first, paged along the index.
+        Index("ix_case_projection_cross_county_opened", "cross_county", "opened_at", "case_id"),
+    )
 
     case_id: str = Field(primary_key=True, max_length=40)
     workflow_id: str = Field(max_length=200)
@@ -75,7 +79,7 @@ class CaseRow(SQLModel, table=True):
     entrustment_end: date
     county: str = Field(default="", max_length=40)  # the park's
     lead_committee: str | None = Field(default=None, max_length=60)
-    cross_county: bool = Field(default=False, index=True)
+    cross_county: bool = False
     open_problems: int = 0  # coordination problems not yet resolved
     satisfaction: str | None = Field(default=None, max_length=20)
     evaluated_at: datetime | None = utc_column()
@@ -87,13 +91,19 @@ class CaseCountyRow(SQLModel, table=True):
 
     __tablename__ = "case_county"
 
+    __table_args__ = (Index("ix_case_county_county_case", "county", "case_id"),)
+
     case_id: str = Field(primary_key=True, max_length=40)
-    county: str = Field(primary_key=True, max_length=40, index=True)
+    county: str = Field(primary_key=True, max_length=40)
 
 
 class MatterRow(SQLModel, table=True):
     __tablename__ = "matter_projection"
-    __table_args__ = (Index("ix_matter_projection_inbox", "department", "state"),)
+    __table_args__ = (
+        Index("ix_matter_projection_inbox", "department", "state"),
+        # The oversight filter "overdue": the few matters past their deadline, by case.
+        Index("ix_matter_projection_overdue", "overdue", "state", "case_id"),
+    )
 
     case_id: str = Field(primary_key=True, max_length=40)
     code: str = Field(primary_key=True, max_length=60)

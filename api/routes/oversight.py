@@ -24,7 +24,7 @@ from domain.ledger import LedgerEvent
 from domain.statistics import CycleTime, cycle_times
 from ops.drift import Drift, find_drift
 from store import ledger, oversight, projection
-from store.oversight import DECIDED_STATES, OversightFilter
+from store.oversight import OversightFilter
 
 router = APIRouter(prefix="/oversight", tags=["oversight"], responses=ERROR_RESPONSES)
 County = Annotated[str | None, Query(max_length=40, examples=["精河县"])]
@@ -187,30 +187,15 @@ def statistics(where: Filter, engine: EngineDep, actor: OversightStaff) -> Overs
     """Cases by county and stage, cycle times (median and nearest-rank p90, in days from
     hand-over to decision) per matter and department, the overdue rate, corrections and
     satisfaction, over the cross-county cases the filters select."""
-    by_matter: dict[tuple[str, str], list[float]] = defaultdict(list)
-    by_department: dict[tuple[str, str], list[float]] = defaultdict(list)
-    facts = oversight.matter_facts(engine, where)
-    clocked = overdue = corrections = 0
-    for (
-        code,
-        name,
-        department,
-        department_name,
-        state,
-        handed,
-        accepted,
-        decided,
-        late,
-        fixes,
-    ) in facts:
-        corrections += fixes
-        if accepted is not None:
-            clocked += 1
-            overdue += bool(late)
-        if state in DECIDED_STATES and handed is not None and decided is not None:
-            days = (decided - handed).total_seconds() / 86400
-            by_matter[(code, name)].append(days)
-            by_department[(department, department_name)].append(days)
+    by_matter: dict[str, list[float]] = defaultdict(list)
+    by_department: dict[str, list[float]] = defaultdict(list)
+    matter_names: dict[str, str] = {}
+    department_names: dict[str, str] = {}
+    for code, name, department, department_name, days in oversight.decided_matters(engine, where):
+        by_matter[code].append(days)
+        by_department[department].append(days)
+        matter_names[code], department_names[department] = name, department_name
+    totals = oversight.matter_totals(engine, where)
     levels = oversight.satisfaction_counts(engine, where)
     evaluated = sum(levels.values())
     satisfied = sum(n for level, n in levels.items() if Satisfaction(level) not in BAD_RATINGS)
@@ -220,14 +205,16 @@ def statistics(where: Filter, engine: EngineDep, actor: OversightStaff) -> Overs
             StageCountyCount(county=county, stage=stage, cases=n)  # type: ignore[arg-type]
             for county, stage, n in oversight.stage_county_counts(engine, where)
         ],
-        cycle_time_by_matter=cycle_times(by_matter),
-        cycle_time_by_department=cycle_times(by_department),
-        matters=len(facts),
-        clocked_matters=clocked,
-        overdue_matters=overdue,
-        overdue_rate=round(overdue / clocked, 4) if clocked else None,
-        corrections=corrections,
-        corrections_per_matter=round(corrections / len(facts), 4) if facts else None,
+        cycle_time_by_matter=cycle_times(by_matter, matter_names),
+        cycle_time_by_department=cycle_times(by_department, department_names),
+        matters=totals.matters,
+        clocked_matters=totals.clocked,
+        overdue_matters=totals.overdue,
+        overdue_rate=round(totals.overdue / totals.clocked, 4) if totals.clocked else None,
+        corrections=totals.corrections,
+        corrections_per_matter=(
+            round(totals.corrections / totals.matters, 4) if totals.matters else None
+        ),
         satisfaction=SatisfactionSummary(
             evaluated=evaluated,
             by_level={Satisfaction(level): n for level, n in levels.items()},
