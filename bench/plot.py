@@ -67,11 +67,29 @@ def plot_action_latency(axes: plt.Axes) -> None:
     axes.legend()
 
 
+def plot_matters(throughput: plt.Axes, events: plt.Axes) -> None:
+    rows = table("matters_per_case")
+    matters = [int(r["matters"]) for r in rows]
+    throughput.plot(matters, [float(r["cases/s"]) for r in rows], "o-", label="cases/s")
+    throughput.plot(matters, [float(r["matters/s"]) for r in rows], "s--", label="matters/s")
+    throughput.set(title="Throughput against matters per case", xlabel="matters per case")
+    throughput.legend()
+    for column, label in (
+        ("case history events", "case workflow"),
+        ("events, all its workflows", "case + matters"),
+    ):
+        events.plot(matters, [int(r[column]) for r in rows], "o-", label=label)
+    events.set(title="History events per case", xlabel="matters per case", ylabel="events")
+    events.legend()
+
+
 def main() -> Path:
-    figure, ((memory, latency), (replay, actions)) = plt.subplots(2, 2, figsize=(11, 8))
+    figure, axes = plt.subplots(3, 2, figsize=(11, 12))
+    (memory, latency), (replay, actions), (throughput, events) = axes
     plot_open_cases(memory, latency)
     plot_replay(replay)
     plot_action_latency(actions)
+    plot_matters(throughput, events)
     figure.suptitle("daiban: how the figures grow (bench/results/*.md)")
     figure.tight_layout()
     out = RESULTS / "growth.png"
