@@ -205,6 +205,38 @@ class TerminationRequest(BaseModel):
     signed_by: str = Field(min_length=1, max_length=50, description="申请人签字确认")
 
 
+class JointDecisionItem(BaseModel):
+    """One matter's decision at a joint review meeting (集中联审)."""
+
+    matter: str
+    decision: Literal["approve", "refuse"]
+    result_reference: str | None = Field(None, max_length=100, description="approve: 文号")
+    reason: str | None = Field(None, max_length=2000, description="refuse: 理由")
+
+    @model_validator(mode="after")
+    def _decision_has_its_content(self) -> "JointDecisionItem":
+        if self.decision == "approve" and not self.result_reference:
+            raise ValueError(f"{self.matter}: 联审通过须写明文号")
+        if self.decision == "refuse" and not self.reason:
+            raise ValueError(f"{self.matter}: 联审不予许可须说明理由")
+        return self
+
+
+class JointReviewRequest(BaseModel):
+    """集中联审 (包头): several matters decided by their departments in one meeting."""
+
+    meeting_on: date
+    participants: list[str] = Field(min_length=2, max_length=30, description="参会部门")
+    decisions: list[JointDecisionItem] = Field(min_length=2, max_length=20)
+
+    @model_validator(mode="after")
+    def _one_decision_per_matter(self) -> "JointReviewRequest":
+        codes = [d.matter for d in self.decisions]
+        if len(set(codes)) != len(codes):
+            raise ValueError("同一事项在一次联审中只能有一个决定")
+        return self
+
+
 class WithdrawMatterRequest(BaseModel):
     """The case ends while this matter is still open."""
 
@@ -268,6 +300,18 @@ class Receipt(ReceiptRequest):
 
 class AcknowledgeHandOff(AcknowledgeHandOffRequest):
     actor: Actor
+
+
+class JointReview(JointReviewRequest):
+    actor: Actor
+
+
+class JointDecision(JointDecisionItem):
+    """What the case tells one matter after the meeting."""
+
+    meeting_on: date
+    participants: list[str]
+    recorded_by: Actor
 
 
 class Evaluation(EvaluationRequest):

@@ -73,6 +73,7 @@ class CaseInput(BaseModel):
     budget_days: int | None = None  # the whole case's working-day budget (昌吉: 100)
     agent_team: AgentTeamRule | None = None  # 包头 三包一: agents per level on the plan
     copied_to: list[str] = []  # departments told of the case when it opens (鄂尔多斯 lists)
+    joint_review: bool = False  # 包头: matters may be decided together at a 集中联审
 
     @property
     def counties(self) -> list[str]:

@@ -128,6 +128,7 @@ class PolicyPack(BaseModel):
     agent_team: AgentTeamRule | None = Field(None, description="agents per level (包头 三包一)")
     bundles: list[Bundle] = []
     project_lists: ProjectListRule | None = None
+    joint_review: bool = Field(False, description="集中联审 decides several matters at once")
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")

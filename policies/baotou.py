@@ -145,4 +145,5 @@ PACK = PolicyPack(
     matters=_MATTERS,
     agent_team=AgentTeamRule(levels=[AgentLevel.CITY, AgentLevel.COUNTY, AgentLevel.PARK]),
     bundles=_BUNDLES,
+    joint_review=True,
 )

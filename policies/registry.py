@@ -57,6 +57,7 @@ def case_input(
         budget_days=pack.case_budget_days,
         agent_team=pack.agent_team,
         copied_to=list(copied_to),
+        joint_review=pack.joint_review,
     )
 
 

@@ -3,7 +3,10 @@ the plan and each level's actions are attributed, and the 四即 promises are th
 
 from typing import Any
 
+from temporalio.testing import WorkflowEnvironment
+
 from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
+from tests.histories import record_if_asked
 
 CITY, COUNTY, PARK = "city", "county", "park"
 
@@ -98,3 +101,67 @@ async def test_joint_completion_acceptance_is_promised_in_nine_working_days(
         headers=department(housing),
     )
     assert accepted["clock"]["limit_days"] == 9
+
+
+def _approve(matter: str, reference: str) -> dict[str, str]:
+    return {"matter": matter, "decision": "approve", "result_reference": reference}
+
+
+async def test_a_joint_review_decides_several_matters_in_one_meeting(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    chosen = ["water-connection", "power-connection", "gas-connection"]
+    case_id, matters = await _open(driver, matters=chosen)
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
+    for matter in chosen:
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+    meeting = {
+        "meeting_on": "2026-11-25",
+        "participants": ["包头市供水公司", "包头供电公司", "包头市燃气公司"],
+        "decisions": [
+            _approve("water-connection", "水〔2026〕1号"),
+            _approve("power-connection", "电〔2026〕2号"),
+        ],
+    }
+    wrong = {
+        **meeting,
+        "decisions": [
+            *meeting["decisions"],
+            {"matter": "nope", "decision": "refuse", "reason": "x"},
+        ],
+    }
+    refused = await driver.post(f"/cases/{case_id}/joint-review", wrong, expect=409)
+    assert "没有事项nope" in refused["error"]["message"]
+    await driver.post(f"/cases/{case_id}/joint-review", meeting)
+    for matter in ("water-connection", "power-connection"):
+        await driver.wait_for_matter(case_id, matter, "approved")
+    entries = await driver.ledger(case_id)
+    held = next(e for e in entries if e["event"] == "joint_review_held")
+    assert "一次决定用水报装、用电报装" in held["summary"]
+    approved = [e for e in entries if e["event"] == "matter_approved"]
+    assert sorted(e["matter"] for e in approved) == ["power-connection", "water-connection"]
+    assert all(e["summary"].startswith("2026-11-25集中联审决定") for e in approved)
+    assert approved[0]["details"]["joint_review"]["participants"] == meeting["participants"]
+    # The gas connection was not decided: it is still the department's.
+    status = await driver.status(case_id)
+    assert {m["code"]: m["state"] for m in status["matters"]}["gas-connection"] == "handed_over"
+    again = await driver.post(f"/cases/{case_id}/joint-review", meeting, expect=409)
+    assert "用水报装”当前为已办结，不能提交联审决定" in again["error"]["message"]
+    await record_if_asked(env.client, "joint_review", case_id, chosen)
+
+
+async def test_a_pack_without_joint_review_refuses_one(driver: CaseDriver) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    meeting = {
+        "meeting_on": "2026-11-25",
+        "participants": ["甲", "乙"],
+        "decisions": [
+            {"matter": "land-preexamination", "decision": "refuse", "reason": "不符合规划"},
+            {"matter": "enterprise-registration", "decision": "refuse", "reason": "名称重复"},
+        ],
+    }
+    refused = await driver.post(f"/cases/{case_id}/joint-review", meeting, expect=409)
+    assert "未实行集中联审" in refused["error"]["message"]

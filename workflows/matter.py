@@ -10,6 +10,7 @@ with workflow.unsafe.imports_passed_through():
         AcceptMatter,
         AcknowledgeHandOff,
         ApproveMatter,
+        JointDecision,
         RefuseMatter,
         RequestCorrection,
         Resubmission,
@@ -367,6 +368,42 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
     def _validate_refuse(self, action: RefuseMatter) -> None:
         require_department(self._matter, action.actor)
         require_matter_state(self._matter, "作出不予许可决定", *UNDER_REVIEW)
+
+    @workflow.signal
+    async def decide_by_joint_review(self, decision: JointDecision) -> None:
+        """The departments decided this matter at a 集中联审 the case recorded; the case's
+        validator checked the state, so only a decision made meanwhile is ignored."""
+        await self._hand_over_recorded()
+        if self._matter.state not in UNDER_REVIEW:
+            return
+        meeting = f"{decision.meeting_on}集中联审"
+        details = {
+            "joint_review": decision.model_dump(mode="json", include={"meeting_on", "participants"})
+        }
+        if decision.decision == "refuse":
+            self._decide(MatterState.REFUSED, decision.recorded_by)
+            self._matter.refusal_reason = decision.reason
+            await self._changed(
+                LedgerEvent.MATTER_REFUSED,
+                decision.recorded_by,
+                f"{meeting}决定：{self._matter.department_name}对“{self._matter.name}”"
+                f"不予许可：{decision.reason}",
+                {"reason": decision.reason, **details},
+            )
+            return
+        deferral = self._matter.deferral
+        held = deferral is not None and deferral.supplied_at is None
+        self._decide(
+            MatterState.RESULT_HELD if held else MatterState.APPROVED, decision.recorded_by
+        )
+        self._matter.result_reference = decision.result_reference
+        await self._changed(
+            LedgerEvent.MATTER_APPROVED,
+            decision.recorded_by,
+            f"{meeting}决定：{self._matter.department_name}办结“{self._matter.name}”，"
+            f"文号{decision.result_reference}" + ("（容缺材料补齐后出具结果）" if held else ""),
+            {"result_reference": decision.result_reference, **details},
+        )
 
     @workflow.signal
     async def withdraw(self, action: WithdrawMatter) -> None:

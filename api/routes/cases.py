@@ -26,6 +26,8 @@ from domain.actions import (
     EvaluationRequest,
     InitialReview,
     InitialReviewRequest,
+    JointReview,
+    JointReviewRequest,
     Receipt,
     ReceiptRequest,
     Resubmission,
@@ -212,6 +214,20 @@ async def file_feedback_report(
     """报送评价反馈报告 to the county government (within 5 working days); the case archives."""
     action = FeedbackFiling(**body.model_dump(), actor=actor)
     return await update_case(client, case_id, CaseWorkflow.file_feedback_report, action, key)
+
+
+@router.post("/{case_id}/joint-review", response_model=CaseStatus)
+async def record_joint_review(
+    case_id: CaseId,
+    body: JointReviewRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """集中联审 (包头): record a meeting that decided several matters at once; each matter
+    takes its decision (approve with the reference, or refuse with the reason)."""
+    action = JointReview(**body.model_dump(), actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.joint_review, action, key)
 
 
 @router.post("/{case_id}/termination", response_model=CaseStatus)
