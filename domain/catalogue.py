@@ -129,6 +129,7 @@ class PolicyPack(BaseModel):
     bundles: list[Bundle] = []
     project_lists: ProjectListRule | None = None
     joint_review: bool = Field(False, description="集中联审 decides several matters at once")
+    leader_in_charge: str = Field("管委会分管领导", description="who hears escalations")
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")

@@ -53,6 +53,13 @@ class StallReportRequest(BaseModel):
     description: str = Text
 
 
+class EscalationRequest(BaseModel):
+    """Take a problem the coordination could not solve to the leader in charge (和硕:
+    报请政府分管领导协商解决; 鄂尔多斯: 提请管委会领导)."""
+
+    reason: str = Text
+
+
 class ResolutionClosingRequest(BaseModel):
     outcome: str = Text
 
@@ -63,6 +70,11 @@ class Coordination(CoordinationRequest):
 
 
 class StallReport(StallReportRequest):
+    actor: Actor
+
+
+class Escalation(EscalationRequest):
+    problem: int
     actor: Actor
 
 

@@ -97,4 +97,5 @@ PACK = PolicyPack(
     departments=_DEPARTMENTS,
     matters=_MATTERS,
     eligibility=EligibilityRules(),
+    leader_in_charge="县人民政府分管领导",  # 五.(四): 报请政府分管领导协商解决
 )

@@ -107,6 +107,7 @@ PACK = PolicyPack(
     departments=_DEPARTMENTS,
     matters=_MATTERS,
     routing=ROUTING,
+    leader_in_charge="管委会领导",  # 重大问题提请管委会领导研究解决
     project_lists=ProjectListRule(
         copy_to=["ordos-investment-promotion", "ordos-government-services"]
     ),

@@ -58,6 +58,7 @@ def case_input(
         agent_team=pack.agent_team,
         copied_to=list(copied_to),
         joint_review=pack.joint_review,
+        leader_in_charge=pack.leader_in_charge,
     )
 
 

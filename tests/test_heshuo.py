@@ -91,3 +91,53 @@ async def test_the_catalogue_lists_the_packs_and_shows_the_eligibility_rules(
     pack = (await driver.http.get("/catalogue/HS")).json()
     assert pack["eligibility"]["min_investment_wan_yuan"] == "500"
     assert {m["code"]: m["kind"] for m in pack["matters"]}["food-licence"] == "food_licence"
+
+
+async def test_an_unresolved_meeting_issue_goes_to_the_county_governments_leader(
+    driver: CaseDriver,
+) -> None:
+    matters = ["land-preexamination"]
+    case_id = await _open(
+        driver, _heshuo(matters, investment_wan_yuan="800", approval_level="county")
+    )
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(matters))
+    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+    await driver.post(
+        f"/cases/{case_id}/stall-reports",
+        {"matter": "land-preexamination", "description": "自然资源局与林草局对用地范围意见不一"},
+        expect=201,
+    )
+    meeting = {
+        "held_on": "2026-11-24",
+        "participants": ["和硕县自然资源局", "和硕县林业和草原局"],
+        "resolutions": [
+            {"text": "重新核定用地红线", "owner": "和硕县自然资源局", "due_on": "2026-12-01"}
+        ],
+    }
+    await driver.post(
+        f"/cases/{case_id}/problems/1/coordination",
+        {
+            "what": "并联审批会议",
+            "with_whom": meeting["participants"],
+            "outcome": "未达成一致",
+            "meeting": meeting,
+        },
+    )
+    escalated = await driver.post(
+        f"/cases/{case_id}/problems/1/escalation", {"reason": "部门职责交叉，会议未能解决"}
+    )
+    assert escalated["escalated_at"] is not None
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "coordination_escalated")
+    assert entry["summary"] == (
+        "协调事项1难以解决，报请县人民政府分管领导协商解决：部门职责交叉，会议未能解决"
+        "（未办结的议定事项：重新核定用地红线）"
+    )
+    told = (
+        await driver.http.get("/notifications", params={"case_id": case_id, "recipient": "leader"})
+    ).json()
+    assert [n["event"] for n in told["items"]] == ["coordination_escalated"]
+    again = await driver.post(
+        f"/cases/{case_id}/problems/1/escalation", {"reason": "再次上报"}, expect=409
+    )
+    assert "已报请领导协调" in again["error"]["message"]

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         Coordination,
         CoordinationProblem,
         CoordinationRecord,
+        Escalation,
         ProblemKind,
         Resolution,
         ResolutionClosing,
@@ -74,7 +75,7 @@ class CoordinationHandlers:
             problem.escalated_at = workflow.now()
             summary = (
                 f"{PROBLEM_KIND_NAMES[problem.kind]}问题{hours}小时内未启动协调机制，"
-                f"报请管委会分管领导协调：{problem.description}"
+                f"报请{self._input.leader_in_charge}协调：{problem.description}"  # type: ignore[attr-defined]
             )
             await self._record(  # type: ignore[attr-defined]
                 LedgerEvent.COORDINATION_ESCALATED,
@@ -157,6 +158,37 @@ class CoordinationHandlers:
         require_role(coordination.actor, Role.COORDINATOR)
         if self._problem(coordination.problem).coordination is not None:
             raise refuse(f"协调事项{coordination.problem}已记录协调情况")
+
+    @workflow.update
+    async def escalate_problem(self, escalation: Escalation) -> CoordinationProblem:
+        problem = self._problem(escalation.problem)
+        await workflow.wait_condition(lambda: problem.number in self._announced)
+        problem.escalated_at = workflow.now()
+        leader = self._input.leader_in_charge  # type: ignore[attr-defined]
+        open_items = "、".join(r.text for r in problem.open_resolutions)
+        summary = f"协调事项{problem.number}难以解决，报请{leader}协商解决：{escalation.reason}" + (
+            f"（未办结的议定事项：{open_items}）" if open_items else ""
+        )
+        await self._record(  # type: ignore[attr-defined]
+            LedgerEvent.COORDINATION_ESCALATED,
+            escalation.actor,
+            summary,
+            {"problem": problem.number, "reason": escalation.reason, "leader": leader},
+            matter=problem.matter,
+            notices=[
+                Notice(recipient=Recipient.LEADER, address=self._status.park, message=summary),  # type: ignore[attr-defined]
+            ],
+        )
+        return problem
+
+    @escalate_problem.validator
+    def _validate_escalate_problem(self, escalation: Escalation) -> None:
+        require_role(escalation.actor, Role.COORDINATOR)
+        problem = self._problem(escalation.problem)
+        if problem.escalated_at is not None:
+            raise refuse(f"协调事项{problem.number}已报请领导协调")
+        if problem.coordination is not None and not problem.open_resolutions:
+            raise refuse(f"协调事项{problem.number}的议定事项均已办结，无需上报")
 
     @workflow.update
     async def close_resolution(self, closing: ResolutionClosing) -> CoordinationProblem:

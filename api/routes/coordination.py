@@ -12,6 +12,8 @@ from domain.coordination import (
     Coordination,
     CoordinationProblem,
     CoordinationRequest,
+    Escalation,
+    EscalationRequest,
     ResolutionClosing,
     ResolutionClosingRequest,
     StallReport,
@@ -48,6 +50,21 @@ async def record_coordination(
     """启动协调机制: what was done, with whom, the outcome; optionally the 专项协调会."""
     action = Coordination(**body.model_dump(), problem=problem, actor=actor)
     return await update_case(client, case_id, CaseWorkflow.record_coordination, action, key)
+
+
+@router.post("/problems/{problem}/escalation", response_model=CoordinationProblem)
+async def escalate_problem(
+    case_id: CaseId,
+    problem: Number,
+    body: EscalationRequest,
+    actor: Coordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CoordinationProblem:
+    """报请领导协调: a problem coordination could not solve goes to the pack's leader in
+    charge (和硕 县人民政府分管领导, 鄂尔多斯 管委会领导), once."""
+    action = Escalation(**body.model_dump(), problem=problem, actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.escalate_problem, action, key)
 
 
 @router.post(
