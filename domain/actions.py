@@ -55,11 +55,19 @@ class TeamMember(Agent):
     level: AgentLevel
 
 
+class Intermediary(BaseModel):
+    """A technical-service intermediary (中介机构) a matter needs, and who chose it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    chosen_by: Literal["enterprise", "agent"]
+
+
 class MatterPlan(BaseModel):
     matter: str
     materials: list[str] = Items
     planned_start: date
     planned_finish: date
+    intermediary: Intermediary | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "MatterPlan":
@@ -126,6 +134,11 @@ class ApproveMatterRequest(BaseModel):
     result_reference: str = Field(min_length=1, max_length=100, description="批文/证照编号")
     note: str = ""
     fees: list[StatutoryFee] = Field([], max_length=20, description="申请人自行缴纳的法定费用")
+    commitment: str | None = Field(
+        None,
+        max_length=200,
+        description="告知承诺制：申请人书面承诺的编号；凭承诺当场作出决定，事后核查",
+    )
 
 
 class RefuseMatterRequest(BaseModel):

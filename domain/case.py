@@ -75,6 +75,7 @@ class CaseInput(BaseModel):
     copied_to: list[str] = []  # departments told of the case when it opens (鄂尔多斯 lists)
     joint_review: bool = False  # 包头: matters may be decided together at a 集中联审
     leader_in_charge: str = "管委会分管领导"  # who hears escalations (和硕: 县政府分管领导)
+    agents_may_name_intermediaries: bool = True  # 昌吉: no; the investor chooses
 
     @property
     def counties(self) -> list[str]:

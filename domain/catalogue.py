@@ -41,6 +41,9 @@ class MatterDefinition(BaseModel):
     materials: list[str] = []
     kind: MatterKind | None = Field(None, description="for eligibility rules (和硕)")
     domain: str | None = Field(None, description="for routing by domain (鄂尔多斯), e.g. 发改")
+    commitment_allowed: bool = Field(
+        False, description="告知承诺制: decided at once on a written commitment (not high-risk)"
+    )
 
     @model_validator(mode="after")
     def _promise_within_statute(self) -> "MatterDefinition":
@@ -130,6 +133,9 @@ class PolicyPack(BaseModel):
     project_lists: ProjectListRule | None = None
     joint_review: bool = Field(False, description="集中联审 decides several matters at once")
     leader_in_charge: str = Field("管委会分管领导", description="who hears escalations")
+    agents_may_name_intermediaries: bool = Field(
+        True, description="False: the investor alone chooses any intermediary (昌吉)"
+    )
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
 
     @model_validator(mode="after")

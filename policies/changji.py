@@ -34,8 +34,10 @@ def _matter(
     unit: TimeUnit = WD,
     extension: int = 0,
     promised: int | None = None,
+    commitment: bool = False,
 ) -> MatterDefinition:
     return MatterDefinition(
+        commitment_allowed=commitment,
         code=code,
         name=name,
         function=function,
@@ -56,6 +58,7 @@ _MATTERS = [
         3,
         extension=3,
         promised=2,
+        commitment=True,  # 市场主体住所（经营场所）承诺制
     ),
     _matter("forest-land", "林地/草原征占用审核", "forestry_grassland", 20, extension=10),
     _matter(
@@ -117,4 +120,6 @@ PACK = PolicyPack(
     departments=_DEPARTMENTS,
     matters=_MATTERS,
     case_budget_days=100,
+    # 涉及中介技术服务机构的，由投资者（项目单位）自主选择
+    agents_may_name_intermediaries=False,
 )

@@ -59,6 +59,7 @@ def case_input(
         copied_to=list(copied_to),
         joint_review=pack.joint_review,
         leader_in_charge=pack.leader_in_charge,
+        agents_may_name_intermediaries=pack.agents_may_name_intermediaries,
     )
 
 

@@ -84,3 +84,48 @@ async def test_a_pack_without_a_budget_plans_none(driver: CaseDriver) -> None:
     await driver.accept(case_id)
     await driver.plan(case_id)
     assert (await driver.status(case_id))["budget"] is None
+
+
+async def test_registration_on_a_written_commitment_is_decided_at_once(
+    driver: CaseDriver,
+) -> None:
+    matters = ["enterprise-registration", "land-preexamination"]
+    case_id = await _planned(driver, matters)
+    for matter in matters:
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+    market, land = "changji-market-regulation", "changji-natural-resources"
+    commitment = {"result_reference": "昌市监〔2026〕8号", "commitment": "住所承诺书2026-031"}
+    approved = await driver.post(
+        f"/departments/{market}/tasks/{case_id}/enterprise-registration/approval",
+        commitment,
+        headers=department(market),
+    )
+    assert approved["state"] == "approved" and approved["accepted_at"] is None
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "matter_approved")
+    assert "告知承诺制：凭书面承诺住所承诺书2026-031当场作出决定，事后核查" in entry["summary"]
+    refused = await driver.post(
+        f"/departments/{land}/tasks/{case_id}/land-preexamination/approval",
+        {**commitment, "result_reference": "x"},
+        headers=department(land),
+        expect=409,
+    )
+    assert "不适用告知承诺制" in refused["error"]["message"]
+
+
+async def test_an_agent_may_not_name_an_intermediary_for_the_investor(driver: CaseDriver) -> None:
+    matters = ["eia-report-book"]
+    body: dict[str, Any] = application(
+        jurisdiction="CJ", park="changji-investment-zone", matters=matters
+    )
+    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "li.si"})
+    case_id = response.json()["case_id"]
+    OPENED_CASES.extend([case_id, f"{case_id}/eia-report-book"])
+    await driver.accept(case_id)
+    named = plan(matters)
+    named["matters"][0]["intermediary"] = {"name": "某环评公司", "chosen_by": "agent"}
+    refused = await driver.post(f"/cases/{case_id}/plan", named, expect=409)
+    assert refused["error"]["message"] == (
+        "代办人员不得为企业指定中介机构（某环评公司），应由投资者（项目单位）自主选择"
+    )
+    named["matters"][0]["intermediary"]["chosen_by"] = "enterprise"
+    await driver.post(f"/cases/{case_id}/plan", named)

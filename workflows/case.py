@@ -246,6 +246,17 @@ class CaseWorkflow(
         require_exact_matters(self._status, (m.matter for m in plan.matters))
         if self._input.agent_team is not None:
             require_team(self._input.agent_team, plan.team)
+        if not self._input.agents_may_name_intermediaries:
+            named = [
+                m.intermediary.name
+                for m in plan.matters
+                if m.intermediary and m.intermediary.chosen_by == "agent"
+            ]
+            if named:
+                raise refuse(
+                    "代办人员不得为企业指定中介机构（" + "、".join(named) + "），"
+                    "应由投资者（项目单位）自主选择"
+                )
 
     # --- 集中联审 (包头) ---------------------------------------------------------------------
 

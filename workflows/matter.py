@@ -318,6 +318,7 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
 
     @workflow.update
     async def approve(self, action: ApproveMatter) -> MatterSnapshot:
+        await self._hand_over_recorded()  # a decision on commitment can come at once
         deferral = self._matter.deferral
         held = deferral is not None and deferral.supplied_at is None
         self._decide(MatterState.RESULT_HELD if held else MatterState.APPROVED, action.actor)
@@ -325,18 +326,25 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
         route = self._matter.cross_county
         returned = f"，结果回传{route.lead_committee}" if route else ""
         fees = "、".join(f"{fee.item}{fee.amount_yuan}元" for fee in action.fees)
+        on_commitment = (
+            f"（告知承诺制：凭书面承诺{action.commitment}当场作出决定，事后核查）"
+            if action.commitment
+            else ""
+        )
         await self._changed(
             LedgerEvent.MATTER_APPROVED,
             action.actor,
             f"{self._matter.department_name}办结“{self._matter.name}”，"
             f"文号{action.result_reference}"
             + ("（容缺材料补齐后出具结果）" if held else "")
+            + on_commitment
             + returned
             + (f"；法定费用由申请人自行缴纳：{fees}" if fees else ""),
             {
                 "result_reference": action.result_reference,
                 "note": action.note,
                 **({"returned_to": route.lead_committee} if route else {}),
+                **({"commitment": action.commitment} if action.commitment else {}),
                 **(
                     {"fees_paid_by_applicant": [f.model_dump(mode="json") for f in action.fees]}
                     if action.fees
@@ -349,7 +357,12 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
     @approve.validator
     def _validate_approve(self, action: ApproveMatter) -> None:
         require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "办结", MatterState.ACCEPTED)
+        if action.commitment is None:
+            require_matter_state(self._matter, "办结", MatterState.ACCEPTED)
+            return
+        if not self._input.matter.definition.commitment_allowed:
+            raise refuse(f"“{self._matter.name}”不适用告知承诺制")
+        require_matter_state(self._matter, "凭承诺办结", *UNDER_REVIEW)
 
     @workflow.update
     async def refuse(self, action: RefuseMatter) -> MatterSnapshot:
