@@ -98,6 +98,8 @@ class CaseBudget(BaseModel):
     budget_ends: date
     over_by_days: int
     provisional_years: list[int] = []
+    planned_on: date | None = None  # day 0 of the projection
+    finished_days: dict[str, int] = {}  # decided matters: working days after planned_on
 
 
 class AcceptanceNotice(BaseModel):

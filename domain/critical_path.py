@@ -16,6 +16,7 @@ class PlannedMatter(BaseModel):
     code: str
     days: int  # working days it is expected to take (0: on the spot)
     depends_on: list[str] = []
+    finished_day: int | None = None  # decided: the working day it actually finished on
 
 
 class CriticalPath(BaseModel):
@@ -45,7 +46,10 @@ def critical_path(matters: Sequence[PlannedMatter]) -> CriticalPath:
             for dependency in before:
                 if visit(dependency) > start:
                     start, previous = finish[dependency], dependency
-            finish[code], via[code] = start + matter.days, previous
+            if matter.finished_day is not None:  # what happened replaces the estimate
+                finish[code], via[code] = matter.finished_day, previous
+            else:
+                finish[code], via[code] = start + matter.days, previous
         return finish[code]
 
     for code in by_code:

@@ -59,6 +59,7 @@ class LedgerEvent(StrEnum):
     FEEDBACK_REPORT_REVISED = "feedback_report_revised"
     CASE_BUDGET_PLANNED = "case_budget_planned"
     CASE_BUDGET_EXCEEDED = "case_budget_exceeded"
+    CASE_BUDGET_REPROJECTED = "case_budget_reprojected"
     JOINT_REVIEW_HELD = "joint_review_held"
 
 

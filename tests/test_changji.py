@@ -129,3 +129,28 @@ async def test_an_agent_may_not_name_an_intermediary_for_the_investor(driver: Ca
     )
     named["matters"][0]["intermediary"]["chosen_by"] = "enterprise"
     await driver.post(f"/cases/{case_id}/plan", named)
+
+
+async def test_a_matter_decided_early_brings_the_projection_back_within_budget(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    case_id = await _planned(driver, CHAIN)
+    assert (await driver.status(case_id))["budget"]["over_by_days"] == 7
+    await driver.wait_for_matter(case_id, "forest-land", "handed_over")
+    forestry = "changji-forestry-grassland"
+    task = f"/departments/{forestry}/tasks/{case_id}/forest-land"
+    await driver.post(f"{task}/acceptance", {}, headers=department(forestry))
+    await driver.post(
+        f"{task}/approval", {"result_reference": "昌林审〔2026〕5号"}, headers=department(forestry)
+    )
+    status = await driver.wait_for(
+        case_id, lambda s: s["budget"]["finished_days"], "the projection again"
+    )
+    budget = status["budget"]
+    # Decided the day the plan was agreed: 0 working days instead of 20.
+    assert budget["finished_days"] == {"forest-land": 0}
+    assert (budget["critical_days"], budget["over_by_days"]) == (87, 0)
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "case_budget_reprojected")
+    assert entry["summary"].startswith("按已办结事项实际用时重新测算：关键路径")
+    assert "共87个工作日" in entry["summary"]
+    await record_if_asked(env.client, "case_budget_reprojected", case_id, CHAIN[:1])

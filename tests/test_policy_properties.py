@@ -215,3 +215,20 @@ def test_a_routed_pack_is_validated_at_load() -> None:
     ]
     with pytest.raises(ValueError, match="routing needs a domain for water-permit"):
         type(ORDOS).model_validate({**data, "matters": undomained})
+
+
+@given(matter_graphs(), st.data())
+def test_a_decided_matter_finishes_when_it_did_and_its_dependants_follow(
+    matters: list[PlannedMatter], data: st.DataObject
+) -> None:
+    decided = data.draw(st.sampled_from([m.code for m in matters]))
+    day = data.draw(st.integers(0, 200))
+    actual = [
+        m.model_copy(update={"finished_day": day}) if m.code == decided else m for m in matters
+    ]
+    result = critical_path(actual)
+    assert result.finish_day[decided] == day
+    for matter in actual:
+        if matter.finished_day is None:
+            start = max((result.finish_day[d] for d in matter.depends_on), default=0)
+            assert result.finish_day[matter.code] == start + matter.days

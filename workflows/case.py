@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.follow_up import BAD_RATINGS, FollowUp
     from domain.ledger import CaseSummary, LedgerEvent, Notice, Recipient
     from domain.matter import MatterInput, MatterSnapshot, MatterState
-    from workflows.case_budget import BUDGET_PATCH, CaseBudgetHandlers
+    from workflows.case_budget import BUDGET_PATCH, BUDGET_TRACKING_PATCH, CaseBudgetHandlers
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
     from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
@@ -417,6 +417,8 @@ class CaseWorkflow(
     async def _process_matters(self) -> None:
         """Start each matter once everything it depends on is approved; stop at the last."""
         while self._status.stage is CaseStage.PROCESSING:
+            if self._status.budget is not None and workflow.patched(BUDGET_TRACKING_PATCH):
+                await self._reproject_budget()
             for matter in self._status.matters:
                 if matter.state is MatterState.WAITING and matter.code not in self._starting:
                     await self._start_if_ready(matter)

@@ -2,29 +2,69 @@
 handlers the CaseWorkflow inherits.
 
 When the plan is agreed, the critical path of the matter graph (each matter at its
-promised, else statutory, limit) gives the case's expected finish. A path longer than
-the budget is a warning to the agent and the leader in charge, in the ledger at once.
+promised, else statutory, limit) gives the case's expected finish. As matters are
+decided, the days each actually took replace its limit and the finish is projected
+again. A path longer than the budget is a warning to the agent and the leader in
+charge, in the ledger at once, the first time it happens.
 """
+
+from datetime import date
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.names import PLAN_DEADLINE
+    from activities.names import COUNT_DAYS, PLAN_DEADLINE
     from domain.actors import SYSTEM_ACTOR
     from domain.case import CaseBudget, CaseStatus
     from domain.catalogue import TimeUnit
-    from domain.clock import DeadlinePlan, DeadlineRequest
+    from domain.clock import (
+        BUSINESS_ZONE,
+        DayCount,
+        DayCountRequest,
+        DeadlinePlan,
+        DeadlineRequest,
+    )
     from domain.critical_path import PlannedMatter, critical_path
     from domain.ledger import LedgerEvent, Notice, Recipient
     from workflows.clock import business_today, reckon
 
 BUDGET_PATCH = "case-budget"
+# Re-projected as matters are decided, with the days each actually took.
+BUDGET_TRACKING_PATCH = "case-budget-tracking"
 
 
 class CaseBudgetHandlers:
     """Mixed into CaseWorkflow; uses its ``_status``, ``_input``, ``_record``, ``_agent_id``."""
 
     async def _plan_budget(self) -> None:
+        await self._project_budget(business_today(), finished={})
+
+    async def _reproject_budget(self) -> None:
+        """Put what each newly decided matter actually took in place of its limit."""
+        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        budget = status.budget
+        assert budget is not None and budget.planned_on is not None
+        newly = [
+            m
+            for m in status.matters
+            if m.state.is_final and m.decided_at and m.code not in budget.finished_days
+        ]
+        if not newly:
+            return
+        finished = dict(budget.finished_days)
+        for matter in newly:
+            decided_on = matter.decided_at.astimezone(BUSINESS_ZONE).date()  # type: ignore[union-attr]
+            request = DayCountRequest(
+                after=budget.planned_on,
+                through=max(decided_on, budget.planned_on),
+                unit=TimeUnit.WORKING_DAYS,
+            )
+            finished[matter.code] = (await reckon(COUNT_DAYS, request, result_type=DayCount)).days
+        await self._project_budget(budget.planned_on, finished, previous=budget)
+
+    async def _project_budget(
+        self, planned_on: date, finished: dict[str, int], previous: CaseBudget | None = None
+    ) -> None:
         status: CaseStatus = self._status  # type: ignore[attr-defined]
         budget_days: int = self._input.budget_days  # type: ignore[attr-defined]
         names = {m.code: m.name for m in status.matters}
@@ -36,41 +76,56 @@ class CaseBudgetHandlers:
                     code=m.code,
                     days=m.definition.promised_days or m.definition.limit_days or 0,
                     depends_on=m.definition.depends_on,
+                    finished_day=finished.get(m.code),
                 )
                 for m in self._input.matters  # type: ignore[attr-defined]
             ]
         )
-        today = business_today()
 
         async def after(days: int) -> DeadlinePlan:
             request = DeadlineRequest(
-                counting_from=today, days_left=days, unit=TimeUnit.WORKING_DAYS
+                counting_from=planned_on, days_left=days, unit=TimeUnit.WORKING_DAYS
             )
             return await reckon(PLAN_DEADLINE, request, result_type=DeadlinePlan)
 
-        expected, budget_end = await after(path.total_days), await after(budget_days)
+        expected = await after(path.total_days)
+        if previous is not None:
+            budget_ends, years = previous.budget_ends, previous.provisional_years
+        else:
+            budget_end = await after(budget_days)
+            budget_ends, years = budget_end.due_on, budget_end.provisional_years
         budget = CaseBudget(
             budget_days=budget_days,
             critical_days=path.total_days,
             critical_path=[names[code] for code in path.path],
             expected_finish=expected.due_on,
-            budget_ends=budget_end.due_on,
+            budget_ends=budget_ends,
             over_by_days=path.over_budget(budget_days),
-            provisional_years=sorted(
-                set(expected.provisional_years) | set(budget_end.provisional_years)
-            ),
+            provisional_years=sorted(set(expected.provisional_years) | set(years)),
+            planned_on=planned_on,
+            finished_days=finished,
         )
         status.budget = budget
+        if previous is not None and previous.expected_finish == budget.expected_finish:
+            return  # nothing a person needs to hear
         chain = "→".join(budget.critical_path)
         summary = (
             f"关键路径{chain}共{path.total_days}个工作日，预计{expected.due_on}办结"
-            f"（时限{budget_days}个工作日，至{budget_end.due_on}）"
+            f"（时限{budget_days}个工作日，至{budget_ends}）"
         )
+        if previous is not None:
+            summary = f"按已办结事项实际用时重新测算：{summary}"
         notices: list[Notice] = []
-        event = LedgerEvent.CASE_BUDGET_PLANNED
+        event = (
+            LedgerEvent.CASE_BUDGET_PLANNED
+            if previous is None
+            else LedgerEvent.CASE_BUDGET_REPROJECTED
+        )
+        newly_over = budget.over_by_days and (previous is None or not previous.over_by_days)
         if budget.over_by_days:
-            event = LedgerEvent.CASE_BUDGET_EXCEEDED
             summary += f"，超出时限{budget.over_by_days}个工作日，请协调压缩"
+        if newly_over:
+            event = LedgerEvent.CASE_BUDGET_EXCEEDED
             notices = [
                 Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),  # type: ignore[attr-defined]
                 Notice(recipient=Recipient.LEADER, address=status.park, message=summary),
