@@ -52,7 +52,8 @@ AGENT_LEVEL_NAMES = {AgentLevel.CITY: "市", AgentLevel.COUNTY: "旗县区", Age
 
 
 class TeamMember(Agent):
-    level: AgentLevel
+    level: AgentLevel | None = Field(None, description="三包一（包头）：市、旗县区或园区")
+    department: str | None = Field(None, description="鄂尔多斯：所在部门（部门编码）")
 
 
 class Intermediary(BaseModel):

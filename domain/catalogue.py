@@ -54,9 +54,11 @@ class MatterDefinition(BaseModel):
 
 
 class AgentTeamRule(BaseModel):
-    """三包一 (包头): agents at each level, all on the case."""
+    """Who must be on a case's team: 三包一 (包头), agents at each level; or 鄂尔多斯,
+    agents of every department that decides one of its matters."""
 
-    levels: list[AgentLevel]
+    levels: list[AgentLevel] = []
+    per_department: bool = False
     min_per_level: int = Field(2, ge=1)
     max_per_level: int = Field(3, ge=1)
 

@@ -6,6 +6,7 @@ Limits are the national ones (DOMAIN.md, "Typical matters"); the key matters are
 """
 
 from domain.catalogue import (
+    AgentTeamRule,
     Department,
     MatterDefinition,
     Park,
@@ -108,6 +109,8 @@ PACK = PolicyPack(
     matters=_MATTERS,
     routing=ROUTING,
     leader_in_charge="管委会领导",  # 重大问题提请管委会领导研究解决
+    # 四.(二): 各相关部门至少选派1—2名代办帮办员
+    agent_team=AgentTeamRule(per_department=True, min_per_level=1, max_per_level=2),
     project_lists=ProjectListRule(
         copy_to=["ordos-investment-promotion", "ordos-government-services"]
     ),

@@ -7,6 +7,11 @@ from typing import Any
 from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
 
 MATTERS = ["enterprise-registration", "land-preexamination", "eia-report-table", "water-permit"]
+# 四.(二): one or two agents from each department the case's matters go to.
+TEAM = [
+    {"id": f"agent.{code}", "name": "代办员", "phone": "13900000000", "department": f"ordos-{code}"}
+    for code in ("government-services", "natural-resources", "construction", "industry-office")
+]
 
 
 def _ordos(**project: Any) -> dict[str, Any]:
@@ -31,7 +36,9 @@ async def test_matters_are_routed_by_domain_and_worked_by_those_departments(
         "water-permit": "高新区产业管理办公室",
     }
     await driver.accept(case_id)
-    await driver.post(f"/cases/{case_id}/plan", plan(MATTERS))
+    missing = await driver.post(f"/cases/{case_id}/plan", plan(MATTERS), expect=409)
+    assert missing["error"]["message"].startswith("各相关部门须选派1—2名代办帮办员（现为")
+    await driver.post(f"/cases/{case_id}/plan", {**plan(MATTERS), "team": TEAM})
     await driver.wait_for_matter(case_id, "water-permit", "handed_over")
     office = "ordos-industry-office"
     inbox = (

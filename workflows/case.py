@@ -245,7 +245,8 @@ class CaseWorkflow(
         require_stage(self._status, "制定计划", CaseStage.PLANNING)
         require_exact_matters(self._status, (m.matter for m in plan.matters))
         if self._input.agent_team is not None:
-            require_team(self._input.agent_team, plan.team)
+            departments = {m.department: m.department_name for m in self._status.matters}
+            require_team(self._input.agent_team, plan.team, departments)
         if not self._input.agents_may_name_intermediaries:
             named = [
                 m.intermediary.name
@@ -490,7 +491,9 @@ class CaseWorkflow(
 
     def _team_levels(self) -> dict[str, str]:
         plan = self._status.plan
-        return {member.id: member.level.value for member in plan.team} if plan else {}
+        if plan is None:
+            return {}
+        return {m.id: m.level.value for m in plan.team if m.level is not None}
 
     def _matter(self, code: str) -> MatterSnapshot:
         return next(m for m in self._status.matters if m.code == code)

@@ -97,8 +97,23 @@ def _without_notes(material: str) -> str:
     return re.sub(r"[（(][^）)]*[）)]", "", material).strip()
 
 
-def require_team(rule: AgentTeamRule, team: list[TeamMember]) -> None:
-    """三包一: each level names between the rule's minimum and maximum of agents."""
+def require_team(rule: AgentTeamRule, team: list[TeamMember], departments: dict[str, str]) -> None:
+    """Each level (三包一), or each deciding department (鄂尔多斯: code -> name), names
+    between the rule's minimum and maximum of agents."""
+    if rule.per_department:
+        off = [
+            f"{name}{count}名"
+            for code, name in departments.items()
+            if not rule.min_per_level
+            <= (count := sum(member.department == code for member in team))
+            <= rule.max_per_level
+        ]
+        if off:
+            raise refuse(
+                f"各相关部门须选派{rule.min_per_level}—{rule.max_per_level}名代办帮办员"
+                f"（现为{'、'.join(off)}）"
+            )
+        return
     short = []
     for level in rule.levels:
         count = sum(member.level is level for member in team)
