@@ -23,7 +23,7 @@ class ReportActivities:
             return _comprehensive_report(request, entries)
         by_event = Counter(e.event for e in entries)
         application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
-        enterprise = application.details["application"]["enterprise"]["name"]
+        enterprise = _applicant(application)
         evaluation = next(e for e in entries if e.event is LedgerEvent.CASE_EVALUATED).details
         outcomes = [
             f"  - {e.summary}（{e.occurred_at.astimezone(BUSINESS_ZONE).date().isoformat()}）"
@@ -80,7 +80,7 @@ _COORDINATION = (
 def _comprehensive_report(request: ReportDraftRequest, entries: list[LedgerEntry]) -> str:
     """The cross-county 综合报告: 事项办理流程、跨部门协调记录、企业满意度 (博州 五.(五)2)."""
     application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
-    enterprise = application.details["application"]["enterprise"]["name"]
+    enterprise = _applicant(application)
     evaluation = next(e for e in entries if e.event is LedgerEvent.CASE_EVALUATED).details
     by_matter: dict[str, list[LedgerEntry]] = {}
     for entry in entries:
@@ -123,3 +123,9 @@ def _comprehensive_report(request: ReportDraftRequest, entries: list[LedgerEntry
 
 def _day(entry: LedgerEntry) -> str:
     return entry.occurred_at.astimezone(BUSINESS_ZONE).date().isoformat()
+
+
+def _applicant(received: LedgerEntry) -> str:
+    """The applicant's name as the 委托书 in the first ledger entry gave it."""
+    form = received.details["application"]
+    return (form.get("enterprise") or form["resident"])["name"]

@@ -48,5 +48,5 @@ async def open_case(
             log.warning("case_number_already_used")
     else:
         raise RuntimeError("no free case number after several tries")
-    log.info("case_opened", enterprise=application.enterprise.name, matters=application.matters)
+    log.info("case_opened", applicant=application.applicant_name, matters=application.matters)
     return case_id

@@ -24,6 +24,37 @@ class Enterprise(BaseModel):
         return code
 
 
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECKS = "10X98765432"
+
+
+def id_number_problem(number: str) -> str:
+    """Why an 18-digit 居民身份证号码 is not valid (GB 11643), or "" when it is."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return "居民身份证号码应为18位，前17位为数字"
+    check = _ID_CHECKS[sum(int(d) * w for d, w in zip(number, _ID_WEIGHTS, strict=False)) % 11]
+    if number[17] != check:
+        return f"居民身份证号码校验位应为{check}"
+    return ""
+
+
+class Resident(BaseModel):
+    """A resident applying for a livelihood matter (和硕: 行动不便或其他特殊群众)."""
+
+    name: str = Field(min_length=1, max_length=50, description="申请人姓名")
+    id_number: str = Field(description="居民身份证号码，18位，含校验位")
+    mobility_impaired: bool = Field(False, description="行动不便")
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id(cls, number: str) -> str:
+        number = number.strip().upper()
+        problem = id_number_problem(number)
+        if problem:
+            raise ValueError(problem)
+        return number
+
+
 class Contact(BaseModel):
     name: str = Field(min_length=1, max_length=50)
     phone: str = Field(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", description="手机或座机")
@@ -66,9 +97,12 @@ class Application(BaseModel):
         "BZ", pattern=r"^[A-Z]{2,4}$", description="policy pack, e.g. BZ (博州)"
     )
     park: str = Field(description="park code from the jurisdiction's catalogue")
-    enterprise: Enterprise
+    # The resident before the enterprise, so the enterprise's check can see both; each
+    # problem is then reported on the field a person must fix.
+    resident: Resident | None = Field(None, description="委托人为居民时（和硕民生事项）")
+    enterprise: Enterprise | None = Field(None, validate_default=True, description="委托人为企业时")
     contact: Contact
-    project: Project
+    project: Project | None = Field(None, validate_default=True, description="企业委托时必填")
     # Before the matters, so their check can see whether a bundle was entrusted instead.
     bundles: list[str] = Field(
         [], max_length=10, description="一件事一次办套餐（包头），展开为其中的事项"
@@ -76,6 +110,33 @@ class Application(BaseModel):
     matters: list[str] = Field([], max_length=50, description="entrusted matter codes")
     scope: EntrustmentScope
     period: EntrustmentPeriod
+
+    @field_validator("enterprise")
+    @classmethod
+    def _one_applicant(
+        cls, enterprise: Enterprise | None, info: ValidationInfo
+    ) -> Enterprise | None:
+        if (enterprise is None) == (info.data.get("resident") is None):
+            raise ValueError("委托人须为企业或居民之一")
+        return enterprise
+
+    @field_validator("project")
+    @classmethod
+    def _project_of_an_enterprise(
+        cls, project: Project | None, info: ValidationInfo
+    ) -> Project | None:
+        if project is None and info.data.get("enterprise") is not None:
+            raise ValueError("企业委托须填写项目信息")
+        return project
+
+    @property
+    def applicant_name(self) -> str:
+        return self.enterprise.name if self.enterprise else self.resident.name  # type: ignore[union-attr]
+
+    @property
+    def subject(self) -> str:
+        """What the case is about, for lists and notices: the project, else the applicant."""
+        return self.project.name if self.project else f"{self.applicant_name}的民生事项"
 
     @field_validator("matters")
     @classmethod

@@ -109,9 +109,10 @@ class CaseSummary(BaseModel):
             workflow_id=workflow_id,
             jurisdiction=status.jurisdiction,
             park=status.park,
-            enterprise_name=application.enterprise.name,
-            uscc=application.enterprise.uscc,
-            project_name=application.project.name,
+            enterprise_name=application.applicant_name,
+            # A resident's ID number stays in the ledger, out of lists and exports.
+            uscc=application.enterprise.uscc if application.enterprise else "",
+            project_name=application.subject,
             stage=status.stage.value,
             agent_name=status.agent.name if status.agent else None,
             opened_at=status.opened_at,

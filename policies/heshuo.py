@@ -74,6 +74,14 @@ _MATTERS = [
         MatterKind.SOCIAL_SECURITY,
         None,
     ),
+    # 三.(一): livelihood services for residents who find it hard to come to the window.
+    _matter(
+        "pension-benefit-claim",
+        "城乡居民养老保险待遇申领",
+        "social_security",
+        MatterKind.LIVELIHOOD,
+        None,
+    ),
     _matter("project-filing", "企业投资项目备案", "development_reform", P, None),
     _matter(
         "land-preexamination",

@@ -83,15 +83,22 @@ def assess_eligibility(application: Application) -> Eligibility | None:
     if pack.eligibility is None:
         return None
     kinds = {m.name: m.kind for code in application.matters if (m := pack.matter(code)) and m.kind}
-    project = application.project
+    project, resident = application.project, application.resident
     facts = EligibilityFacts(
-        applicant=Applicant.ENTERPRISE,
+        applicant=Applicant.RESIDENT if resident else Applicant.ENTERPRISE,
+        mobility_impaired=bool(resident and resident.mobility_impaired),
         matters=kinds,
-        investment_wan_yuan=project.investment_wan_yuan,
-        approval_level=project.approval_level,
-        in_industrial_policy=project.in_industrial_policy,
-        restrictions=project.restrictions,
-        listed_major_project=project.listed_major_project,
+        **(
+            {
+                "investment_wan_yuan": project.investment_wan_yuan,
+                "approval_level": project.approval_level,
+                "in_industrial_policy": project.in_industrial_policy,
+                "restrictions": project.restrictions,
+                "listed_major_project": project.listed_major_project,
+            }
+            if project
+            else {}
+        ),
     )
     return assess(pack.eligibility, facts)
 
@@ -131,7 +138,8 @@ def resolve_matters(application: Application) -> list[CaseMatter]:
         route = pack.route(definition, park)
         county = route.project_county if route else park.county
         if pack.routing is not None:
-            department = _routed(pack, definition, application.project.industry_office)
+            office = application.project.industry_office if application.project else None
+            department = _routed(pack, definition, office)
         else:
             department = pack.deciding_department(definition, county)
         if department is None:

@@ -141,3 +141,47 @@ async def test_an_unresolved_meeting_issue_goes_to_the_county_governments_leader
         f"/cases/{case_id}/problems/1/escalation", {"reason": "再次上报"}, expect=409
     )
     assert "已报请领导协调" in again["error"]["message"]
+
+
+def _resident(mobility_impaired: bool, id_number: str = "110101199003074477") -> dict[str, Any]:
+    body = _heshuo(["pension-benefit-claim"])
+    del body["enterprise"], body["project"]
+    body["resident"] = {
+        "name": "阿依古丽",
+        "id_number": id_number,
+        "mobility_impaired": mobility_impaired,
+    }
+    return body
+
+
+async def test_a_resident_with_limited_mobility_is_served_and_others_are_told_why_not(
+    driver: CaseDriver,
+) -> None:
+    served = await _open(driver, _resident(mobility_impaired=True))
+    assert (await driver.status(served))["eligibility"] == {"eligible": True, "reasons": []}
+    await driver.accept(served)
+    listed = (await driver.http.get("/cases", params={"jurisdiction": "HS"})).json()
+    row = next(item for item in listed["items"] if item["case_id"] == served)
+    # The ID number stays in the ledger, out of lists.
+    assert (row["enterprise_name"], row["uscc"], row["project_name"]) == (
+        "阿依古丽",
+        "",
+        "阿依古丽的民生事项",
+    )
+
+    refused = await _open(driver, _resident(mobility_impaired=False))
+    assert (await driver.status(refused))["eligibility"]["reasons"] == [
+        "“城乡居民养老保险待遇申领”不属于帮代办范围：民生事项仅为行动不便的居民代办"
+    ]
+
+
+async def test_a_resident_id_number_is_checked(driver: CaseDriver) -> None:
+    response = await driver.http.post(
+        "/cases", json=_resident(True, "110101199003074478"), headers={"X-Actor": "ma.li"}
+    )
+    assert response.status_code == 422
+    assert "校验位应为7" in response.json()["error"]["message"]
+    both = {**_resident(True), "enterprise": application()["enterprise"]}
+    response = await driver.http.post("/cases", json=both, headers={"X-Actor": "ma.li"})
+    assert response.status_code == 422
+    assert "委托人须为企业或居民之一" in response.json()["error"]["message"]

@@ -105,11 +105,11 @@ class CaseWorkflow(
     @workflow.run
     async def run(self, case: CaseInput) -> CaseStatus:
         application = case.application
-        copy = f"抄送：{application.enterprise.name}“{application.project.name}”已推送代办"
+        copy = f"抄送：{application.applicant_name}“{application.subject}”已推送代办"
         await self._record(
             LedgerEvent.APPLICATION_RECEIVED,
             case.opened_by,
-            f"收到{application.enterprise.name}的代办委托："
+            f"收到{application.applicant_name}的代办委托："
             + "、".join(m.name for m in self._status.matters),
             {"application": application.model_dump(mode="json")},
             matters=self._status.matters,
@@ -182,7 +182,7 @@ class CaseWorkflow(
         if review.decision is ReviewDecision.ACCEPT:
             notice = AcceptanceNotice(
                 number=f"{self._status.case_id}-SL",
-                enterprise_name=self._status.application.enterprise.name,
+                enterprise_name=self._status.application.applicant_name,
                 matters=[m.name for m in self._status.matters],
                 materials_received=review.materials_received,
                 accepted_by=review.actor.id,

@@ -80,7 +80,7 @@ async def push_project_list(
             raise invalid(f"projects[{number}].{problem.field}", problem.message) from problem
     return [
         ListedCase(
-            project_name=application.project.name,
+            project_name=application.subject,
             case_id=await open_case(
                 application,
                 actor,
