@@ -44,6 +44,7 @@ class MatterDefinition(BaseModel):
     commitment_allowed: bool = Field(
         False, description="告知承诺制: decided at once on a written commitment (not high-risk)"
     )
+    deferral_allowed: bool = Field(True, description="容缺受理 with a non-essential item missing")
 
     @model_validator(mode="after")
     def _promise_within_statute(self) -> "MatterDefinition":

@@ -35,9 +35,11 @@ def _matter(
     extension: int = 0,
     promised: int | None = None,
     commitment: bool = False,
+    deferral: bool = True,
 ) -> MatterDefinition:
     return MatterDefinition(
         commitment_allowed=commitment,
+        deferral_allowed=deferral,
         code=code,
         name=name,
         function=function,
@@ -99,6 +101,7 @@ _MATTERS = [
         "ecology_environment",
         60,
         unit=CD,
+        deferral=False,  # an environmental report is never a non-essential item
     ),
     _matter("energy-review", "固定资产投资项目节能审查", "development_reform", 20, extension=10),
     _matter("water-permit", "取水许可", "water_resources", 45),

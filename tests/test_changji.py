@@ -154,3 +154,26 @@ async def test_a_matter_decided_early_brings_the_projection_back_within_budget(
     assert entry["summary"].startswith("按已办结事项实际用时重新测算：关键路径")
     assert "共87个工作日" in entry["summary"]
     await record_if_asked(env.client, "case_budget_reprojected", case_id, CHAIN[:1])
+
+
+async def test_deferral_is_per_matter(driver: CaseDriver) -> None:
+    matters = ["eia-report-book", "energy-review"]
+    case_id = await _planned(driver, matters)
+    for matter in matters:
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+    deferred = {"deferred_items": ["附图"], "supply_by": "2026-12-10"}
+    eco = "changji-ecology-environment"
+    refused = await driver.post(
+        f"/departments/{eco}/tasks/{case_id}/eia-report-book/acceptance",
+        deferred,
+        headers=department(eco),
+        expect=409,
+    )
+    assert "不适用容缺受理" in refused["error"]["message"]
+    dev = "changji-development-reform"
+    accepted = await driver.post(
+        f"/departments/{dev}/tasks/{case_id}/energy-review/acceptance",
+        deferred,
+        headers=department(dev),
+    )
+    assert accepted["deferral"]["items"] == ["附图"]

@@ -245,6 +245,8 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
         require_department(self._matter, action.actor)
         require_matter_state(self._matter, "受理", MatterState.HANDED_OVER)
         if action.supply_by is not None:
+            if not self._input.matter.definition.deferral_allowed:
+                raise refuse(f"“{self._matter.name}”不适用容缺受理")
             if self._input.matter.definition.limit_days is None:
                 raise refuse(f"“{self._matter.name}”为即办事项，不适用容缺受理")
             if action.supply_by <= clock.business_today():
