@@ -10,15 +10,8 @@ the national ones (DOMAIN.md) unless the city promises shorter:
 """
 
 from domain.actions import AgentLevel
-from domain.catalogue import (
-    AgentTeamRule,
-    Bundle,
-    Department,
-    MatterDefinition,
-    Park,
-    PolicyPack,
-    TimeUnit,
-)
+from domain.catalogue import AgentTeamRule, Bundle, Department, Park, PolicyPack
+from policies.matters import matter
 
 CITY = "包头市"
 _DEPARTMENTS = [
@@ -37,47 +30,24 @@ _DEPARTMENTS = [
         ("heating", "包头市热力公司"),
     )
 ]
-WD = TimeUnit.WORKING_DAYS
-
-
-def _matter(
-    code: str,
-    name: str,
-    function: str,
-    limit: int | None,
-    *depends_on: str,
-    promised: int | None = None,
-    extension: int = 0,
-) -> MatterDefinition:
-    return MatterDefinition(
-        code=code,
-        name=name,
-        function=function,
-        limit_days=limit,
-        promised_days=promised,
-        extension_days=extension,
-        depends_on=list(depends_on),
-    )
-
-
 _MATTERS = [
-    _matter("enterprise-registration", "企业设立登记", "market-regulation", 3, extension=3),
-    _matter("seal-engraving", "公章刻制备案", "public-security", None, "enterprise-registration"),
-    _matter("tax-information", "涉税信息确认", "tax", None, "enterprise-registration"),
-    _matter("invoice-issuance", "发票申领", "tax", None, "tax-information"),
-    _matter(
+    matter("enterprise-registration", "企业设立登记", "market-regulation", 3, extension=3),
+    matter("seal-engraving", "公章刻制备案", "public-security", None, "enterprise-registration"),
+    matter("tax-information", "涉税信息确认", "tax", None, "enterprise-registration"),
+    matter("invoice-issuance", "发票申领", "tax", None, "tax-information"),
+    matter(
         "social-security-registration",
         "社会保险登记",
         "social-security",
         None,
         "enterprise-registration",
     ),
-    _matter("water-connection", "用水报装", "water-supply", 5),
-    _matter("power-connection", "用电报装", "power-supply", 5),
-    _matter("gas-connection", "用气报装", "gas-supply", 5),
-    _matter("heating-connection", "用热报装", "heating", 5),
-    _matter("policy-benefit", "惠企政策兑现", "approval-services", 10),
-    _matter(
+    matter("water-connection", "用水报装", "water-supply", 5),
+    matter("power-connection", "用电报装", "power-supply", 5),
+    matter("gas-connection", "用气报装", "gas-supply", 5),
+    matter("heating-connection", "用热报装", "heating", 5),
+    matter("policy-benefit", "惠企政策兑现", "approval-services", 10),
+    matter(
         "land-planning-permit",
         "建设用地规划许可证核发",
         "natural-resources",
@@ -85,7 +55,7 @@ _MATTERS = [
         promised=5,
         extension=10,
     ),
-    _matter(
+    matter(
         "construction-planning-permit",
         "建设工程规划许可证核发",
         "natural-resources",
@@ -93,7 +63,7 @@ _MATTERS = [
         "land-planning-permit",
         extension=10,
     ),
-    _matter(
+    matter(
         "joint-completion-acceptance",
         "工程建设项目竣工联合验收",
         "housing-construction",

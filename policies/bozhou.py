@@ -10,11 +10,10 @@ from domain.catalogue import (
     CrossCountyItem,
     CrossCountyList,
     Department,
-    MatterDefinition,
     Park,
     PolicyPack,
-    TimeUnit,
 )
+from policies.matters import CD, matter
 
 _COUNTIES = {"bole": "博乐市", "jinghe": "精河县", "alashankou": "阿拉山口市"}
 
@@ -46,33 +45,8 @@ _PARKS = [
     Park(code="jinghe-ip", name="精河工业园区", county="精河县"),
 ]
 
-WD, CD = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
-
-
-def _matter(
-    code: str,
-    name: str,
-    function: str,
-    limit: int | None,
-    *depends_on: str,
-    unit: TimeUnit = WD,
-    extension: int = 0,
-    materials: tuple[str, ...] = (),
-) -> MatterDefinition:
-    return MatterDefinition(
-        code=code,
-        name=name,
-        function=function,
-        limit_days=limit,
-        limit_unit=unit,
-        extension_days=extension,
-        depends_on=list(depends_on),
-        materials=list(materials),
-    )
-
-
 _MATTERS = [
-    _matter(
+    matter(
         "enterprise-registration",
         "企业设立登记",
         "market_regulation",
@@ -80,7 +54,7 @@ _MATTERS = [
         extension=3,
         materials=("公司登记申请书", "公司章程", "股东主体资格证明"),
     ),
-    _matter(
+    matter(
         "project-filing",
         "企业投资项目备案",
         "development_reform",
@@ -88,7 +62,7 @@ _MATTERS = [
         "enterprise-registration",
         materials=("项目备案信息表",),
     ),
-    _matter(
+    matter(
         "land-preexamination",
         "建设项目用地预审与选址意见书",
         "natural_resources",
@@ -96,7 +70,7 @@ _MATTERS = [
         extension=10,
         materials=("用地预审申请表", "项目建设依据"),
     ),
-    _matter(
+    matter(
         "project-approval",
         "企业投资项目核准",
         "development_reform",
@@ -105,7 +79,7 @@ _MATTERS = [
         extension=40,
         materials=("项目申请报告",),
     ),
-    _matter(
+    matter(
         "land-planning-permit",
         "建设用地规划许可证核发",
         "natural_resources",
@@ -114,7 +88,7 @@ _MATTERS = [
         extension=10,
         materials=("建设用地规划许可申请表", "土地出让合同"),
     ),
-    _matter(
+    matter(
         "construction-planning-permit",
         "建设工程规划许可证核发",
         "natural_resources",
@@ -123,7 +97,7 @@ _MATTERS = [
         extension=10,
         materials=("建设工程设计方案",),
     ),
-    _matter(
+    matter(
         "energy-review",
         "固定资产投资项目节能审查",
         "development_reform",
@@ -131,7 +105,7 @@ _MATTERS = [
         extension=10,
         materials=("节能报告",),
     ),
-    _matter(
+    matter(
         "eia-report-table",
         "环境影响评价审批（报告表）",
         "ecology_environment",
@@ -139,7 +113,7 @@ _MATTERS = [
         unit=CD,
         materials=("环境影响报告表",),
     ),
-    _matter(
+    matter(
         "eia-report-book",
         "环境影响评价审批（报告书）",
         "ecology_environment",
@@ -147,8 +121,8 @@ _MATTERS = [
         unit=CD,
         materials=("环境影响报告书",),
     ),
-    _matter("water-permit", "取水许可", "water_resources", 45, materials=("取水许可申请书",)),
-    _matter(
+    matter("water-permit", "取水许可", "water_resources", 45, materials=("取水许可申请书",)),
+    matter(
         "construction-permit",
         "建筑工程施工许可证核发",
         "housing_construction",
@@ -157,7 +131,7 @@ _MATTERS = [
         unit=CD,
         materials=("施工合同", "施工图审查合格书"),
     ),
-    _matter(
+    matter(
         "food-licence",
         "食品经营许可",
         "market_regulation",
@@ -166,7 +140,7 @@ _MATTERS = [
         extension=5,
         materials=("食品经营许可申请书",),
     ),
-    _matter(
+    matter(
         "temporary-land-use",
         "临时用地审批",
         "natural_resources",

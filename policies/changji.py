@@ -7,7 +7,8 @@ national order: forest or grassland use before land approval, land before the pr
 approval, approval before the planning permits, and 环评 before construction.
 """
 
-from domain.catalogue import Department, MatterDefinition, Park, PolicyPack, TimeUnit
+from domain.catalogue import Department, Park, PolicyPack
+from policies.matters import CD, matter
 
 CITY = "昌吉市"
 _DEPARTMENTS = [
@@ -22,48 +23,19 @@ _DEPARTMENTS = [
         ("water-resources", "昌吉市水利局", "water_resources"),
     )
 ]
-WD, CD = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
-
-
-def _matter(
-    code: str,
-    name: str,
-    function: str,
-    limit: int | None,
-    *depends_on: str,
-    unit: TimeUnit = WD,
-    extension: int = 0,
-    promised: int | None = None,
-    commitment: bool = False,
-    deferral: bool = True,
-) -> MatterDefinition:
-    return MatterDefinition(
-        commitment_allowed=commitment,
-        deferral_allowed=deferral,
-        code=code,
-        name=name,
-        function=function,
-        limit_days=limit,
-        limit_unit=unit,
-        extension_days=extension,
-        promised_days=promised,
-        depends_on=list(depends_on),
-    )
-
-
 _MATTERS = [
     # 企业开办压缩至2个工作日 (不涉及许可审批的)
-    _matter(
+    matter(
         "enterprise-registration",
         "企业设立登记",
         "market_regulation",
         3,
         extension=3,
         promised=2,
-        commitment=True,  # 市场主体住所（经营场所）承诺制
+        commitment_allowed=True,  # 市场主体住所（经营场所）承诺制
     ),
-    _matter("forest-land", "林地/草原征占用审核", "forestry_grassland", 20, extension=10),
-    _matter(
+    matter("forest-land", "林地/草原征占用审核", "forestry_grassland", 20, extension=10),
+    matter(
         "land-preexamination",
         "建设项目用地预审与选址意见书",
         "natural_resources",
@@ -71,7 +43,7 @@ _MATTERS = [
         "forest-land",
         extension=10,
     ),
-    _matter(
+    matter(
         "project-approval",
         "企业投资项目核准",
         "development_reform",
@@ -79,7 +51,7 @@ _MATTERS = [
         "land-preexamination",
         extension=40,
     ),
-    _matter(
+    matter(
         "land-planning-permit",
         "建设用地规划许可证核发",
         "natural_resources",
@@ -87,7 +59,7 @@ _MATTERS = [
         "project-approval",
         extension=10,
     ),
-    _matter(
+    matter(
         "construction-planning-permit",
         "建设工程规划许可证核发",
         "natural_resources",
@@ -95,17 +67,17 @@ _MATTERS = [
         "land-planning-permit",
         extension=10,
     ),
-    _matter(
+    matter(
         "eia-report-book",
         "环境影响评价审批（报告书）",
         "ecology_environment",
         60,
         unit=CD,
-        deferral=False,  # an environmental report is never a non-essential item
+        deferral_allowed=False,  # an environmental report is never a non-essential item
     ),
-    _matter("energy-review", "固定资产投资项目节能审查", "development_reform", 20, extension=10),
-    _matter("water-permit", "取水许可", "water_resources", 45),
-    _matter(
+    matter("energy-review", "固定资产投资项目节能审查", "development_reform", 20, extension=10),
+    matter("water-permit", "取水许可", "water_resources", 45),
+    matter(
         "construction-permit",
         "建筑工程施工许可证核发",
         "housing_construction",

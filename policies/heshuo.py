@@ -5,8 +5,9 @@ Limits are the national ones (DOMAIN.md, "Typical matters"). Statutory fees are 
 the applicant (五.(二)); a matter approval records them as such.
 """
 
-from domain.catalogue import Department, MatterDefinition, Park, PolicyPack, TimeUnit
+from domain.catalogue import Department, Park, PolicyPack
 from domain.eligibility import EligibilityRules, MatterKind
+from policies.matters import CD, matter
 
 COUNTY = "和硕县"
 _DEPARTMENTS = [
@@ -21,81 +22,66 @@ _DEPARTMENTS = [
         ("social-security", "人力资源和社会保障局", "social_security"),
     )
 ]
-WD, CD = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
-
-
-def _matter(
-    code: str,
-    name: str,
-    function: str,
-    kind: MatterKind,
-    limit: int | None,
-    *depends_on: str,
-    unit: TimeUnit = WD,
-    extension: int = 0,
-) -> MatterDefinition:
-    return MatterDefinition(
-        code=code,
-        name=name,
-        function=function,
-        kind=kind,
-        limit_days=limit,
-        limit_unit=unit,
-        extension_days=extension,
-        depends_on=list(depends_on),
-    )
-
-
-P = MatterKind.PROJECT
+K = MatterKind
+P = K.PROJECT
 _MATTERS = [
-    _matter(
+    matter(
         "enterprise-registration",
         "企业设立登记",
         "market_regulation",
-        MatterKind.COMPANY_ESTABLISHMENT,
         3,
         extension=3,
+        kind=K.COMPANY_ESTABLISHMENT,
     ),
-    _matter("enterprise-change", "企业变更登记", "market_regulation", MatterKind.COMPANY_CHANGE, 3),
-    _matter(
+    matter("enterprise-change", "企业变更登记", "market_regulation", 3, kind=K.COMPANY_CHANGE),
+    matter(
         "food-licence",
         "食品经营许可",
         "market_regulation",
-        MatterKind.FOOD_LICENCE,
         10,
         "enterprise-registration",
         extension=5,
+        kind=K.FOOD_LICENCE,
     ),
-    _matter("tax-registration", "涉税事项办理", "tax", MatterKind.TAX, None),
-    _matter(
+    matter("tax-registration", "涉税事项办理", "tax", None, kind=K.TAX),
+    matter(
         "social-security-registration",
         "社会保险登记",
         "social_security",
-        MatterKind.SOCIAL_SECURITY,
         None,
+        kind=K.SOCIAL_SECURITY,
     ),
     # 三.(一): livelihood services for residents who find it hard to come to the window.
-    _matter(
+    matter(
         "pension-benefit-claim",
         "城乡居民养老保险待遇申领",
         "social_security",
-        MatterKind.LIVELIHOOD,
         None,
+        kind=K.LIVELIHOOD,
     ),
-    _matter("project-filing", "企业投资项目备案", "development_reform", P, None),
-    _matter(
+    matter("project-filing", "企业投资项目备案", "development_reform", None, kind=P),
+    matter(
         "land-preexamination",
         "建设项目用地预审与选址意见书",
         "natural_resources",
-        P,
         20,
         extension=10,
+        kind=P,
     ),
-    _matter("energy-review", "固定资产投资项目节能审查", "development_reform", P, 20, extension=10),
-    _matter(
-        "eia-report-table", "环境影响评价审批（报告表）", "ecology_environment", P, 30, unit=CD
+    matter(
+        "energy-review", "固定资产投资项目节能审查", "development_reform", 20, extension=10, kind=P
     ),
-    _matter("construction-permit", "建筑工程施工许可证核发", "housing_construction", P, 7, unit=CD),
+    matter(
+        "eia-report-table",
+        "环境影响评价审批（报告表）",
+        "ecology_environment",
+        30,
+        unit=CD,
+        kind=P,
+    ),
+    matter(
+        "construction-permit", "建筑工程施工许可证核发", "housing_construction", 7, unit=CD, kind=P
+    ),
 ]
 
 PACK = PolicyPack(

@@ -5,6 +5,8 @@ Limits are the national ones (DOMAIN.md, "Typical matters"); the key matters are
 三.(一) names.
 """
 
+from typing import Any
+
 from domain.catalogue import (
     AgentTeamRule,
     Department,
@@ -12,9 +14,9 @@ from domain.catalogue import (
     Park,
     PolicyPack,
     ProjectListRule,
-    TimeUnit,
 )
 from domain.routing import DomainRoute, Routing
+from policies.matters import CD, matter
 
 ZONE = "鄂尔多斯高新区"
 OFFICE = "ordos-industry-office"
@@ -47,31 +49,12 @@ ROUTING = Routing(
     fallback=OFFICE,
 )
 
-WD, CD = TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS
 
-
-def _matter(
-    code: str,
-    name: str,
-    domain: str,
-    limit: int | None,
-    *depends_on: str,
-    unit: TimeUnit = WD,
-    extension: int = 0,
-) -> MatterDefinition:
+def _matter(code: str, name: str, domain: str, *args: Any, **fields: Any) -> MatterDefinition:
     # The function is the routed department's, so the pack's checks still hold; a case
     # may still send an unrouted matter to the project's own office.
     function = ROUTING.department_for(domain).removeprefix("ordos-")
-    return MatterDefinition(
-        code=code,
-        name=name,
-        function=function,
-        domain=domain,
-        limit_days=limit,
-        limit_unit=unit,
-        extension_days=extension,
-        depends_on=list(depends_on),
-    )
+    return matter(code, name, function, *args, domain=domain, **fields)
 
 
 _MATTERS = [
