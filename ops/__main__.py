@@ -28,6 +28,7 @@ from ops.repair import (
 from ops.replay import replay_files, replay_running, replay_workflow
 from ops.stuck import find_stuck
 from settings import get_settings
+from store import chain
 from store.db import create_schema, make_engine
 
 
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--lost", action="store_true", help="every notice whose delivery failed")
     redeliver.add_argument("--operator", required=True, help="your account id, for the ledger")
     redeliver.add_argument("--reason", required=True, help="why, for the ledger")
+    verbs.add_parser("verify-ledger", help="walk the ledger's hash chain for tampering")
     recompute = verbs.add_parser(
         "recompute-deadlines", help="recompute provisional deadlines once a year is published"
     )
@@ -99,6 +101,17 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
     create_schema(engine)
     if args.verb == "redeliver-notification":  # the outbox needs no Temporal
         return await _redeliver(args, engine, settings.notification_webhook_url)
+    if args.verb == "verify-ledger":
+        result = chain.verify(engine, progress=lambda n, total: _progress(n, total, "条已核验"))
+        return (
+            result.as_dict(),
+            lambda r: (
+                f"台账完整：{r['entries']}条记录的哈希链全部核验通过"
+                if r["ok"]
+                else f"台账被改动：记录{r['broken_at']}（案件{r['case_id']}）{r['problem']}"
+            ),
+            0 if result.ok else 1,
+        )
     from worker import connect
 
     try:

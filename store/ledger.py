@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from domain.actors import Actor
 from domain.ledger import LedgerEntry, LedgerWrite
+from store import chain
 from store.db import session_scope
 from store.projection import upsert_case, upsert_matter
 from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
@@ -23,7 +24,7 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
         with session_scope(engine) as session:
             if _exists(session, write.entry.key):
                 return False
-            session.add(_to_row(write.entry))
+            chain.link(session, _to_row(write.entry))
             if write.case is not None:
                 upsert_case(session, write.case)
             for matter in write.matters:

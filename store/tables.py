@@ -54,6 +54,22 @@ class LedgerEntryRow(SQLModel, table=True):
     recorded_at: datetime = utc_column(nullable=False)
     summary: str
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The hash chain (store/chain.py): each entry's hash covers its content and the hash
+    # of the entry before it, so an edit, a removal or a reordering shows.
+    prev_hash: str = Field(default="", max_length=64)
+    entry_hash: str = Field(default="", max_length=64)
+
+
+class LedgerHead(SQLModel, table=True):
+    """The chain's last link: locked by each append so entries chain one at a time, and
+    compared by verification so a removed last entry shows too."""
+
+    __tablename__ = "ledger_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_entry_id: int = 0
+    last_hash: str = Field(default="", max_length=64)
+    entries: int = 0
 
 
 class CaseRow(SQLModel, table=True):

@@ -28,7 +28,7 @@ def test_a_new_database_is_created_from_the_models_and_stamped(tmp_path: Path) -
     create_schema(engine)
     create_schema(engine)  # a second start changes nothing
     assert _differences(engine) == []
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0004"
 
 
 def test_a_database_at_the_first_revision_with_rows_is_migrated_to_the_models(
@@ -48,7 +48,7 @@ def test_a_database_at_the_first_revision_with_rows_is_migrated_to_the_models(
     assert "case_county" not in inspect(engine).get_table_names()
     create_schema(engine)
     assert _differences(engine) == []
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0004"
     with engine.connect() as connection:
         row = connection.execute(
             text("select stage, county, cross_county, open_problems from case_projection")
@@ -66,3 +66,25 @@ def test_a_database_made_before_migrations_existed_is_taken_over(tmp_path: Path)
         connection.execute(text("drop table notification_delivery"))  # older than the outbox
     create_schema(engine)
     assert _differences(engine) == []
+
+
+def test_entries_written_before_the_chain_are_chained_by_the_migration(tmp_path: Path) -> None:
+    from store.chain import verify
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'unchained.db'}")
+    with engine.begin() as connection:
+        command.upgrade(_alembic(connection), "0003")
+        for n in (1, 2, 3):
+            connection.execute(
+                text(
+                    "insert into ledger_entry (key, case_id, workflow_id, event, actor_id,"
+                    " actor_role, occurred_at, recorded_at, summary, details) values"
+                    f" ('k{n}', 'BZ-2026-00001', 'BZ-2026-00001', 'plan_agreed', 'li',"
+                    " 'coordinator', '2026-11-01 02:00:00', '2026-11-01 02:00:01.5', '计划',"
+                    " '{\"n\": 1}')"
+                )
+            )
+    create_schema(engine)
+    assert _differences(engine) == []
+    result = verify(engine)
+    assert (result.ok, result.entries) == (True, 3)

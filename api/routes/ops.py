@@ -20,6 +20,7 @@ from ops.repair import (
 )
 from ops.replay import replay_workflow
 from ops.stuck import find_stuck
+from store import chain
 
 router = APIRouter(prefix="/ops", tags=["ops"], responses=ERROR_RESPONSES)
 WorkflowId = Annotated[
@@ -149,6 +150,20 @@ async def rebuild(
 ) -> CaseSummary:
     """Overwrite the case's projection rows from its workflow's state."""
     return await rebuild_projection(client, engine, case_id, operator=actor.id, reason=body.reason)
+
+
+class LedgerVerification(BaseModel):
+    ok: bool
+    entries: int = Field(description="entries verified before the first break, or all")
+    broken_at: int | None = Field(description="id of the first entry that does not verify")
+    case_id: str | None
+    problem: str
+
+
+@router.get("/ledger-verification", response_model=LedgerVerification)
+def verify_ledger(engine: EngineDep, actor: Operator) -> LedgerVerification:
+    """Walk the ledger's hash chain: finds any edited, removed or reordered entry."""
+    return LedgerVerification(**chain.verify(engine).as_dict())
 
 
 class RedeliveryResult(BaseModel):

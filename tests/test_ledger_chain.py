@@ -1,0 +1,116 @@
+"""The ledger's hash chain: a real case verifies, and any edited, removed or reordered
+entry, or a removed last entry, is found, by the API and by the command line."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, text
+
+from domain.actors import Actor, Role
+from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
+from ops.__main__ import main as ops_cli
+from store import ledger
+from store.chain import verify
+from tests.driver import CaseDriver
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def _write(engine: Engine, n: int) -> None:
+    for i in range(n):
+        ledger.append(
+            engine,
+            LedgerWrite(
+                entry=LedgerEntry(
+                    key=f"BZ-2026-00009/run/e{i}",
+                    case_id="BZ-2026-00009",
+                    workflow_id="BZ-2026-00009",
+                    event=LedgerEvent.PLAN_AGREED,
+                    actor=Actor(id="li.si", role=Role.COORDINATOR),
+                    occurred_at=NOW + timedelta(minutes=i),
+                    summary=f"第{i}条",
+                    details={"i": i, "nested": {"b": [1, 2], "a": "甲"}},
+                )
+            ),
+        )
+
+
+def _sql(engine: Engine, *statements: str) -> None:
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
+async def test_a_whole_case_verifies(driver: CaseDriver, engine: Engine) -> None:
+    case_id = await driver.registration_only_case_at_delivery()
+    result = verify(engine)
+    assert result.ok and result.entries == len(await driver.ledger(case_id))
+    checked = (
+        await driver.http.get("/ops/ledger-verification", headers={"X-Actor": "ops.zhou"})
+    ).json()
+    assert checked["ok"] is True and checked["entries"] == result.entries
+
+
+def test_an_edited_entry_is_found(engine: Engine) -> None:
+    _write(engine, 5)
+    assert verify(engine).ok
+    _sql(engine, "update ledger_entry set summary = '改过' where id = 3")
+    result = verify(engine)
+    assert (result.ok, result.broken_at, result.entries) == (False, 3, 2)
+    assert "被修改" in result.problem and result.case_id == "BZ-2026-00009"
+
+
+def test_edited_details_are_found(engine: Engine) -> None:
+    _write(engine, 3)
+    _sql(engine, """update ledger_entry set details = '{"i": 9}' where id = 2""")
+    assert verify(engine).broken_at == 2
+
+
+def test_a_removed_entry_is_found(engine: Engine) -> None:
+    _write(engine, 5)
+    _sql(engine, "delete from ledger_entry where id = 2")
+    result = verify(engine)
+    assert (result.ok, result.broken_at) == (False, 3)
+    assert "链接断开" in result.problem
+
+
+def test_reordered_entries_are_found(engine: Engine) -> None:
+    _write(engine, 4)
+    _sql(
+        engine,
+        "update ledger_entry set id = 100 where id = 2",
+        "update ledger_entry set id = 2 where id = 3",
+        "update ledger_entry set id = 3 where id = 100",
+    )
+    result = verify(engine)
+    assert (result.ok, result.broken_at) == (False, 2)
+
+
+def test_a_removed_last_entry_is_found_by_the_head(engine: Engine) -> None:
+    _write(engine, 4)
+    _sql(engine, "delete from ledger_entry where id = 4")
+    result = verify(engine)
+    assert not result.ok and result.broken_at is None
+    assert "应有4条" in result.problem and "现有3条" in result.problem
+
+
+def test_the_command_line_verifies_and_exits_1_on_tampering(
+    engine: Engine,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    _write(engine, 3)
+    monkeypatch.setenv("DAIBAN_DATABASE_URL", database_url)
+    from settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert ops_cli(["--json", "verify-ledger"]) == 0
+        assert json.loads(capsys.readouterr().out)["entries"] == 3
+        _sql(engine, "update ledger_entry set actor_id = 'someone.else' where id = 1")
+        assert ops_cli(["verify-ledger"]) == 1
+        assert "台账被改动：记录1" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
