@@ -11,12 +11,13 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.errors import invalid
+from api.errors import invalid, refused
 from api.temporal import start_case
 from domain.actors import Actor
 from domain.application import Application
 from domain.clock import BUSINESS_ZONE
 from policies.registry import ApplicationProblem, case_input
+from store import idempotency
 from store.sequence import next_case_id
 
 MAX_NUMBER_SKIPS = 20
@@ -49,4 +50,37 @@ async def open_case(
     else:
         raise RuntimeError("no free case number after several tries")
     log.info("case_opened", applicant=application.applicant_name, matters=application.matters)
+    return case_id
+
+
+async def open_case_once(
+    application: Application,
+    actor: Actor,
+    client: Client,
+    engine: Engine,
+    task_queue: str,
+    key: str | None,
+) -> str:
+    """Open the case; with an Idempotency-Key, a repeat of the same 委托书 by the same
+    caller gets the first case's id instead of a second case."""
+    if key is None:
+        return await open_case(application, actor, client, engine, task_queue)
+    scoped = f"open-case:{actor.id}:{key}"
+    try:
+        earlier = idempotency.claim(
+            engine, scoped, idempotency.digest(application.model_dump_json().encode())
+        )
+    except idempotency.KeyReused as error:
+        raise refused("该幂等键已用于另一份委托书，请换一个键") from error
+    except idempotency.InProgress as error:
+        raise refused("同一请求正在处理，请稍后用同一幂等键重试") from error
+    if earlier is not None:
+        log.info("case_open_repeated", case_id=earlier)
+        return earlier
+    try:
+        case_id = await open_case(application, actor, client, engine, task_queue)
+    except BaseException:
+        idempotency.release(engine, scoped)
+        raise
+    idempotency.complete(engine, scoped, case_id)
     return case_id

@@ -182,6 +182,18 @@ class NotificationDeliveryRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class IdempotentRequest(SQLModel, table=True):
+    """A request that must take effect once (opening a case): its key, a digest of its
+    body, and what it produced, so a repeat gets the same answer."""
+
+    __tablename__ = "idempotent_request"
+
+    key: str = Field(primary_key=True, max_length=140)
+    body_digest: str = Field(max_length=64)
+    result: str | None = Field(default=None, max_length=200)  # None while in progress
+    created_at: datetime = utc_column(nullable=False)
+
+
 class CaseSequence(SQLModel, table=True):
     """The last case number issued per jurisdiction and year (BZ-2026-00042)."""
 

@@ -1,5 +1,7 @@
 """Refusal at initial review, termination mid-processing, and every action a validator refuses."""
 
+import asyncio
+
 import httpx
 from sqlalchemy import Engine
 from temporalio.client import Client
@@ -11,7 +13,9 @@ from tests.driver import (
     COORDINATOR,
     ENTERPRISE,
     MATTERS,
+    OPENED_CASES,
     CaseDriver,
+    application,
     plan,
 )
 from tests.histories import record_if_asked
@@ -243,3 +247,32 @@ async def test_unknown_case_and_matter_are_404(driver: CaseDriver) -> None:
     )
     assert response.status_code == 404
     assert "没有委托事项water-permit" in response.json()["error"]["message"]
+
+
+async def test_a_retried_opening_with_the_same_key_opens_one_case(driver: CaseDriver) -> None:
+    body = application()
+    headers = {**COORDINATOR, "Idempotency-Key": "weituoshu-2026-0001"}
+    first = await driver.http.post("/cases", json=body, headers=headers)
+    again = await driver.http.post("/cases", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["case_id"] == again.json()["case_id"]
+    OPENED_CASES.extend([first.json()["case_id"]])
+    # Give the first case's first ledger entry time to land, then count the cases.
+    await driver.wait_for_stage(first.json()["case_id"], "initial_review")
+    assert await _listed(driver) == 1
+    other = await driver.http.post("/cases", json={**body, "scope": "partial"}, headers=headers)
+    assert other.status_code == 409
+    assert "幂等键已用于另一份委托书" in other.json()["error"]["message"]
+    # Without a key, or with another caller, it is a new request.
+    fresh = await driver.http.post("/cases", json=body, headers=COORDINATOR)
+    assert fresh.json()["case_id"] != first.json()["case_id"]
+    OPENED_CASES.extend([fresh.json()["case_id"]])
+
+
+async def _listed(driver: CaseDriver) -> int:
+    for _ in range(100):
+        total = (await driver.http.get("/cases")).json()["total"]
+        if total:
+            return total
+        await asyncio.sleep(0.05)
+    return 0

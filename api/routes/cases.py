@@ -14,7 +14,7 @@ from api.deps import (
     TemporalDep,
 )
 from api.errors import ERROR_RESPONSES
-from api.opening import open_case as open_case_for
+from api.opening import open_case_once
 from api.schemas import CaseCreated, CaseListItem, Page
 from api.temporal import case_status, update_case, update_matter
 from domain.actions import (
@@ -62,10 +62,14 @@ async def open_case(
     client: TemporalDep,
     engine: EngineDep,
     settings: SettingsDep,
+    key: IdempotencyKey = None,
 ) -> CaseCreated:
-    """Open a case from the 委托书; it waits for initial review (初审)."""
-    case_id = await open_case_for(application, actor, client, engine, settings.task_queue)
-    return CaseCreated(case_id=case_id, stage=CaseStage.INITIAL_REVIEW)
+    """Open a case from the 委托书; it waits for initial review (初审). Send an
+    Idempotency-Key to make a retried request open one case, not two."""
+    case_id = await open_case_once(application, actor, client, engine, settings.task_queue, key)
+    row = projection.case_row(engine, case_id)
+    stage = CaseStage(row.stage) if row else CaseStage.INITIAL_REVIEW
+    return CaseCreated(case_id=case_id, stage=stage)
 
 
 @router.get("", response_model=Page[CaseListItem])
