@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # A message gateway (SMS, 政务微信, e-mail) that takes notices by POST; without one,
     # notices are delivered to the inbox (GET /notifications) only.
     notification_webhook_url: str | None = Field(None, pattern=r"^https?://")
+    # A 委托书 with 50 matters is a few KiB; nothing a person sends comes near this.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
 
     @field_validator("database_url")
     @classmethod

@@ -49,6 +49,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, description in (
         (404, "案件或事项不存在"),
         (409, "当前阶段或状态不允许此操作"),
+        (413, "请求内容过大"),
         (422, "请求内容不合法"),
     )
 }

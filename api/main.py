@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from activities.notifications import NotificationDispatcher, channel_for
 from api import errors
+from api.limits import BodyLimit
 from api.routes import (
     cases,
     catalogue,
@@ -61,6 +62,7 @@ def create_app(
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(cases.router)
     app.include_router(project_lists.router)
     app.include_router(departments.router)

@@ -128,3 +128,30 @@ async def test_missing_actor_header_malformed_ids_and_json_are_422(http: httpx.A
     )
     assert response.status_code == 422
     assert (await http.get("/cases", params={"limit": 0})).status_code == 422
+
+
+async def test_an_oversize_body_is_refused_before_any_route_reads_it(driver: CaseDriver) -> None:
+    body = application(
+        project={"name": "项" * 600_000, "investment_wan_yuan": "1", "industry": "x"}
+    )
+    response = await driver.http.post("/cases", json=body, headers=COORDINATOR)
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": {
+            "code": "body_too_large",
+            "message": "请求内容过大，上限为1024 KiB",
+            "details": [],
+        }
+    }
+
+
+async def test_a_chunked_oversize_body_is_refused_too(driver: CaseDriver) -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    response = await driver.http.post(
+        "/cases", content=chunks(), headers={**COORDINATOR, "content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
