@@ -1,5 +1,6 @@
 """Documents: the tracking table (附件3) and every filed version of a feedback report."""
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -9,11 +10,9 @@ from activities.tracking_table import MEDIA_TYPES, ExportFormat, export
 from api.deps import Coordinator, EngineDep
 from api.errors import ERROR_RESPONSES, refused
 from api.routes.cases import CaseId
-from api.routes.oversight import County
-from domain.case import CaseStage
+from api.routes.oversight import Filter
 from domain.report import FeedbackFilingRequest
 from store import report_versions
-from store.oversight import OversightFilter
 from store.report_versions import NotFiledYet, ReportVersion, VersionTaken
 
 router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
@@ -31,23 +30,13 @@ router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
 )
 def tracking_table(
     engine: EngineDep,
+    where: Filter,
     format: ExportFormat = ExportFormat.XLSX,
-    park: Annotated[str | None, Query(max_length=60)] = None,
-    county: County = None,
-    stage: CaseStage | None = None,
     cross_county: Annotated[bool, Query(description="只导出跨县市案件")] = False,
-    opened_from: date | None = None,
-    opened_to: date | None = None,
 ) -> Response:
-    """代办服务全程跟踪备案表 (附件3): one row per case, as XLSX (default) or CSV."""
-    where = OversightFilter(
-        county=county,
-        park=park,
-        stage=stage.value if stage else None,
-        opened_from=opened_from,
-        opened_to=opened_to,
-        cross_county_only=cross_county,
-    )
+    """代办服务全程跟踪备案表 (附件3): one row per case, as XLSX (default) or CSV, with
+    the oversight list's filters."""
+    where = replace(where, cross_county_only=cross_county)
     name = f"tracking-table-{date.today().isoformat()}.{format.value}"
     return Response(
         export(engine, where, format),
