@@ -21,7 +21,7 @@ from activities.ledger import LedgerActivities
 from api.main import create_app
 from domain.clock import BUSINESS_ZONE
 from policies.registry import PACKS
-from settings import Settings
+from settings import Settings, get_settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from tests.driver import OPENED_CASES, CaseDriver
@@ -162,3 +162,17 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def dev_client(dev_server: str) -> Client:
     return await temporal_dev.connect_when_up(dev_server)
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Point the process's settings (what ``python -m ops`` reads) at the test's values:
+    ``settings_env(DAIBAN_DATABASE_URL=...)``. The cached settings are dropped on both sides."""
+
+    def set_env(**variables: str) -> None:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield set_env
+    get_settings.cache_clear()

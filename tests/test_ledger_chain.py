@@ -98,19 +98,13 @@ def test_a_removed_last_entry_is_found_by_the_head(engine: Engine) -> None:
 def test_the_command_line_verifies_and_exits_1_on_tampering(
     engine: Engine,
     database_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    settings_env,  # type: ignore[no-untyped-def]
     capsys: pytest.CaptureFixture,
 ) -> None:
     _write(engine, 3)
-    monkeypatch.setenv("DAIBAN_DATABASE_URL", database_url)
-    from settings import get_settings
-
-    get_settings.cache_clear()
-    try:
-        assert ops_cli(["--json", "verify-ledger"]) == 0
-        assert json.loads(capsys.readouterr().out)["entries"] == 3
-        _sql(engine, "update ledger_entry set actor_id = 'someone.else' where id = 1")
-        assert ops_cli(["verify-ledger"]) == 1
-        assert "台账被改动：记录1" in capsys.readouterr().out
-    finally:
-        get_settings.cache_clear()
+    settings_env(DAIBAN_DATABASE_URL=database_url)
+    assert ops_cli(["--json", "verify-ledger"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 3
+    _sql(engine, "update ledger_entry set actor_id = 'someone.else' where id = 1")
+    assert ops_cli(["verify-ledger"]) == 1
+    assert "台账被改动：记录1" in capsys.readouterr().out

@@ -255,7 +255,7 @@ def test_the_command_line_redelivers_every_lost_notice(
     engine: Engine,
     database_url: str,
     gateway: Gateway,
-    monkeypatch: pytest.MonkeyPatch,
+    settings_env,  # type: ignore[no-untyped-def]
     capsys: pytest.CaptureFixture,
 ) -> None:
     ids = _raise_notices(engine)
@@ -264,26 +264,9 @@ def test_the_command_line_redelivers_every_lost_notice(
     asyncio.run(relay.deliver_due())
     gateway.down = False
     capsys.readouterr()
-    monkeypatch.setenv("DAIBAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DAIBAN_NOTIFICATION_WEBHOOK_URL", gateway.url)
-    from settings import get_settings
-
-    get_settings.cache_clear()
-    try:
-        code = ops_cli(
-            [
-                "--json",
-                "redeliver-notification",
-                "--lost",
-                "--operator",
-                "ops.wu",
-                "--reason",
-                "补发",
-            ]
-        )
-    finally:
-        get_settings.cache_clear()
-    assert code == 0
+    settings_env(DAIBAN_DATABASE_URL=database_url, DAIBAN_NOTIFICATION_WEBHOOK_URL=gateway.url)
+    verb = ["redeliver-notification", "--lost", "--operator", "ops.wu", "--reason", "补发"]
+    assert ops_cli(["--json", *verb]) == 0
     out, progress = capsys.readouterr()
     assert [r["notification_id"] for r in json.loads(out)] == ids
     assert "[2/2]" in progress
