@@ -27,11 +27,10 @@ from settings import Settings
 from store.chain import verify
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
-from tests.driver import CaseDriver, department, plan
+from tests.driver import CaseDriver, plan
 
 REPO = Path(__file__).parent.parent
 MATTERS = ["enterprise-registration", "land-preexamination"]
-MARKET, LAND = "bole-market-regulation", "bole-natural-resources"
 
 
 @contextmanager
@@ -60,25 +59,22 @@ async def api(address: str, database_url: str, engine: Engine, queue: str) -> As
             yield CaseDriver(http)
 
 
-async def _act(driver: CaseDriver, case_id: str, matter: str, verb: str, body: dict) -> dict:
-    code = MARKET if matter == "enterprise-registration" else LAND
-    return await driver.post(
-        f"/departments/{code}/tasks/{case_id}/{matter}/{verb}", body, headers=department(code)
-    )
+def _worker_environment(port: int, queue: str, database_url: str) -> dict[str, str]:
+    """What ``worker.py`` reads: this test's server, database and task queue."""
+    return {
+        **os.environ,
+        "DAIBAN_TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
+        "DAIBAN_DATABASE_URL": database_url,
+        "DAIBAN_TASK_QUEUE": queue,
+        "DAIBAN_LOG_FORMAT": "json",
+    }
 
 
 async def test_a_killed_worker_and_restarted_server_and_api_lose_nothing(
     tmp_path: Path, engine: Engine, database_url: str
 ) -> None:
     port, queue = free_port(), f"faults-{uuid.uuid4()}"
-    address = f"127.0.0.1:{port}"
-    environment = {
-        **os.environ,
-        "DAIBAN_TEMPORAL_ADDRESS": address,
-        "DAIBAN_DATABASE_URL": database_url,
-        "DAIBAN_TASK_QUEUE": queue,
-        "DAIBAN_LOG_FORMAT": "json",
-    }
+    address, environment = f"127.0.0.1:{port}", _worker_environment(port, queue, database_url)
     database, log = tmp_path / "temporal.db", tmp_path / "worker.log"
 
     with ExitStack() as workers:
@@ -92,19 +88,21 @@ async def test_a_killed_worker_and_restarted_server_and_api_lose_nothing(
                 await driver.post(f"/cases/{case_id}/plan", plan(MATTERS))
                 for matter in MATTERS:
                     await driver.wait_for_matter(case_id, matter, "handed_over")
-                await _act(driver, case_id, "enterprise-registration", "acceptance", {})
+                await driver.department_act(case_id, "enterprise-registration", "acceptance", {})
 
                 os.kill(killed.pid, signal.SIGKILL)  # no goodbye, tasks in flight
                 # A department acts while no worker runs: the update waits for the next.
                 pending = asyncio.create_task(
-                    _act(driver, case_id, "land-preexamination", "acceptance", {})
+                    driver.department_act(case_id, "land-preexamination", "acceptance", {})
                 )
                 await asyncio.sleep(1)
                 assert not pending.done()
                 second = workers.enter_context(worker_process(environment, log))
                 assert (await asyncio.wait_for(pending, 60))["state"] == "accepted"
                 approval = {"result_reference": "1号"}
-                await _act(driver, case_id, "enterprise-registration", "approval", approval)
+                await driver.department_act(
+                    case_id, "enterprise-registration", "approval", approval
+                )
                 await driver.wait_for_matter(case_id, "enterprise-registration", "approved")
         finally:
             first_server.__exit__(None, None, None)  # the server goes down mid-case
@@ -113,7 +111,7 @@ async def test_a_killed_worker_and_restarted_server_and_api_lose_nothing(
         with dev_server(database, port=port):
             async with api(address, database_url, engine, queue) as restarted:
                 approval = {"result_reference": "2号"}
-                await _act(restarted, case_id, "land-preexamination", "approval", approval)
+                await restarted.department_act(case_id, "land-preexamination", "approval", approval)
                 await restarted.deliver_and_evaluate(case_id)
                 await restarted.file_feedback_report(case_id)
                 await restarted.wait_for_stage(case_id, "archived")
@@ -151,14 +149,7 @@ async def test_the_database_unavailable_for_a_while_drops_nothing(
     timeout): the worker's ledger writes fail and are retried, the department's action
     waits, and afterwards every entry is there once and the projection has caught up."""
     port, queue = free_port(), f"faults-{uuid.uuid4()}"
-    address = f"127.0.0.1:{port}"
-    environment = {
-        **os.environ,
-        "DAIBAN_TEMPORAL_ADDRESS": address,
-        "DAIBAN_DATABASE_URL": database_url,
-        "DAIBAN_TASK_QUEUE": queue,
-        "DAIBAN_LOG_FORMAT": "json",
-    }
+    address, environment = f"127.0.0.1:{port}", _worker_environment(port, queue, database_url)
     with (
         dev_server(tmp_path / "temporal.db", port=port),
         worker_process(environment, tmp_path / "worker.log"),
@@ -173,7 +164,7 @@ async def test_the_database_unavailable_for_a_while_drops_nothing(
             outage = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
             outage.execute("BEGIN EXCLUSIVE")
             acting = asyncio.create_task(
-                _act(driver, case_id, "enterprise-registration", "acceptance", {})
+                driver.department_act(case_id, "enterprise-registration", "acceptance", {})
             )
             await asyncio.sleep(12)
             assert not acting.done()  # the ledger write cannot land
