@@ -5,9 +5,10 @@ same code runs on the embedded stack and against a Temporal cluster with Postgre
 """
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     notification_webhook_url: str | None = Field(None, pattern=r"^https?://")
     # A 委托书 with 50 matters is a few KiB; nothing a person sends comes near this.
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # Signs sign-in tokens. Unset, a random secret is made once and kept in
+    # token_secret_file, so the embedded stack signs people in from a fresh clone; a
+    # deployment with several API processes sets one secret for all of them.
+    token_secret: SecretStr | None = Field(None, min_length=32)
+    token_secret_file: Path = Path("var/token-secret")
+    # A working day: people sign in each morning. Tokens for systems are given longer
+    # lives by ops (python -m ops account token --hours).
+    token_hours: int = Field(8, ge=1, le=24 * 90)
 
     @field_validator("database_url")
     @classmethod

@@ -26,10 +26,24 @@ class ErrorBody(BaseModel):
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, details: list[ErrorDetail] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[ErrorDetail] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or []
+        self.headers = headers
+
+
+def unauthenticated(message: str) -> ApiError:
+    return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def forbidden(message: str) -> ApiError:
+    return ApiError(403, "forbidden", message)
 
 
 def not_found(message: str) -> ApiError:
@@ -47,6 +61,8 @@ def invalid(field: str, message: str) -> ApiError:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
+        (401, "未登录或登录已失效"),
+        (403, "无权进行此操作"),
         (404, "案件或事项不存在"),
         (409, "当前阶段或状态不允许此操作"),
         (413, "请求内容过大"),
@@ -55,9 +71,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _body(status: int, code: str, message: str, details: list[ErrorDetail]) -> JSONResponse:
+def _body(
+    status: int,
+    code: str,
+    message: str,
+    details: list[ErrorDetail],
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body = ErrorBody(error=Error(code=code, message=message, details=details))
-    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"), headers=headers)
 
 
 def _field(location: tuple[Any, ...]) -> str:
@@ -73,7 +95,7 @@ def _message(error: dict[str, Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, error: ApiError) -> JSONResponse:
-        return _body(error.status, error.code, error.message, error.details)
+        return _body(error.status, error.code, error.message, error.details, error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -11,8 +11,10 @@ from temporalio.client import Client
 
 from activities.notifications import NotificationDispatcher, channel_for
 from api import errors
+from api.auth.tokens import signing_secret
 from api.limits import BodyLimit
 from api.routes import (
+    auth,
     cases,
     catalogue,
     coordination,
@@ -40,6 +42,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        app.state.token_secret = signing_secret(settings)
         app.state.engine = engine or make_engine(settings.database_url)
         create_schema(app.state.engine)
         app.state.notification_dispatcher = NotificationDispatcher(
@@ -58,11 +61,12 @@ def create_app(
         title="daiban 帮办代办",
         version="0.1.0",
         description="代办案件：委托、初审、计划、事项办理、办结送达、评价归档。"
-        "Until sign-in lands, callers name themselves in the X-Actor header.",
+        "Every route but /health and /auth/token needs a bearer token (POST /auth/token).",
         lifespan=lifespan,
     )
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(auth.router)
     app.include_router(cases.router)
     app.include_router(project_lists.router)
     app.include_router(departments.router)

@@ -33,6 +33,7 @@ from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
+from tests.identities import department, provision, signed
 from worker import build_worker
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
@@ -128,7 +129,8 @@ async def main(actions: int) -> list[str]:
             log_level="WARNING",
         )
         port = free_port()
-        app = create_app(settings, client=client, engine=engine)
+        provision(engine)
+        app = create_app(signed(settings), client=client, engine=engine)
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
         )
@@ -150,7 +152,7 @@ async def main(actions: int) -> list[str]:
                     response = await http.post(
                         f"/departments/{clerk.department}/tasks/{case_id}/{matter}/acceptance",
                         json={},
-                        headers={"X-Actor": clerk.id},
+                        headers=department(clerk.department),
                     )
                     assert response.status_code == 200, response.text
 

@@ -21,3 +21,21 @@ class Actor(BaseModel):
 
 
 SYSTEM_ACTOR = Actor(id="system", role=Role.SYSTEM)
+
+
+class Principal(BaseModel):
+    """A signed-in account and what it is bound to: the scope every request is checked
+    against. Only its ``actor`` goes into workflows and the ledger."""
+
+    username: str = Field(pattern=r"^[A-Za-z0-9._@\-]{1,64}$")
+    display_name: str = Field(min_length=1, max_length=50)
+    role: Role
+    jurisdiction: str | None = Field(None, description="coordinator: the pack, e.g. BZ")
+    park: str | None = Field(None, description="coordinator: the park; none for a centre")
+    department: str | None = Field(None, description="department staff: the department code")
+    county: str | None = Field(None, description="department staff: the department's county")
+    uscc: str | None = Field(None, description="enterprise: its 统一社会信用代码")
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=self.username, role=self.role, department=self.department)

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from activities.notifications import NotificationDispatcher, channel_for
 from logs import configure_logging
+from ops import accounts as account_commands
 from ops import recompute_deadlines
 from ops.notifications import lost_notification_ids, redeliver_notification
 from ops.repair import (
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     redeliver.add_argument("--operator", required=True, help="your account id, for the ledger")
     redeliver.add_argument("--reason", required=True, help="why, for the ledger")
     verbs.add_parser("verify-ledger", help="walk the ledger's hash chain for tampering")
+    account_commands.add_parser(verbs)
     recompute = verbs.add_parser(
         "recompute-deadlines", help="recompute provisional deadlines once a year is published"
     )
@@ -99,6 +101,9 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
     settings = get_settings()
     engine = make_engine(settings.database_url)
     create_schema(engine)
+    if args.verb == "account":
+        result, said = account_commands.run(args, engine, settings)
+        return result, lambda _: said, 0
     if args.verb == "redeliver-notification":  # the outbox needs no Temporal
         return await _redeliver(args, engine, settings.notification_webhook_url)
     if args.verb == "verify-ledger":
@@ -212,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging("json" if args.json else settings.log_format, "WARNING")
     try:
         result, describe, code = asyncio.run(_run(args))
-    except OpsError as refused:
+    except (OpsError, account_commands.AccountCommandError) as refused:
         print(str(refused), file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else describe(result))

@@ -17,6 +17,7 @@ DECIDED_STATES = ("approved", "refused", "result_held")
 
 @dataclass(frozen=True)
 class OversightFilter:
+    jurisdiction: str | None = None
     county: str | None = None
     park: str | None = None
     stage: str | None = None
@@ -30,6 +31,8 @@ class OversightFilter:
         found: list[Any] = []
         if self.cross_county_only:
             found.append(col(CaseRow.cross_county).is_(True))
+        if self.jurisdiction:
+            found.append(CaseRow.jurisdiction == self.jurisdiction)
         if self.county:
             found.append(
                 col(CaseRow.case_id).in_(

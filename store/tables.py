@@ -202,3 +202,46 @@ class CaseSequence(SQLModel, table=True):
     jurisdiction: str = Field(primary_key=True, max_length=8)
     year: int = Field(primary_key=True)
     last: int = 0
+
+
+class AccountRow(SQLModel, table=True):
+    """A person or system that signs in, with the scope its requests are held to.
+
+    ``password_hash`` is empty for accounts that only ever get tokens from the command line
+    (a department's own system); ``token_version`` is bumped to revoke every token issued.
+    """
+
+    __tablename__ = "account"
+
+    username: str = Field(primary_key=True, max_length=64)
+    display_name: str = Field(max_length=50)
+    role: str = Field(max_length=20)
+    jurisdiction: str | None = Field(default=None, max_length=8)
+    park: str | None = Field(default=None, max_length=60)
+    department: str | None = Field(default=None, max_length=60)
+    county: str | None = Field(default=None, max_length=40)
+    uscc: str | None = Field(default=None, max_length=18, index=True)
+    password_hash: str = Field(default="", max_length=200)
+    active: bool = True
+    token_version: int = 0
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = utc_column()
+    created_at: datetime = utc_column(nullable=False)
+
+
+class MaterialReadRow(SQLModel, table=True):
+    """One read of an enterprise's materials (委托书, contacts, a task's materials, an
+    export): who, when, what. Append-only, like the ledger, but kept apart from it: a
+    read is not an act on the case, and the 台账 and its reports stay about the acts."""
+
+    __tablename__ = "material_read"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str | None = Field(default=None, index=True, max_length=40)  # none: an export
+    matter: str | None = Field(default=None, max_length=60)
+    resource: str = Field(max_length=40)
+    actor_id: str = Field(max_length=64)
+    actor_role: str = Field(max_length=20)
+    actor_department: str | None = Field(default=None, max_length=60)
+    request_id: str | None = Field(default=None, max_length=64)
+    read_at: datetime = utc_column(nullable=False)

@@ -18,13 +18,13 @@ from temporalio.worker import Worker
 
 import temporal_dev
 from activities.ledger import LedgerActivities
-from api.main import create_app
 from domain.clock import BUSINESS_ZONE
 from policies.registry import PACKS
 from settings import Settings, get_settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from tests.driver import OPENED_CASES, CaseDriver
+from tests.identities import api_client
 from tests.servers import start_test_server
 from worker import build_worker
 
@@ -117,11 +117,8 @@ async def http(
     env: WorkflowEnvironment, engine: Engine, database_url: str, task_queue: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(task_queue=task_queue, database_url=database_url, log_format="console")
-    app = create_app(settings, client=env.client, engine=engine)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as client:
-            yield client
+    async with api_client(settings, env.client, engine) as client:
+        yield client
     await _terminate_open_cases(env.client)
 
 
@@ -176,3 +173,20 @@ def settings_env(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
 
     yield set_env
     get_settings.cache_clear()
+
+
+@pytest.fixture
+async def dev_stack(
+    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[CaseDriver]:
+    """The embedded default: the dev server (with visibility), a worker and the API."""
+    settings = Settings(
+        temporal_address=dev_server,
+        task_queue=task_queue,
+        database_url=database_url,
+        log_format="console",
+    )
+    with ThreadPoolExecutor(4) as executor:
+        worker = build_worker(dev_client, task_queue, LedgerActivities(engine), executor)
+        async with worker, api_client(settings, dev_client, engine) as http:
+            yield CaseDriver(http)

@@ -1,17 +1,20 @@
 """Drive a case through the API the way people do, with sensible default bodies."""
 
 import asyncio
+import re
 from datetime import date
 from typing import Any
 
 import httpx
 
+from tests.identities import coordinator, department, enterprise
+
 # Workflows (cases and their matters) opened by the test running now; conftest terminates
 # those still open after it.
 OPENED_CASES: list[str] = []
 
-COORDINATOR = {"X-Actor": "li.si"}
-ENTERPRISE = {"X-Actor": "zhang.san", "X-Actor-Role": "enterprise"}
+COORDINATOR = coordinator("BZ")
+ENTERPRISE = enterprise()
 BOLE_MARKET = "bole-market-regulation"
 BOLE_LAND = "bole-natural-resources"
 
@@ -59,17 +62,15 @@ def plan(matters: list[str] = MATTERS) -> dict[str, Any]:
     }
 
 
-def department(code: str) -> dict[str, str]:
-    return {"X-Actor": f"clerk.{code}"}
-
-
 class CaseDriver:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
 
     async def open(self, **overrides: Any) -> str:
         body = application(**overrides)
-        response = await self.http.post("/cases", json=body, headers=COORDINATOR)
+        response = await self.http.post(
+            "/cases", json=body, headers=coordinator(body["jurisdiction"])
+        )
         assert response.status_code == 201, response.text
         case_id = response.json()["case_id"]
         OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in body["matters"])])
@@ -79,9 +80,13 @@ class CaseDriver:
         self,
         path: str,
         body: dict[str, Any],
-        headers: dict[str, str] = COORDINATOR,
+        headers: dict[str, str] | None = None,
         expect: int = 200,
     ) -> dict[str, Any]:
+        """POST as ``headers``' account; by default the coordinator of the case in the path."""
+        if headers is None:
+            case = re.search(r"/cases/([A-Z]+)-", path)
+            headers = coordinator(case.group(1) if case else "BZ")
         response = await self.http.post(path, json=body, headers=headers)
         assert response.status_code == expect, response.text
         return response.json()

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.driver import BOLE_LAND, COORDINATOR, CaseDriver, application, plan
+from tests.driver import BOLE_LAND, COORDINATOR, CaseDriver, application, department, plan
 
 CASE = "BZ-2026-00001"
 TASK = f"/departments/{BOLE_LAND}/tasks/{CASE}/land-preexamination"
@@ -103,30 +103,38 @@ BAD_ACTIONS = [
 
 @pytest.mark.parametrize(("path", "body", "expected"), BAD_ACTIONS)
 async def test_bad_action_bodies_are_422(
-    http: httpx.AsyncClient, path: str, body: object, expected: str
+    driver: CaseDriver, path: str, body: object, expected: str
 ) -> None:
-    response = await http.post(path, json=body, headers={"X-Actor": "li.si"})
+    case_id = await driver.open()
+    who = department(BOLE_LAND) if path.startswith(TASK) else COORDINATOR
+    response = await driver.http.post(path.replace(CASE, case_id), json=body, headers=who)
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["code"] == "invalid_input"
     assert expected in error["message"] + " ".join(d["field"] or "" for d in error["details"])
 
 
-async def test_missing_actor_header_malformed_ids_and_json_are_422(http: httpx.AsyncClient) -> None:
-    response = await http.post("/cases", json=application())
-    assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["field"] == "X-Actor"
+async def test_no_token_is_401_and_malformed_ids_and_json_are_422(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await http.post("/cases", json=application(), headers={"Authorization": ""})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert response.json()["error"] == {
+        "code": "unauthenticated",
+        "message": "请先登录（Authorization: Bearer <令牌>）",
+        "details": [],
+    }
     assert (await http.get("/cases/not-a-case-id")).status_code == 422
     response = await http.post(
         "/cases", content=b"{not json", headers={**COORDINATOR, "Content-Type": "application/json"}
     )
     assert response.status_code == 422
     response = await http.post(
-        f"/cases/{CASE}/receipt",
-        json={"signed_by": "张三"},
-        headers={"X-Actor": "x", "X-Actor-Role": "department"},
+        f"/cases/{CASE}/receipt", json={"signed_by": "张三"}, headers=department(BOLE_LAND)
     )
-    assert response.status_code == 422
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == "部门经办人无权进行此操作（限代办员、企业）"
     assert (await http.get("/cases", params={"limit": 0})).status_code == 422
 
 

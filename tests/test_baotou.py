@@ -7,6 +7,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
 from tests.histories import record_if_asked
+from tests.identities import as_user, coordinator
 
 CITY, COUNTY, PARK = "city", "county", "park"
 
@@ -23,7 +24,7 @@ def team(*counts: int) -> list[dict[str, Any]]:
 
 async def _open(driver: CaseDriver, **overrides: Any) -> tuple[str, list[str]]:
     body = application(jurisdiction="BT", park="baotou-jiuyuan", **overrides)
-    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "city.0"})
+    response = await driver.http.post("/cases", json=body, headers=coordinator("BT"))
     assert response.status_code == 201, response.text
     case_id = response.json()["case_id"]
     matters = [m["code"] for m in (await driver.status(case_id))["matters"]]
@@ -70,7 +71,7 @@ async def test_bundles_fan_out_and_the_three_level_team_works_the_case(
     await driver.post(
         f"/cases/{case_id}/matters/land-planning-permit/resubmission",
         {"materials": ["出让合同"]},
-        headers={"X-Actor": "county.1"},
+        headers=as_user("county.1"),
     )
     entries = await driver.ledger(case_id)
     resubmitted = next(e for e in entries if e["event"] == "materials_resubmitted")
@@ -82,7 +83,7 @@ async def test_bundles_fan_out_and_the_three_level_team_works_the_case(
 
 async def test_an_unknown_bundle_is_refused_with_the_field(driver: CaseDriver) -> None:
     body = application(jurisdiction="BT", park="baotou-jiuyuan", matters=[], bundles=["nope"])
-    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "city.0"})
+    response = await driver.http.post("/cases", json=body, headers=coordinator("BT"))
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "bundles"
 

@@ -7,6 +7,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
 from tests.histories import record_if_asked
+from tests.identities import coordinator
 
 CHAIN = [
     "forest-land",
@@ -23,7 +24,7 @@ async def _planned(driver: CaseDriver, matters: list[str]) -> str:
     body: dict[str, Any] = application(
         jurisdiction="CJ", park="changji-investment-zone", matters=matters
     )
-    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "li.si"})
+    response = await driver.http.post("/cases", json=body, headers=coordinator("CJ"))
     assert response.status_code == 201, response.text
     case_id = response.json()["case_id"]
     OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in matters)])
@@ -117,7 +118,7 @@ async def test_an_agent_may_not_name_an_intermediary_for_the_investor(driver: Ca
     body: dict[str, Any] = application(
         jurisdiction="CJ", park="changji-investment-zone", matters=matters
     )
-    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "li.si"})
+    response = await driver.http.post("/cases", json=body, headers=coordinator("CJ"))
     case_id = response.json()["case_id"]
     OPENED_CASES.extend([case_id, f"{case_id}/eia-report-book"])
     await driver.accept(case_id)

@@ -11,6 +11,7 @@ from domain.catalogue import CrossCountyItem, CrossCountyList, PolicyPack
 from policies.bozhou import PACK
 from tests.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.histories import record_if_asked
+from tests.identities import oversight
 
 LOCAL, LAND, BUILDING = "enterprise-registration", "land-preexamination", "construction-permit"
 WUTAI_MATTERS = [LOCAL, LAND, BUILDING]
@@ -171,16 +172,18 @@ async def test_a_wutai_case_crosses_to_jinghe_and_reports_to_the_special_team(
     assert (row["cross_county"], row["county"]) == (True, "博乐市")
 
     # The special team finds it by the county it crossed into and reads its timeline.
-    oversight = {"X-Actor": "gxj.chen"}
+    oversight_staff = oversight()
     found = (
         await driver.http.get(
-            "/oversight/cases", params={"county": "精河县", "stage": "archived"}, headers=oversight
+            "/oversight/cases",
+            params={"county": "精河县", "stage": "archived"},
+            headers=oversight_staff,
         )
     ).json()
     mine = next(item for item in found["items"] if item["case_id"] == case_id)
     assert mine["counties"] == ["博乐市", "精河县"] and mine["satisfaction"] == "满意"
     timeline = (
-        await driver.http.get(f"/oversight/cases/{case_id}/timeline", headers=oversight)
+        await driver.http.get(f"/oversight/cases/{case_id}/timeline", headers=oversight_staff)
     ).json()
     placed = {(e["event"], e["matter"]): e["county"] for e in timeline["items"]}
     assert placed[("cross_county_handed_off", LAND)] == "精河县"

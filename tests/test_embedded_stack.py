@@ -6,48 +6,20 @@ queries on them, and a whole case on a server that keeps its state in a SQLite f
 """
 
 import asyncio
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-import pytest
-from sqlalchemy import Engine
 from temporalio.client import Client
 
-from activities.ledger import LedgerActivities
-from api.main import create_app
-from settings import Settings
 from tests.driver import MATTERS, CaseDriver
-from worker import build_worker
 from workflows import search_attributes
 from workflows.case import CaseWorkflow
 
 
-@pytest.fixture
-async def stack(
-    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
-) -> AsyncIterator[CaseDriver]:
-    settings = Settings(
-        temporal_address=dev_server,
-        task_queue=task_queue,
-        database_url=database_url,
-        log_format="console",
-    )
-    app = create_app(settings, client=dev_client, engine=engine)
-    with ThreadPoolExecutor(4) as executor:
-        worker = build_worker(dev_client, task_queue, LedgerActivities(engine), executor)
-        async with worker, app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
-                yield CaseDriver(http)
-
-
 async def test_a_case_runs_to_archive_on_the_dev_server(
-    stack: CaseDriver, dev_client: Client
+    dev_stack: CaseDriver, dev_client: Client
 ) -> None:
     # Registering again is harmless: scripts/run does it on external clusters every start.
     await search_attributes.register(dev_client, "default")
-    driver = stack
+    driver = dev_stack
     case_id = await driver.open()
     await driver.accept(case_id)
     await driver.plan(case_id)

@@ -18,16 +18,15 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
-import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.main import create_app
 from settings import Settings
 from store.chain import verify
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
 from tests.driver import CaseDriver, plan
+from tests.identities import api_client
 
 REPO = Path(__file__).parent.parent
 MATTERS = ["enterprise-registration", "land-preexamination"]
@@ -52,11 +51,8 @@ async def api(address: str, database_url: str, engine: Engine, queue: str) -> As
     """A fresh API process's worth: its own client, its own app."""
     client = await connect_when_up(address)
     settings = Settings(temporal_address=address, database_url=database_url, task_queue=queue)
-    app = create_app(settings, client=client, engine=engine)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
-            yield CaseDriver(http)
+    async with api_client(settings, client, engine) as http:
+        yield CaseDriver(http)
 
 
 def _worker_environment(port: int, queue: str, database_url: str) -> dict[str, str]:

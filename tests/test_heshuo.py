@@ -4,6 +4,7 @@ recorded as paid by the applicant, through the API."""
 from typing import Any
 
 from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
+from tests.identities import coordinator
 
 HESHUO = {
     "jurisdiction": "HS",
@@ -18,7 +19,7 @@ def _heshuo(matters: list[str], **project: Any) -> dict[str, Any]:
 
 
 async def _open(driver: CaseDriver, body: dict[str, Any]) -> str:
-    response = await driver.http.post("/cases", json=body, headers={"X-Actor": "ma.li"})
+    response = await driver.http.post("/cases", json=body, headers=coordinator("HS"))
     assert response.status_code == 201, response.text
     case_id = response.json()["case_id"]
     OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in body["matters"])])
@@ -177,11 +178,11 @@ async def test_a_resident_with_limited_mobility_is_served_and_others_are_told_wh
 
 async def test_a_resident_id_number_is_checked(driver: CaseDriver) -> None:
     response = await driver.http.post(
-        "/cases", json=_resident(True, "110101199003074478"), headers={"X-Actor": "ma.li"}
+        "/cases", json=_resident(True, "110101199003074478"), headers=coordinator("HS")
     )
     assert response.status_code == 422
     assert "校验位应为7" in response.json()["error"]["message"]
     both = {**_resident(True), "enterprise": application()["enterprise"]}
-    response = await driver.http.post("/cases", json=both, headers={"X-Actor": "ma.li"})
+    response = await driver.http.post("/cases", json=both, headers=coordinator("HS"))
     assert response.status_code == 422
     assert "委托人须为企业或居民之一" in response.json()["error"]["message"]

@@ -13,6 +13,7 @@ from ops.__main__ import main as ops_cli
 from store import ledger
 from store.chain import verify
 from tests.driver import CaseDriver
+from tests.identities import ops
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -46,9 +47,7 @@ async def test_a_whole_case_verifies(driver: CaseDriver, engine: Engine) -> None
     case_id = await driver.registration_only_case_at_delivery()
     result = verify(engine)
     assert result.ok and result.entries == len(await driver.ledger(case_id))
-    checked = (
-        await driver.http.get("/ops/ledger-verification", headers={"X-Actor": "ops.zhou"})
-    ).json()
+    checked = (await driver.http.get("/ops/ledger-verification", headers=ops())).json()
     assert checked["ok"] is True and checked["entries"] == result.entries
 
 

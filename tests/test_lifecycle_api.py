@@ -7,6 +7,7 @@ from temporalio.client import Client
 from store import projection
 from tests.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, MATTERS, CaseDriver, department
 from tests.histories import record_if_asked
+from tests.identities import coordinator
 from workflows.case import CaseWorkflow
 
 
@@ -190,7 +191,7 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
     assert listed["items"][0]["stage_name"] == "已归档"
 
     # A closed case refuses further actions with 409.
-    response = await http.post(f"/cases/{case_id}/delivery", json={}, headers={"X-Actor": "li.si"})
+    response = await http.post(f"/cases/{case_id}/delivery", json={}, headers=coordinator())
     assert response.status_code == 409
     assert "已结束" in response.json()["error"]["message"]
     assert (

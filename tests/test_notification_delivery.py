@@ -20,7 +20,6 @@ from activities.notifications import (
     RetryPolicy,
     WebhookChannel,
 )
-from api.main import create_app
 from domain.actors import Actor, Role
 from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, Notice, Recipient
 from ops.__main__ import main as ops_cli
@@ -28,6 +27,7 @@ from ops.stuck import StuckKind, find_stuck
 from settings import Settings
 from store import ledger, outbox
 from store.tables import DeliveryStatus, NotificationDeliveryRow, NotificationRow
+from tests.identities import api_client, ops
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 CASE_ID = "BZ-2026-00077"
@@ -194,11 +194,8 @@ async def ops_api(
         database_url=database_url,
         notification_webhook_url=gateway.url,
     )
-    app = create_app(settings, client=dev_client, engine=engine)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
-            yield http
+    async with api_client(settings, dev_client, engine) as http:
+        yield http
 
 
 async def test_ops_find_a_lost_notice_and_redeliver_it_with_a_ledger_entry(
@@ -209,7 +206,7 @@ async def test_ops_find_a_lost_notice_and_redeliver_it_with_a_ledger_entry(
     relay = NotificationDispatcher(engine, WebhookChannel(gateway.url), RetryPolicy(1))
     await relay.deliver_due()
 
-    ops = {"X-Actor": "ops.zhou"}
+    ops_staff = ops()
     stuck = [s for s in await find_stuck(dev_client, engine) if s.case_id == CASE_ID]
     assert [s.kind for s in stuck] == [StuckKind.NOTIFICATION_LOST] * 2
     assert "BZ-zrzy" in stuck[0].reason and "503" in stuck[0].detail
@@ -220,7 +217,9 @@ async def test_ops_find_a_lost_notice_and_redeliver_it_with_a_ledger_entry(
     assert listed.json()["items"][-1]["delivery"]["attempts"] == 1
 
     still_down = await ops_api.post(
-        f"/ops/notifications/{lost_id}/redelivery", json={"reason": "部门反映未收到"}, headers=ops
+        f"/ops/notifications/{lost_id}/redelivery",
+        json={"reason": "部门反映未收到"},
+        headers=ops_staff,
     )
     assert still_down.status_code == 200
     assert still_down.json()["delivered"] is False and "503" in still_down.json()["error"]
@@ -228,7 +227,7 @@ async def test_ops_find_a_lost_notice_and_redeliver_it_with_a_ledger_entry(
 
     gateway.down = False
     redelivered = await ops_api.post(
-        f"/ops/notifications/{lost_id}/redelivery", json={"reason": "网关恢复"}, headers=ops
+        f"/ops/notifications/{lost_id}/redelivery", json={"reason": "网关恢复"}, headers=ops_staff
     )
     assert redelivered.json() == {
         "notification_id": lost_id,
@@ -238,7 +237,7 @@ async def test_ops_find_a_lost_notice_and_redeliver_it_with_a_ledger_entry(
     }
     assert gateway.keys() == [f"{CASE_ID}/overdue#0"]
     unknown = await ops_api.post(
-        "/ops/notifications/999999/redelivery", json={"reason": "x"}, headers=ops
+        "/ops/notifications/999999/redelivery", json={"reason": "x"}, headers=ops_staff
     )
     assert unknown.status_code == 404 and "999999" in unknown.json()["error"]["message"]
 

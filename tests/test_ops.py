@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,7 +15,6 @@ from temporalio.client import Client
 
 from activities.ledger import LedgerActivities
 from activities.names import RECORD_EVENT
-from api.main import create_app
 from domain.ledger import LedgerEvent, LedgerWrite
 from ops.__main__ import main as ops_cli
 from ops.repair import reset_to_last_good
@@ -26,6 +24,7 @@ from settings import Settings
 from store.tables import CaseCountyRow, CaseRow, MatterRow
 from tests.bad_deploy import CaseWorkflowFromABadDeploy
 from tests.driver import CaseDriver, plan
+from tests.identities import api_client, ops, oversight
 from worker import WORKFLOWS, build_worker
 from workflows.matter import MatterWorkflow
 
@@ -53,11 +52,8 @@ async def app_on_dev_server(
     settings = Settings(
         temporal_address=dev_server, task_queue=task_queue, database_url=database_url
     )
-    app = create_app(settings, client=dev_client, engine=engine)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
-            yield CaseDriver(http)
+    async with api_client(settings, dev_client, engine) as http:
+        yield CaseDriver(http)
 
 
 @pytest.fixture
@@ -153,7 +149,7 @@ async def test_an_activity_that_keeps_failing_is_found_and_retried(
         retried = await driver.http.post(
             f"/ops/workflows/{case_id}/activity-retry",
             json={"reason": "数据库已恢复", "activity_type": "record_event"},
-            headers={"X-Actor": "ops.zhou"},
+            headers=ops(),
         )
         assert retried.status_code == 200 and retried.json() == ["record_event"]
         assert (await planning)["stage"] == "processing"
@@ -184,8 +180,8 @@ async def test_a_corrupted_projection_is_found_and_rebuilt(
             session.add_all([row, matter])
             session.commit()
 
-        ops = {"X-Actor": "ops.zhou"}
-        listed = (await driver.http.get("/ops/stuck", headers=ops)).json()
+        ops_staff = ops()
+        listed = (await driver.http.get("/ops/stuck", headers=ops_staff)).json()
         mine = [item for item in listed if item["case_id"] == case_id]
         drift = [item["reason"] for item in mine if item["kind"] == "projection_drift"]
         assert any("archived" in r and "processing" in r for r in drift)
@@ -193,10 +189,12 @@ async def test_a_corrupted_projection_is_found_and_rebuilt(
         assert "human_step_overdue" in {item["kind"] for item in mine}
 
         rebuilt = await driver.http.post(
-            f"/ops/cases/{case_id}/projection-rebuild", json={"reason": "投影被误改"}, headers=ops
+            f"/ops/cases/{case_id}/projection-rebuild",
+            json={"reason": "投影被误改"},
+            headers=ops_staff,
         )
         assert rebuilt.status_code == 200 and rebuilt.json()["stage"] == "processing"
-        replayed = await driver.http.post(f"/ops/workflows/{case_id}/replay", headers=ops)
+        replayed = await driver.http.post(f"/ops/workflows/{case_id}/replay", headers=ops_staff)
         assert replayed.json()["ok"] is True
         with Session(engine) as session:
             assert session.get(MatterRow, (case_id, "land-preexamination")).state == "handed_over"  # type: ignore[union-attr]
@@ -222,10 +220,10 @@ async def test_projection_drift_from_temporal_visibility_is_found_and_repaired(
         await driver.accept(case_id)
         await driver.post(f"/cases/{case_id}/plan", plan(matters))
         await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
-        oversight = {"X-Actor": "gxj.chen"}
+        oversight_staff = oversight()
 
         async def drift() -> list[dict]:
-            listed = (await driver.http.get("/oversight/drift", headers=oversight)).json()
+            listed = (await driver.http.get("/oversight/drift", headers=oversight_staff)).json()
             return [d for d in listed if d["case_id"] == case_id]
 
         await _until(lambda: _visible_in(dev_client, case_id, "processing"), "visibility")
@@ -242,14 +240,14 @@ async def test_projection_drift_from_temporal_visibility_is_found_and_repaired(
         assert found["CaseStage"]["temporal"] == "processing"
         assert found["Counties"]["projection"] == "['博乐市']"
         assert found["Counties"]["temporal"] == "['博乐市', '精河县']"
-        stuck = (await driver.http.get("/ops/stuck", headers={"X-Actor": "ops.zhou"})).json()
+        stuck = (await driver.http.get("/ops/stuck", headers=ops())).json()
         reasons = [s["reason"] for s in stuck if s["case_id"] == case_id]
         assert any("所涉县市" in reason for reason in reasons)
 
         await driver.http.post(
             f"/ops/cases/{case_id}/projection-rebuild",
             json={"reason": "从备份恢复后投影不一致"},
-            headers={"X-Actor": "ops.zhou"},
+            headers=ops(),
         )
         assert await drift() == []
 

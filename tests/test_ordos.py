@@ -5,6 +5,7 @@ import asyncio
 from typing import Any
 
 from tests.driver import OPENED_CASES, CaseDriver, application, department, plan
+from tests.identities import coordinator
 
 MATTERS = ["enterprise-registration", "land-preexamination", "eia-report-table", "water-permit"]
 # 四.(二): one or two agents from each department the case's matters go to.
@@ -23,7 +24,7 @@ def _ordos(**project: Any) -> dict[str, Any]:
 async def test_matters_are_routed_by_domain_and_worked_by_those_departments(
     driver: CaseDriver,
 ) -> None:
-    response = await driver.http.post("/cases", json=_ordos(), headers={"X-Actor": "gao.yi"})
+    response = await driver.http.post("/cases", json=_ordos(), headers=coordinator("ORD"))
     assert response.status_code == 201, response.text
     case_id = response.json()["case_id"]
     OPENED_CASES.extend([case_id, *(f"{case_id}/{code}" for code in MATTERS)])
@@ -54,7 +55,7 @@ async def test_matters_are_routed_by_domain_and_worked_by_those_departments(
 
 async def test_an_unknown_industry_office_is_refused_with_the_field(driver: CaseDriver) -> None:
     response = await driver.http.post(
-        "/cases", json=_ordos(industry_office="ordos-nowhere"), headers={"X-Actor": "gao.yi"}
+        "/cases", json=_ordos(industry_office="ordos-nowhere"), headers=coordinator("ORD")
     )
     assert response.status_code == 422
     error = response.json()["error"]
@@ -85,7 +86,7 @@ async def test_an_industry_office_pushes_its_signed_projects_one_case_each(
             _listed("储能电池项目", ["energy-review"]),
         ],
     }
-    response = await driver.http.post("/project-lists", json=pushed, headers={"X-Actor": "gao.yi"})
+    response = await driver.http.post("/project-lists", json=pushed, headers=coordinator("ORD"))
     assert response.status_code == 201, response.text
     cases = response.json()
     assert [c["project_name"] for c in cases] == ["光伏组件项目", "储能电池项目"]
@@ -119,7 +120,7 @@ async def test_a_bad_project_in_a_list_opens_none_and_is_named(driver: CaseDrive
         "office": "ordos-industry-office",
         "projects": [_listed("甲项目", ["energy-review"]), _listed("乙项目", ["no-such"])],
     }
-    response = await driver.http.post("/project-lists", json=pushed, headers={"X-Actor": "gao.yi"})
+    response = await driver.http.post("/project-lists", json=pushed, headers=coordinator("ORD"))
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "projects[1].matters"
     listed = (await driver.http.get("/cases", params={"jurisdiction": "ORD"})).json()

@@ -15,13 +15,13 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 
-from api.main import create_app
 from domain.ledger import CaseSummary, MatterRowData
 from settings import Settings
 from store.db import session_scope
 from store.projection import upsert_case, upsert_matter
+from tests.identities import api_client, coordinator, oversight
 
-OVERSIGHT = {"X-Actor": "gxj.chen"}
+OVERSIGHT = oversight()
 DEPARTMENTS = {
     "jinghe-natural-resources": ("精河县自然资源局", "精河县"),
     "jinghe-housing-construction": ("精河县住房和城乡建设局", "精河县"),
@@ -162,11 +162,8 @@ def cases(engine: Engine) -> list[Case]:
 
 @pytest.fixture
 async def api(engine: Engine, database_url: str) -> httpx.AsyncClient:
-    app = create_app(Settings(database_url=database_url), client=object(), engine=engine)  # type: ignore[arg-type]
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://daiban") as http:
-            yield http
+    async with api_client(Settings(database_url=database_url), object(), engine) as http:
+        yield http
 
 
 def _day(moment: datetime) -> date:
@@ -303,7 +300,8 @@ async def test_the_tracking_table_exports_as_xlsx_and_csv_and_reads_back(
     ]
     wanted = sorted(cases, key=lambda c: (c.opened_at, c.case_id))
 
-    xlsx = await api.get("/tracking-table", params={"format": "xlsx"})
+    agent = coordinator("BZ")
+    xlsx = await api.get("/tracking-table", params={"format": "xlsx"}, headers=agent)
     assert xlsx.status_code == 200
     assert "attachment" in xlsx.headers["content-disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True).active
@@ -311,7 +309,8 @@ async def test_the_tracking_table_exports_as_xlsx_and_csv_and_reads_back(
     assert table[0] == header
     assert [row[0] for row in table[1:]] == [c.case_id for c in wanted]
 
-    text = (await api.get("/tracking-table", params={"format": "csv"})).content.decode("utf-8-sig")
+    text = (await api.get("/tracking-table", params={"format": "csv"}, headers=agent)).content
+    text = text.decode("utf-8-sig")
     read = list(csv.reader(io.StringIO(text)))
     assert read == [[cell or "" for cell in row] for row in table]
 
@@ -330,9 +329,15 @@ async def test_the_tracking_table_exports_as_xlsx_and_csv_and_reads_back(
     )
     assert row[7] == expected_visit
 
-    cross = await api.get("/tracking-table", params={"format": "csv", "cross_county": "true"})
+    cross = await api.get(
+        "/tracking-table", params={"format": "csv", "cross_county": "true"}, headers=agent
+    )
     cross_rows = list(csv.reader(io.StringIO(cross.content.decode("utf-8-sig"))))[1:]
     assert [r[0] for r in cross_rows] == [c.case_id for c in wanted if c.cross_county]
+    # The 州工信局 team exports the cross-county cases only, whatever it asks for.
+    theirs = await api.get("/tracking-table", params={"format": "csv"}, headers=OVERSIGHT)
+    assert theirs.content == cross.content
+    assert (await api.get("/tracking-table")).status_code == 403  # ops: not an exporter
 
 
 async def test_a_local_case_has_no_oversight_timeline(

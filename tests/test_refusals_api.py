@@ -16,6 +16,7 @@ from tests.driver import (
     OPENED_CASES,
     CaseDriver,
     application,
+    department,
     plan,
 )
 from tests.histories import record_if_asked
@@ -90,7 +91,7 @@ async def test_termination_mid_processing_withdraws_open_and_waiting_matters(
     response = await driver.http.post(
         f"/departments/{BOLE_LAND}/tasks/{case_id}/land-preexamination/approval",
         json={"result_reference": "x"},
-        headers={"X-Actor": "clerk"},
+        headers=department(BOLE_LAND),
     )
     assert response.status_code == 409
 
@@ -169,13 +170,21 @@ async def test_every_validator_refuses_and_changes_nothing(driver: CaseDriver) -
 
     land = f"/departments/{BOLE_LAND}/tasks/{case_id}"
     market = f"/departments/{BOLE_MARKET}/tasks/{case_id}"
-    clerk = {"X-Actor": "clerk"}
+    land_clerk, market_clerk = department(BOLE_LAND), department(BOLE_MARKET)
     # The wrong department, a decision before acceptance, a resubmission with no correction.
     await _refused(
-        http, f"{market}/land-preexamination/acceptance", {}, clerk, "由博乐市自然资源局办理"
+        http,
+        f"{market}/land-preexamination/acceptance",
+        {},
+        market_clerk,
+        "由博乐市自然资源局办理",
     )
     await _refused(
-        http, f"{land}/land-preexamination/approval", {"result_reference": "x"}, clerk, "不能办结"
+        http,
+        f"{land}/land-preexamination/approval",
+        {"result_reference": "x"},
+        land_clerk,
+        "不能办结",
     )
     await _refused(
         http,
@@ -185,7 +194,7 @@ async def test_every_validator_refuses_and_changes_nothing(driver: CaseDriver) -
         "不能提交补正材料",
     )
     # A matter still waiting for its dependency, and stages the case has not reached.
-    await _refused(http, f"{market}/food-licence/acceptance", {}, clerk, "尚未移交部门")
+    await _refused(http, f"{market}/food-licence/acceptance", {}, market_clerk, "尚未移交部门")
     await _refused(http, f"{base}/receipt", {"signed_by": "张三"}, ENTERPRISE, "不能签收")
     await _refused(
         http,
@@ -203,12 +212,12 @@ async def test_every_validator_refuses_and_changes_nothing(driver: CaseDriver) -
 
     # Acting twice is refused too; so are a second delivery and termination after receipt.
     await driver.department_act(case_id, "land-preexamination", "acceptance", {})
-    await _refused(http, f"{land}/land-preexamination/acceptance", {}, clerk, "不能受理")
+    await _refused(http, f"{land}/land-preexamination/acceptance", {}, land_clerk, "不能受理")
     await driver.department_act(
         case_id, "land-preexamination", "approval", {"result_reference": "博自然资预〔2026〕1号"}
     )
     await _refused(
-        http, f"{land}/land-preexamination/refusal", {"reason": "x"}, clerk, "已办理完毕"
+        http, f"{land}/land-preexamination/refusal", {"reason": "x"}, land_clerk, "已办理完毕"
     )
     await driver.approve(case_id, "enterprise-registration")
     await driver.wait_for_matter(case_id, "food-licence", "handed_over")
@@ -243,7 +252,7 @@ async def test_unknown_case_and_matter_are_404(driver: CaseDriver) -> None:
     response = await http.post(
         f"/departments/{BOLE_LAND}/tasks/{case_id}/water-permit/acceptance",
         json={},
-        headers={"X-Actor": "clerk"},
+        headers=department(BOLE_LAND),
     )
     assert response.status_code == 404
     assert "没有委托事项water-permit" in response.json()["error"]["message"]

@@ -5,14 +5,17 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Path, Query, status
 
-from api.deps import (
+from api.auth.access import (
+    CaseCoordinator,
+    CaseId,
+    CaseLister,
+    CaseParty,
     Coordinator,
-    CoordinatorOrEnterprise,
-    EngineDep,
-    IdempotencyKey,
-    SettingsDep,
-    TemporalDep,
+    Reader,
+    ensure_may_open,
+    record_read,
 )
+from api.deps import EngineDep, IdempotencyKey, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.opening import open_case_once
 from api.schemas import CaseCreated, CaseListItem, Page
@@ -37,19 +40,20 @@ from domain.actions import (
     Termination,
     TerminationRequest,
 )
+from domain.actors import Role
 from domain.application import Application
 from domain.case import CaseStage, CaseStatus
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
-from store import ledger, projection
+from store import ledger, material_reads, projection
+from store.material_reads import MaterialRead
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
 log = structlog.get_logger(__name__)
 
-CaseId = Annotated[str, Path(pattern=r"^[A-Z]{2,4}-\d{4}-\d{5}$", examples=["BZ-2026-00001"])]
 MatterCode = Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$")]
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -58,7 +62,7 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
 async def open_case(
     application: Application,
-    actor: Coordinator,
+    principal: Coordinator,
     client: TemporalDep,
     engine: EngineDep,
     settings: SettingsDep,
@@ -66,7 +70,10 @@ async def open_case(
 ) -> CaseCreated:
     """Open a case from the 委托书; it waits for initial review (初审). Send an
     Idempotency-Key to make a retried request open one case, not two."""
-    case_id = await open_case_once(application, actor, client, engine, settings.task_queue, key)
+    ensure_may_open(principal, application)
+    case_id = await open_case_once(
+        application, principal.actor, client, engine, settings.task_queue, key
+    )
     row = projection.case_row(engine, case_id)
     stage = CaseStage(row.stage) if row else CaseStage.INITIAL_REVIEW
     return CaseCreated(case_id=case_id, stage=stage)
@@ -75,6 +82,7 @@ async def open_case(
 @router.get("", response_model=Page[CaseListItem])
 def list_cases(
     engine: EngineDep,
+    principal: CaseLister,
     offset: Offset = 0,
     limit: Limit = 50,
     stage: CaseStage | None = None,
@@ -82,7 +90,13 @@ def list_cases(
     jurisdiction: str | None = None,
     uscc: str | None = None,
 ) -> Page[CaseListItem]:
-    """List cases from the projection, newest first."""
+    """List cases from the projection, newest first: a coordinator's jurisdiction (and
+    park), an enterprise's own cases, everything for ops."""
+    if principal.role is Role.COORDINATOR:
+        jurisdiction = principal.jurisdiction
+        park = principal.park or park
+    elif principal.role is Role.ENTERPRISE:
+        uscc = principal.uscc
     where = projection.CaseFilter(
         stage=stage.value if stage else None, park=park, jurisdiction=jurisdiction, uscc=uscc
     )
@@ -92,27 +106,47 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseStatus)
-async def get_case(case_id: CaseId, client: TemporalDep) -> CaseStatus:
-    """Read the case's live status from its workflow."""
-    return await case_status(client, case_id)
+async def get_case(
+    case_id: CaseId, principal: Reader, client: TemporalDep, engine: EngineDep
+) -> CaseStatus:
+    """Read the case's live status from its workflow. It holds the 委托书, so the read is
+    recorded (see ``/material-reads``)."""
+    status = await case_status(client, case_id)
+    record_read(engine, principal.actor, "case_status", case_id)
+    return status
 
 
 @router.get("/{case_id}/ledger", response_model=Page[LedgerEntry])
 async def get_ledger(
-    case_id: CaseId, client: TemporalDep, engine: EngineDep, offset: Offset = 0, limit: Limit = 100
+    case_id: CaseId,
+    principal: Reader,
+    client: TemporalDep,
+    engine: EngineDep,
+    offset: Offset = 0,
+    limit: Limit = 100,
 ) -> Page[LedgerEntry]:
-    """Read the case's 台账 in the order it was written."""
+    """Read the case's 台账 in the order it was written (a recorded read: its entries
+    quote the 委托书 and the departments' decisions)."""
     entries, total = ledger.entries(engine, case_id, offset=offset, limit=limit)
-    if total == 0 and projection.case_row(engine, case_id) is None:
-        await case_status(client, case_id)  # 404 if Temporal does not know it either
+    record_read(engine, principal.actor, "ledger", case_id)
     return Page(items=entries, total=total, offset=offset, limit=limit)
+
+
+@router.get("/{case_id}/material-reads", response_model=Page[MaterialRead])
+def list_material_reads(
+    case_id: CaseId, principal: Reader, engine: EngineDep, offset: Offset = 0, limit: Limit = 100
+) -> Page[MaterialRead]:
+    """Who read this case's materials, and when, oldest first: the enterprise can see
+    every look at its documents."""
+    reads, total = material_reads.for_case(engine, case_id, offset=offset, limit=limit)
+    return Page(items=reads, total=total, offset=offset, limit=limit)
 
 
 @router.post("/{case_id}/review", response_model=CaseStatus)
 async def review_case(
     case_id: CaseId,
     body: InitialReviewRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -125,7 +159,7 @@ async def review_case(
 async def plan_case(
     case_id: CaseId,
     body: CasePlanRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -139,7 +173,7 @@ async def resubmit_materials(
     case_id: CaseId,
     matter: MatterCode,
     body: ResubmissionRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     engine: EngineDep,
     key: IdempotencyKey = None,
@@ -156,7 +190,7 @@ async def supply_deferred_materials(
     case_id: CaseId,
     matter: MatterCode,
     body: SupplyDeferredRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     engine: EngineDep,
     key: IdempotencyKey = None,
@@ -172,7 +206,7 @@ async def supply_deferred_materials(
 async def deliver_results(
     case_id: CaseId,
     body: DeliveryRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -185,7 +219,7 @@ async def deliver_results(
 async def sign_receipt(
     case_id: CaseId,
     body: ReceiptRequest,
-    actor: CoordinatorOrEnterprise,
+    actor: CaseParty,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -198,7 +232,7 @@ async def sign_receipt(
 async def evaluate_service(
     case_id: CaseId,
     body: EvaluationRequest,
-    actor: CoordinatorOrEnterprise,
+    actor: CaseParty,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -211,7 +245,7 @@ async def evaluate_service(
 async def file_feedback_report(
     case_id: CaseId,
     body: FeedbackFilingRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -224,7 +258,7 @@ async def file_feedback_report(
 async def record_joint_review(
     case_id: CaseId,
     body: JointReviewRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -238,7 +272,7 @@ async def record_joint_review(
 async def terminate_case(
     case_id: CaseId,
     body: TerminationRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:

@@ -1,13 +1,20 @@
 """The matter catalogue a coordinator picks from when filling the 委托书."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from api.auth.access import signed_in
 from api.errors import ERROR_RESPONSES, not_found
 from domain.catalogue import PolicyPack
 from policies.registry import PACKS
 
-router = APIRouter(prefix="/catalogue", tags=["catalogue"], responses=ERROR_RESPONSES)
+# Any signed-in account may read the catalogues: they are the policies as published.
+router = APIRouter(
+    prefix="/catalogue",
+    tags=["catalogue"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(signed_in)],
+)
 
 
 class Jurisdiction(BaseModel):

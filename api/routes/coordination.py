@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from api.deps import Coordinator, IdempotencyKey, TemporalDep
+from api.auth.access import CaseCoordinator
+from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.routes.cases import CaseId
 from api.temporal import update_case
@@ -29,7 +30,7 @@ Number = Annotated[int, Path(ge=1, le=10_000)]
 async def report_stall(
     case_id: CaseId,
     body: StallReportRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CoordinationProblem:
@@ -43,7 +44,7 @@ async def record_coordination(
     case_id: CaseId,
     problem: Number,
     body: CoordinationRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CoordinationProblem:
@@ -57,7 +58,7 @@ async def escalate_problem(
     case_id: CaseId,
     problem: Number,
     body: EscalationRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CoordinationProblem:
@@ -75,7 +76,7 @@ async def close_resolution(
     problem: Number,
     resolution: Number,
     body: ResolutionClosingRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CoordinationProblem:

@@ -3,12 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
 
-from api.deps import DepartmentStaff, EngineDep, IdempotencyKey, TemporalDep
-from api.errors import ERROR_RESPONSES
+from api.auth.access import DepartmentStaff, record_read
+from api.deps import EngineDep, IdempotencyKey, TemporalDep
+from api.errors import ERROR_RESPONSES, forbidden, not_found
 from api.routes.cases import CaseId, Limit, MatterCode, Offset
 from api.schemas import InboxTask, Page
-from api.temporal import update_matter
+from api.temporal import case_status, update_matter
 from domain.actions import (
     AcceptMatter,
     AcceptMatterRequest,
@@ -27,7 +29,8 @@ from domain.actions import (
     SuspendClock,
     SuspendClockRequest,
 )
-from domain.matter import MatterSnapshot
+from domain.application import Contact
+from domain.matter import MatterSnapshot, MatterState
 from store import projection
 from workflows.matter import MatterWorkflow
 
@@ -49,6 +52,50 @@ def inbox(
     rows, total = projection.department_inbox(engine, department, offset=offset, limit=limit)
     items = [InboxTask.model_validate({**row.model_dump(), "matter": row.code}) for row in rows]
     return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+class Task(BaseModel):
+    """What a department needs for one task, and no more of the case."""
+
+    case_id: str
+    park_name: str
+    applicant_name: str = Field(description="委托人")
+    uscc: str | None = Field(description="企业的统一社会信用代码；居民申请时为空")
+    subject: str = Field(description="项目名称，或居民申请人")
+    contact: Contact
+    matter: MatterSnapshot = Field(description="本事项，含申请材料清单和补正记录")
+
+
+@router.get("/tasks/{case_id}/{matter}", response_model=Task)
+async def read_task(
+    department: Department,
+    case_id: CaseId,
+    matter: MatterCode,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    engine: EngineDep,
+) -> Task:
+    """One of the department's tasks with its materials. Only the department deciding the
+    matter may read it, and the read is recorded."""
+    status = await case_status(client, case_id)
+    found = next((m for m in status.matters if m.code == matter), None)
+    if found is None:
+        raise not_found(f"案件{case_id}没有事项{matter}")
+    if found.department != department:
+        raise forbidden(f"事项{matter}不由本部门办理")
+    if found.state in (MatterState.WAITING, MatterState.BLOCKED):
+        raise forbidden(f"事项{matter}尚未移交本部门，材料暂不可查看")
+    record_read(engine, actor, "task", case_id, matter)
+    application = status.application
+    return Task(
+        case_id=case_id,
+        park_name=status.park_name,
+        applicant_name=application.applicant_name,
+        uscc=application.enterprise.uscc if application.enterprise else None,
+        subject=application.subject,
+        contact=application.contact,
+        matter=found,
+    )
 
 
 @router.post("/tasks/{case_id}/{matter}/hand-off-acknowledgement", response_model=MatterSnapshot)

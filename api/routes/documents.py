@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from activities.tracking_table import MEDIA_TYPES, ExportFormat, export
-from api.deps import Coordinator, EngineDep
+from api.auth.access import CaseCoordinator, Exporter, Reader, record_read
+from api.deps import EngineDep
 from api.errors import ERROR_RESPONSES, refused
 from api.routes.cases import CaseId
 from api.routes.oversight import Filter
+from domain.actors import Role
 from domain.report import FeedbackFilingRequest
 from store import report_versions
 from store.report_versions import NotFiledYet, ReportVersion, VersionTaken
@@ -30,13 +32,24 @@ router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
 )
 def tracking_table(
     engine: EngineDep,
+    principal: Exporter,
     where: Filter,
     format: ExportFormat = ExportFormat.XLSX,
     cross_county: Annotated[bool, Query(description="只导出跨县市案件")] = False,
 ) -> Response:
     """代办服务全程跟踪备案表 (附件3): one row per case, as XLSX (default) or CSV, with
-    the oversight list's filters."""
-    where = replace(where, cross_county_only=cross_county)
+    the oversight list's filters. A coordinator exports the cases of its jurisdiction (and
+    park), the 州工信局 team the cross-county cases; each export is a recorded read."""
+    if principal.role is Role.COORDINATOR:
+        where = replace(
+            where,
+            cross_county_only=cross_county,
+            jurisdiction=principal.jurisdiction,
+            park=principal.park or where.park,
+        )
+    else:
+        where = replace(where, cross_county_only=True)
+    record_read(engine, principal.actor, "tracking_table")
     name = f"tracking-table-{date.today().isoformat()}.{format.value}"
     return Response(
         export(engine, where, format),
@@ -46,7 +59,9 @@ def tracking_table(
 
 
 @router.get("/cases/{case_id}/feedback-report/versions", response_model=list[ReportVersion])
-def feedback_report_versions(case_id: CaseId, engine: EngineDep) -> list[ReportVersion]:
+def feedback_report_versions(
+    case_id: CaseId, reader: Reader, engine: EngineDep
+) -> list[ReportVersion]:
     """Every filed version of the case's feedback report, first first."""
     return report_versions.versions(engine, case_id)
 
@@ -57,7 +72,7 @@ def feedback_report_versions(case_id: CaseId, engine: EngineDep) -> list[ReportV
     status_code=201,
 )
 def revise_feedback_report(
-    case_id: CaseId, body: FeedbackFilingRequest, actor: Coordinator, engine: EngineDep
+    case_id: CaseId, body: FeedbackFilingRequest, actor: CaseCoordinator, engine: EngineDep
 ) -> ReportVersion:
     """File a corrected version after the first filing; every version is kept."""
     try:

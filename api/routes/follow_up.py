@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from api.deps import Coordinator, CoordinatorOrEnterprise, IdempotencyKey, TemporalDep
+from api.auth.access import CaseCoordinator, CaseParty
+from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.routes.cases import CaseId
 from api.temporal import update_case
@@ -26,7 +27,7 @@ router = APIRouter(
 async def record_callback(
     case_id: CaseId,
     body: CallbackRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -39,7 +40,7 @@ async def record_callback(
 async def record_remedy(
     case_id: CaseId,
     body: RemedyRequest,
-    actor: Coordinator,
+    actor: CaseCoordinator,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
@@ -52,7 +53,7 @@ async def record_remedy(
 async def rate_follow_up(
     case_id: CaseId,
     body: FollowUpRatingRequest,
-    actor: CoordinatorOrEnterprise,
+    actor: CaseParty,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:

@@ -1,20 +1,28 @@
 """Notices the cases raised: warnings, overdue escalations, extensions, coordination."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
 
+from api.auth.access import NotificationReader
 from api.deps import EngineDep
 from api.errors import ERROR_RESPONSES
 from api.routes.cases import Limit, Offset
 from api.schemas import Page
+from domain.actors import Principal, Role
 from domain.ledger import LedgerEvent, Recipient
 from store import outbox
 from store.outbox import Delivery
-from store.tables import DeliveryStatus, NotificationDeliveryRow, NotificationRow, as_utc
+from store.tables import (
+    CaseRow,
+    DeliveryStatus,
+    NotificationDeliveryRow,
+    NotificationRow,
+    as_utc,
+)
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
 
@@ -30,9 +38,31 @@ class NotificationItem(BaseModel):
     delivery: Delivery | None = Field(description="投递情况；早于投递记录的通知为空")
 
 
+def _own(principal: Principal) -> list[Any]:
+    cases = select(CaseRow.case_id)
+    match principal.role:
+        case Role.DEPARTMENT:
+            return [
+                NotificationRow.recipient == Recipient.DEPARTMENT.value,
+                NotificationRow.address == principal.department,
+            ]
+        case Role.ENTERPRISE:
+            return [
+                NotificationRow.recipient == Recipient.ENTERPRISE.value,
+                col(NotificationRow.case_id).in_(cases.where(CaseRow.uscc == principal.uscc)),
+            ]
+        case Role.COORDINATOR:
+            cases = cases.where(CaseRow.jurisdiction == principal.jurisdiction)
+            if principal.park:
+                cases = cases.where(CaseRow.park == principal.park)
+            return [col(NotificationRow.case_id).in_(cases)]
+    return []
+
+
 @router.get("", response_model=Page[NotificationItem])
 def list_notifications(
     engine: EngineDep,
+    principal: NotificationReader,
     recipient: Recipient | None = None,
     address: Annotated[
         str | None, Query(max_length=64, description="部门编码、代办员或案件编号")
@@ -42,7 +72,8 @@ def list_notifications(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[NotificationItem]:
-    """Newest first. A department reads ``recipient=department&address=<code>``."""
+    """Newest first, of the caller's own: a department's notices, the enterprise's about
+    its cases, the notices of a coordinator's jurisdiction (and park); all for ops."""
     filters = {
         "recipient": recipient.value if recipient else None,
         "address": address,
@@ -51,6 +82,7 @@ def list_notifications(
     conditions = [
         getattr(NotificationRow, name) == value for name, value in filters.items() if value
     ]
+    conditions.extend(_own(principal))
     if delivery_status:
         conditions.append(
             col(NotificationRow.id).in_(

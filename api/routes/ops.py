@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from api.deps import ActorHeader, DispatcherDep, EngineDep, TemporalDep, bind_actor
+from api.auth.access import Operator
+from api.deps import DispatcherDep, EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, not_found, refused
 from api.routes.cases import CaseId
-from domain.actors import Actor, Role
 from domain.ledger import CaseSummary
 from ops.notifications import redeliver_notification
 from ops.repair import (
@@ -30,13 +30,6 @@ WorkflowId = Annotated[
         examples=["BZ-2026-00001", "BZ-2026-00001/land-preexamination"],
     ),
 ]
-
-
-def operator(actor_id: ActorHeader) -> Actor:
-    return bind_actor(Actor(id=actor_id, role=Role.OPS))
-
-
-Operator = Annotated[Actor, Depends(operator)]
 
 
 class StuckItem(BaseModel):

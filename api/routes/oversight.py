@@ -12,12 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, computed_field
 
-from api.deps import ActorHeader, EngineDep, TemporalDep, bind_actor
+from api.auth.access import OversightReader
+from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, not_found
 from api.routes.cases import CaseId, Limit, Offset
 from api.schemas import Page
 from domain.actions import Satisfaction
-from domain.actors import Actor, Role
+from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage
 from domain.follow_up import BAD_RATINGS
 from domain.ledger import LedgerEvent
@@ -28,13 +29,6 @@ from store.oversight import OversightFilter
 
 router = APIRouter(prefix="/oversight", tags=["oversight"], responses=ERROR_RESPONSES)
 County = Annotated[str | None, Query(max_length=40, examples=["精河县"])]
-
-
-def oversight_staff(actor_id: ActorHeader) -> Actor:
-    return bind_actor(Actor(id=actor_id, role=Role.OVERSIGHT))
-
-
-OversightStaff = Annotated[Actor, Depends(oversight_staff)]
 
 
 def case_filter(
@@ -89,7 +83,7 @@ class CaseCount(BaseModel):
 
 @router.get("/cases", response_model=Page[OversightCase])
 def list_cross_county_cases(
-    where: Filter, engine: EngineDep, actor: OversightStaff, offset: Offset = 0, limit: Limit = 50
+    where: Filter, engine: EngineDep, reader: OversightReader, offset: Offset = 0, limit: Limit = 50
 ) -> Page[OversightCase]:
     """Cross-county cases, newest first, filtered by county, park, stage, overdue, pending
     coordination and the opening date."""
@@ -110,7 +104,9 @@ def list_cross_county_cases(
 
 
 @router.get("/cases/count", response_model=CaseCount)
-def count_cross_county_cases(where: Filter, engine: EngineDep, actor: OversightStaff) -> CaseCount:
+def count_cross_county_cases(
+    where: Filter, engine: EngineDep, reader: OversightReader
+) -> CaseCount:
     """How many cross-county cases match, with the same filters as the list."""
     return CaseCount(total=oversight.case_total(engine, where))
 
@@ -129,7 +125,7 @@ class TimelineEntry(BaseModel):
 def case_timeline(
     case_id: CaseId,
     engine: EngineDep,
-    actor: OversightStaff,
+    reader: OversightReader,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> Page[TimelineEntry]:
@@ -183,7 +179,7 @@ class OversightStatistics(BaseModel):
 
 
 @router.get("/statistics", response_model=OversightStatistics)
-def statistics(where: Filter, engine: EngineDep, actor: OversightStaff) -> OversightStatistics:
+def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> OversightStatistics:
     """Cases by county and stage, cycle times (median and nearest-rank p90, in days from
     hand-over to decision) per matter and department, the overdue rate, corrections and
     satisfaction, over the cross-county cases the filters select."""
@@ -224,7 +220,7 @@ def statistics(where: Filter, engine: EngineDep, actor: OversightStaff) -> Overs
 
 
 @router.get("/drift", response_model=list[Drift])
-async def drift(client: TemporalDep, engine: EngineDep, actor: OversightStaff) -> list[Drift]:
+async def drift(client: TemporalDep, engine: EngineDep, reader: OversightReader) -> list[Drift]:
     """Open cases where the projection and Temporal's search attributes (stage, counties,
     overdue) disagree: the lists above would be wrong for them. Empty when all agree."""
     return await find_drift(client, engine)

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from api.deps import Coordinator, EngineDep, SettingsDep, TemporalDep
+from api.auth.access import Coordinator, ensure_may_open
+from api.deps import EngineDep, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES, invalid
 from api.opening import open_case
 from domain.application import (
@@ -45,7 +46,7 @@ class ListedCase(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=list[ListedCase])
 async def push_project_list(
     body: ProjectList,
-    actor: Coordinator,
+    principal: Coordinator,
     client: TemporalDep,
     engine: EngineDep,
     settings: SettingsDep,
@@ -73,7 +74,9 @@ async def push_project_list(
         )
         for listed in body.projects
     ]
+    actor = principal.actor
     for number, application in enumerate(applications):
+        ensure_may_open(principal, application)
         try:
             case_input("", application, actor)
         except ApplicationProblem as problem:

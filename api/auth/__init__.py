@@ -1,0 +1,1 @@
+"""Sign-in and who may do what: tokens, account bindings and the access rules."""

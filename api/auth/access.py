@@ -1,0 +1,221 @@
+"""Who may do what: the dependencies every route declares.
+
+A request is checked in two steps. The role comes first, so a role that may never call a
+route gets 403 whatever it names; then the scope: a coordinator's jurisdiction and park,
+a department's own tasks, an enterprise's own cases, oversight's cross-county cases.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, Path, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from api.auth import tokens
+from api.auth.accounts import ROLE_NAMES
+from api.deps import EngineDep, TemporalDep, bind_actor
+from api.errors import forbidden, unauthenticated
+from api.temporal import case_status
+from domain.actors import Actor, Principal, Role
+from domain.application import Application
+from policies.registry import PACKS
+from store import accounts, material_reads, projection
+
+CaseId = Annotated[str, Path(pattern=r"^[A-Z]{2,4}-\d{4}-\d{5}$", examples=["BZ-2026-00001"])]
+
+_bearer = OAuth2PasswordBearer(
+    tokenUrl="auth/token",
+    auto_error=False,
+    description="POST /auth/token 用账号和密码换取令牌；系统对接的令牌由运维用命令签发",
+)
+
+
+def _token_secret(request: Request) -> str:
+    return request.app.state.token_secret
+
+
+def signed_in(
+    token: Annotated[str | None, Depends(_bearer)],
+    secret: Annotated[str, Depends(_token_secret)],
+    engine: EngineDep,
+) -> Principal:
+    if not token:
+        raise unauthenticated("请先登录（Authorization: Bearer <令牌>）")
+    try:
+        claims = tokens.read(secret, token)
+    except tokens.InvalidToken as error:
+        raise unauthenticated("令牌无效或已过期，请重新登录") from error
+    row = accounts.get(engine, claims.username)
+    if row is None or not row.active or row.token_version != claims.token_version:
+        raise unauthenticated("登录已失效（账号停用或令牌已吊销），请重新登录")
+    principal = accounts.principal_of(row)
+    bind_actor(principal.actor)
+    return principal
+
+
+SignedIn = Annotated[Principal, Depends(signed_in)]
+
+
+def _require(principal: Principal, *roles: Role) -> None:
+    if principal.role not in roles:
+        allowed = "、".join(ROLE_NAMES[role] for role in roles)
+        raise forbidden(
+            f"{ROLE_NAMES.get(principal.role, principal.role)}无权进行此操作（限{allowed}）"
+        )
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    jurisdiction: str
+    park: str
+    uscc: str | None
+    cross_county: bool
+
+
+async def case_scope(engine: Engine, client: Client, case_id: str) -> CaseScope:
+    """What a case is bound to: from the projection, else (just opened, or the projection
+    lost) from the workflow, which answers 404 for a case that does not exist."""
+    row = projection.case_row(engine, case_id)
+    if row is not None:
+        return CaseScope(row.jurisdiction, row.park, row.uscc or None, row.cross_county)
+    status = await case_status(client, case_id)
+    enterprise = status.application.enterprise
+    return CaseScope(
+        status.jurisdiction,
+        status.park,
+        enterprise.uscc if enterprise else None,
+        status.cross_county,
+    )
+
+
+def coordinates(principal: Principal, jurisdiction: str, park: str) -> bool:
+    """The coordinator's park, or every park of its jurisdiction for a centre's agent."""
+    return (
+        principal.role is Role.COORDINATOR
+        and principal.jurisdiction == jurisdiction
+        and principal.park in (None, park)
+    )
+
+
+def may_read(principal: Principal, scope: CaseScope) -> bool:
+    match principal.role:
+        case Role.COORDINATOR:
+            return coordinates(principal, scope.jurisdiction, scope.park)
+        case Role.ENTERPRISE:
+            return scope.uscc is not None and principal.uscc == scope.uscc
+        case Role.OVERSIGHT:
+            return scope.cross_county
+        case Role.OPS:
+            return True
+    return False
+
+
+def _out_of_scope(case_id: str) -> Exception:
+    return forbidden(f"案件{case_id}不在您的办理或查看范围内")
+
+
+async def case_reader(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Principal:
+    _require(principal, Role.COORDINATOR, Role.ENTERPRISE, Role.OVERSIGHT, Role.OPS)
+    if not may_read(principal, await case_scope(engine, client, case_id)):
+        raise _out_of_scope(case_id)
+    return principal
+
+
+async def case_coordinator(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Actor:
+    _require(principal, Role.COORDINATOR)
+    scope = await case_scope(engine, client, case_id)
+    if not coordinates(principal, scope.jurisdiction, scope.park):
+        raise _out_of_scope(case_id)
+    return principal.actor
+
+
+async def case_party(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Actor:
+    """The case's coordinator, or the enterprise itself (signing for results, rating)."""
+    _require(principal, Role.COORDINATOR, Role.ENTERPRISE)
+    if not may_read(principal, await case_scope(engine, client, case_id)):
+        raise _out_of_scope(case_id)
+    return principal.actor
+
+
+def coordinator(principal: SignedIn) -> Principal:
+    _require(principal, Role.COORDINATOR)
+    return principal
+
+
+def department_staff(
+    department: Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$", description="department code")],
+    principal: SignedIn,
+) -> Actor:
+    _require(principal, Role.DEPARTMENT)
+    if principal.department != department:
+        raise forbidden(f"只能查看和办理本部门（{principal.department}）的任务")
+    return principal.actor
+
+
+def operator(principal: SignedIn) -> Actor:
+    _require(principal, Role.OPS)
+    return principal.actor
+
+
+def oversight_reader(principal: SignedIn) -> Principal:
+    _require(principal, Role.OVERSIGHT, Role.OPS)
+    return principal
+
+
+def exporter(principal: SignedIn) -> Principal:
+    _require(principal, Role.COORDINATOR, Role.OVERSIGHT)
+    return principal
+
+
+def notification_reader(principal: SignedIn) -> Principal:
+    _require(principal, Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE, Role.OPS)
+    return principal
+
+
+def case_lister(principal: SignedIn) -> Principal:
+    _require(principal, Role.COORDINATOR, Role.ENTERPRISE, Role.OPS)
+    return principal
+
+
+def ensure_may_open(principal: Principal, application: Application) -> None:
+    if application.jurisdiction not in PACKS:
+        return  # not a question of scope: the application is refused as invalid (422)
+    if not coordinates(principal, application.jurisdiction, application.park):
+        raise forbidden(
+            f"您只能为{principal.jurisdiction}"
+            f"{'的' + principal.park if principal.park else ''}开立案件"
+        )
+
+
+def record_read(
+    engine: Engine,
+    actor: Actor,
+    resource: str,
+    case_id: str | None = None,
+    matter: str | None = None,
+) -> None:
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    material_reads.record(
+        engine, actor, resource, case_id=case_id, matter=matter, request_id=request_id
+    )
+
+
+Reader = Annotated[Principal, Depends(case_reader)]
+CaseCoordinator = Annotated[Actor, Depends(case_coordinator)]
+CaseParty = Annotated[Actor, Depends(case_party)]
+Coordinator = Annotated[Principal, Depends(coordinator)]
+DepartmentStaff = Annotated[Actor, Depends(department_staff)]
+Operator = Annotated[Actor, Depends(operator)]
+OversightReader = Annotated[Principal, Depends(oversight_reader)]
+Exporter = Annotated[Principal, Depends(exporter)]
+NotificationReader = Annotated[Principal, Depends(notification_reader)]
+CaseLister = Annotated[Principal, Depends(case_lister)]

@@ -1,0 +1,93 @@
+"""Open an account: its binding checked against the jurisdictions' catalogues."""
+
+from sqlalchemy import Engine
+
+from domain.actors import Principal, Role
+from domain.uscc import uscc_problem
+from policies.registry import PACKS
+from store import accounts
+
+MIN_PASSWORD_LENGTH = 10
+
+ROLE_NAMES = {
+    Role.COORDINATOR: "代办员",
+    Role.DEPARTMENT: "部门经办人",
+    Role.ENTERPRISE: "企业",
+    Role.OPS: "运维人员",
+    Role.OVERSIGHT: "州工信局专班",
+}
+
+
+class AccountProblem(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def bound(
+    username: str,
+    display_name: str,
+    role: Role,
+    *,
+    jurisdiction: str | None = None,
+    park: str | None = None,
+    department: str | None = None,
+    uscc: str | None = None,
+) -> Principal:
+    """The principal for this role and binding; refuses a binding the role does not take or
+    the catalogues do not know (a department's county comes from its catalogue)."""
+    if role not in ROLE_NAMES:
+        raise AccountProblem("role", f"不能开设{role.value}账号")
+    given = {"jurisdiction": jurisdiction, "park": park, "department": department, "uscc": uscc}
+    takes = {
+        Role.COORDINATOR: {"jurisdiction", "park"},
+        Role.DEPARTMENT: {"department"},
+        Role.ENTERPRISE: {"uscc"},
+    }.get(role, set())
+    for field, value in given.items():
+        if value is not None and field not in takes:
+            raise AccountProblem(field, f"{ROLE_NAMES[role]}账号不绑定{field}")
+    county = None
+    if role is Role.COORDINATOR:
+        pack = PACKS.get(jurisdiction or "")
+        if pack is None:
+            raise AccountProblem("jurisdiction", f"代办员须绑定辖区（{'、'.join(PACKS)}）")
+        if park is not None and park not in {p.code for p in pack.parks}:
+            raise AccountProblem("park", f"{pack.name}没有园区{park}")
+    elif role is Role.DEPARTMENT:
+        found = [d for pack in PACKS.values() for d in pack.departments if d.code == department]
+        if not found:
+            raise AccountProblem("department", f"目录中没有部门{department}")
+        county = found[0].county
+    elif role is Role.ENTERPRISE:
+        problem = uscc_problem(uscc or "") if uscc else "企业账号须绑定统一社会信用代码"
+        if problem:
+            raise AccountProblem("uscc", problem)
+    return Principal(
+        username=username,
+        display_name=display_name,
+        role=role,
+        jurisdiction=jurisdiction,
+        park=park,
+        department=department,
+        county=county,
+        uscc=uscc,
+    )
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少{MIN_PASSWORD_LENGTH}位"
+    if password.isdigit() or password.isalpha():
+        return "密码须同时含有字母和数字或符号"
+    return None
+
+
+def open_account(engine: Engine, principal: Principal, password: str | None) -> None:
+    if password is not None and (problem := password_problem(password)):
+        raise AccountProblem("password", problem)
+    try:
+        accounts.create(engine, principal, password)
+    except accounts.AccountExists as error:
+        raise AccountProblem("username", f"账号{principal.username}已存在") from error
