@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError, RPCStatusCode
 
 
 class ErrorDetail(BaseModel):
@@ -61,6 +62,7 @@ def invalid(field: str, message: str) -> ApiError:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
+        (400, "请求内容无法解析"),
         (401, "未登录或登录已失效"),
         (403, "无权进行此操作"),
         (404, "案件或事项不存在"),
@@ -105,5 +107,23 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return _body(error.status_code, code, str(error.detail), [])
+        if error.status_code == 400:  # FastAPI's only 400: a body that is not JSON at all
+            message = "请求内容无法解析：须为UTF-8编码的JSON"
+            details = [ErrorDetail(field="body", message=message)]
+            return _body(400, "malformed_body", message, details)
+        code, message = {
+            404: ("not_found", "没有这个地址"),
+            405: ("method_not_allowed", "该地址不支持此请求方法"),
+        }.get(error.status_code, ("http_error", str(error.detail)))
+        # Kept: a 405's Allow header lists the methods the address does take.
+        return _body(error.status_code, code, message, [], error.headers)
+
+    @app.exception_handler(RPCError)
+    async def _temporal(_: Request, error: RPCError) -> JSONResponse:
+        # Ops name workflows by id: one that never existed, or whose history Temporal has
+        # already dropped after its retention, is not found rather than a server error.
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return _body(404, "not_found", "工作流不存在，或其历史已过保留期被清除", [])
+        if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            return _body(503, "temporal_unavailable", "流程引擎暂时不可用，请稍后重试", [])
+        raise error

@@ -1,14 +1,25 @@
 """Response models of the API (requests are the domain's ``...Request`` models)."""
 
+import re
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, BeforeValidator, Field, computed_field
 
 from domain.case import STAGE_NAMES, CaseStage
 from domain.matter import MATTER_STATE_NAMES, MatterState
 
 Item = TypeVar("Item")
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would read "0" or "1700000000" as a Unix time; a person means a calendar day.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("日期须写作YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class Page(BaseModel, Generic[Item]):

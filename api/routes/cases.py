@@ -55,7 +55,7 @@ router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
 log = structlog.get_logger(__name__)
 
 MatterCode = Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]  # within any database's integers
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 

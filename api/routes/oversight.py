@@ -6,7 +6,7 @@ so it never waits on a workflow.
 """
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -16,7 +16,7 @@ from api.auth.access import OversightReader
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, not_found
 from api.routes.cases import CaseId, Limit, Offset
-from api.schemas import Page
+from api.schemas import IsoDate, Page
 from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage
@@ -39,8 +39,8 @@ def case_filter(
     pending_coordination: Annotated[
         bool | None, Query(description="有尚未协调或决议未办结的问题")
     ] = None,
-    opened_from: Annotated[date | None, Query(description="委托日期起（含）")] = None,
-    opened_to: Annotated[date | None, Query(description="委托日期止（含）")] = None,
+    opened_from: Annotated[IsoDate | None, Query(description="委托日期起（含）")] = None,
+    opened_to: Annotated[IsoDate | None, Query(description="委托日期止（含）")] = None,
 ) -> OversightFilter:
     return OversightFilter(
         county=county,
