@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from store.tables import LedgerEntryRow, LedgerHead, as_utc
@@ -48,13 +48,20 @@ def _instant(moment: datetime) -> str:
 def link(session: Session, row: LedgerEntryRow) -> None:
     """Chain ``row`` (added, not yet flushed) after the head, in the caller's transaction.
 
-    The head row is locked first (FOR UPDATE on PostgreSQL; SQLite has one writer), so
-    two appends never chain to the same predecessor.
+    The head is written before it is read, so two appends never chain to the same
+    predecessor. On SQLite that write is what takes the database's one write lock: the
+    driver opens a transaction only at the first write, so a head read first would be
+    read outside it, and another process could move the head before this insert. (It
+    did, under the fault test's load.) On PostgreSQL the row is then locked FOR UPDATE.
+    The same write creates the head the first time, without racing a second creator.
     """
-    head = session.exec(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = LedgerHead(id=1, last_hash=GENESIS)
-        session.add(head)
+    session.execute(
+        text(
+            "INSERT INTO ledger_head (id, last_entry_id, last_hash, entries) "
+            "VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING"
+        )
+    )
+    head = session.exec(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
     row.prev_hash = head.last_hash or GENESIS
     row.entry_hash = entry_hash(row, row.prev_hash)
     session.add(row)

@@ -2,6 +2,7 @@
 entry, or a removed last entry, is found, by the API and by the command line."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
 from ops.__main__ import main as ops_cli
 from store import ledger
 from store.chain import verify
+from store.db import create_schema, make_engine
 from tests.driver import CaseDriver
 from tests.identities import ops
 
@@ -107,3 +109,33 @@ def test_the_command_line_verifies_and_exits_1_on_tampering(
     _sql(engine, "update ledger_entry set actor_id = 'someone.else' where id = 1")
     assert ops_cli(["verify-ledger"]) == 1
     assert "台账被改动：记录1" in capsys.readouterr().out
+
+
+def test_concurrent_writers_in_two_processes_keep_one_chain(database_url: str) -> None:
+    """Two engines (as the worker and the API are two processes) and eight threads append
+    at once; every entry must chain to the one written before it."""
+    engines = [make_engine(database_url) for _ in range(2)]
+    create_schema(engines[0])
+
+    def write(writer: int) -> None:
+        for i in range(25):
+            ledger.append(
+                engines[writer % 2],
+                LedgerWrite(
+                    entry=LedgerEntry(
+                        key=f"BZ-2026-00009/run/w{writer}-{i}",
+                        case_id="BZ-2026-00009",
+                        workflow_id="BZ-2026-00009",
+                        event=LedgerEvent.PLAN_AGREED,
+                        actor=Actor(id="li.si", role=Role.COORDINATOR),
+                        occurred_at=NOW,
+                        summary=f"{writer}-{i}",
+                    )
+                ),
+            )
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(8)))
+    result = verify(engines[0])
+    assert result.ok, result
+    assert result.entries == 200
