@@ -5,6 +5,7 @@ route gets 403 whatever it names; then the scope: a coordinator's jurisdiction a
 a department's own tasks, an enterprise's own cases, oversight's cross-county cases.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -146,9 +147,14 @@ async def case_party(
     return principal.actor
 
 
-def coordinator(principal: SignedIn) -> Principal:
-    _require(principal, Role.COORDINATOR)
-    return principal
+def roles(*allowed: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets these roles through, with no scope to check."""
+
+    def check(principal: SignedIn) -> Principal:
+        _require(principal, *allowed)
+        return principal
+
+    return check
 
 
 def department_staff(
@@ -164,26 +170,6 @@ def department_staff(
 def operator(principal: SignedIn) -> Actor:
     _require(principal, Role.OPS)
     return principal.actor
-
-
-def oversight_reader(principal: SignedIn) -> Principal:
-    _require(principal, Role.OVERSIGHT, Role.OPS)
-    return principal
-
-
-def exporter(principal: SignedIn) -> Principal:
-    _require(principal, Role.COORDINATOR, Role.OVERSIGHT)
-    return principal
-
-
-def notification_reader(principal: SignedIn) -> Principal:
-    _require(principal, Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE, Role.OPS)
-    return principal
-
-
-def case_lister(principal: SignedIn) -> Principal:
-    _require(principal, Role.COORDINATOR, Role.ENTERPRISE, Role.OPS)
-    return principal
 
 
 def ensure_may_open(principal: Principal, application: Application) -> None:
@@ -212,10 +198,12 @@ def record_read(
 Reader = Annotated[Principal, Depends(case_reader)]
 CaseCoordinator = Annotated[Actor, Depends(case_coordinator)]
 CaseParty = Annotated[Actor, Depends(case_party)]
-Coordinator = Annotated[Principal, Depends(coordinator)]
+Coordinator = Annotated[Principal, Depends(roles(Role.COORDINATOR))]
 DepartmentStaff = Annotated[Actor, Depends(department_staff)]
 Operator = Annotated[Actor, Depends(operator)]
-OversightReader = Annotated[Principal, Depends(oversight_reader)]
-Exporter = Annotated[Principal, Depends(exporter)]
-NotificationReader = Annotated[Principal, Depends(notification_reader)]
-CaseLister = Annotated[Principal, Depends(case_lister)]
+OversightReader = Annotated[Principal, Depends(roles(Role.OVERSIGHT, Role.OPS))]
+Exporter = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.OVERSIGHT))]
+NotificationReader = Annotated[
+    Principal, Depends(roles(Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE, Role.OPS))
+]
+CaseLister = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.ENTERPRISE, Role.OPS))]
