@@ -102,6 +102,7 @@ async def _schemathesis(
         "ndjson",
         "--report-ndjson-path",
         str(report),
+        cwd=report.parent,  # its crash cache (.schemathesis/) stays out of the repository
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
