@@ -110,13 +110,19 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime) -> Acco
         return row
 
 
-def _change(engine: Engine, username: str, **values: object) -> AccountRow:
+def _change(
+    engine: Engine, username: str, *, end_tokens: bool = False, **values: object
+) -> AccountRow:
+    """Set ``values`` on the account; ``end_tokens`` also invalidates every token issued,
+    by bumping the version in the same transaction as the read."""
     with session_scope(engine) as session:
         row = session.get(AccountRow, username)
         if row is None:
             raise NoSuchAccount(username)
         for name, value in values.items():
             setattr(row, name, value)
+        if end_tokens:
+            row.token_version += 1
         session.add(row)
         session.flush()
         session.expunge(row)
@@ -124,15 +130,12 @@ def _change(engine: Engine, username: str, **values: object) -> AccountRow:
 
 
 def set_password(engine: Engine, username: str, password: str) -> None:
-    row = get(engine, username)
-    if row is None:
-        raise NoSuchAccount(username)
     # A new password also ends the sessions signed in with the old one.
     _change(
         engine,
         username,
+        end_tokens=True,
         password_hash=_hasher.hash(password),
-        token_version=row.token_version + 1,
         failed_sign_ins=0,
         locked_until=None,
     )
@@ -143,7 +146,4 @@ def set_active(engine: Engine, username: str, active: bool) -> None:
 
 
 def revoke_tokens(engine: Engine, username: str) -> int:
-    row = get(engine, username)
-    if row is None:
-        raise NoSuchAccount(username)
-    return _change(engine, username, token_version=row.token_version + 1).token_version
+    return _change(engine, username, end_tokens=True).token_version
