@@ -118,22 +118,36 @@ def _out_of_scope(case_id: str) -> Exception:
     return forbidden(f"案件{case_id}不在您的办理或查看范围内")
 
 
+async def _within_case(
+    principal: Principal, engine: Engine, client: Client, case_id: str, *allowed: Role
+) -> None:
+    """The role first, then the case's scope (a coordinator's reading scope is also the
+    scope it drives)."""
+    _require(principal, *allowed)
+    if not may_read(principal, await case_scope(engine, client, case_id)):
+        raise _out_of_scope(case_id)
+
+
 async def case_reader(
     case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
 ) -> Principal:
-    _require(principal, Role.COORDINATOR, Role.ENTERPRISE, Role.OVERSIGHT, Role.OPS)
-    if not may_read(principal, await case_scope(engine, client, case_id)):
-        raise _out_of_scope(case_id)
+    await _within_case(
+        principal,
+        engine,
+        client,
+        case_id,
+        Role.COORDINATOR,
+        Role.ENTERPRISE,
+        Role.OVERSIGHT,
+        Role.OPS,
+    )
     return principal
 
 
 async def case_coordinator(
     case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
 ) -> Actor:
-    _require(principal, Role.COORDINATOR)
-    scope = await case_scope(engine, client, case_id)
-    if not coordinates(principal, scope.jurisdiction, scope.park):
-        raise _out_of_scope(case_id)
+    await _within_case(principal, engine, client, case_id, Role.COORDINATOR)
     return principal.actor
 
 
@@ -141,9 +155,7 @@ async def case_party(
     case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
 ) -> Actor:
     """The case's coordinator, or the enterprise itself (signing for results, rating)."""
-    _require(principal, Role.COORDINATOR, Role.ENTERPRISE)
-    if not may_read(principal, await case_scope(engine, client, case_id)):
-        raise _out_of_scope(case_id)
+    await _within_case(principal, engine, client, case_id, Role.COORDINATOR, Role.ENTERPRISE)
     return principal.actor
 
 
