@@ -89,7 +89,46 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+# Pydantic's own checks speak English; a person filling in a 委托书 reads Chinese. Our
+# validators already raise Chinese messages ("Value error, ..."), kept as they are.
+_CHINESE = {
+    "missing": "必填",
+    "string_too_short": "至少{min_length}个字符",
+    "string_too_long": "最多{max_length}个字符",
+    "too_short": "至少{min_length}项",
+    "too_long": "最多{max_length}项",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "须为文字",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "decimal_parsing": "须为数字",
+    "decimal_type": "须为数字",
+    "decimal_max_digits": "数字位数过多（最多{max_digits}位）",
+    "decimal_max_places": "小数最多{decimal_places}位",
+    "greater_than": "须大于{gt}",
+    "greater_than_equal": "须不小于{ge}",
+    "less_than": "须小于{lt}",
+    "less_than_equal": "须不大于{le}",
+    "date_from_datetime_parsing": "日期须写作YYYY-MM-DD",
+    "date_parsing": "日期须写作YYYY-MM-DD",
+    "date_type": "日期须写作YYYY-MM-DD",
+    "bool_parsing": "须为是或否",
+    "enum": "须为以下之一：{expected}",
+    "literal_error": "须为以下之一：{expected}",
+    "extra_forbidden": "不认识的字段",
+    "json_invalid": "不是合法的JSON",
+    "model_attributes_type": "须为对象",
+    "list_type": "须为列表",
+}
+
+
 def _message(error: dict[str, Any]) -> str:
+    template = _CHINESE.get(str(error.get("type", "")))
+    if template is not None:
+        try:
+            return template.format(**error.get("ctx", {}))
+        except (KeyError, IndexError):
+            return template.split("{")[0].rstrip("（：")
     message = str(error.get("msg", ""))
     return message.removeprefix("Value error, ")
 

@@ -50,6 +50,7 @@ class CaseListItem(BaseModel):
     county: str = ""
     cross_county: bool = False
     lead_committee: str | None = None
+    overdue: bool = Field(False, description="有超期未办结的事项")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import Client
 
-from store.oversight import counties_of, open_overdue_matter
+from store.oversight import counties_of
+from store.projection import open_overdue_matter
 from store.tables import CaseRow
 from workflows.search_attributes import CASE_STAGE, COUNTIES, OVERDUE
 

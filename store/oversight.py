@@ -9,7 +9,7 @@ from sqlalchemy import Engine, case, func
 from sqlmodel import Session, col, select
 
 from domain.clock import BUSINESS_ZONE
-from store.projection import INBOX_STATES
+from store.projection import INBOX_STATES, open_overdue_matter
 from store.tables import CaseCountyRow, CaseRow, MatterRow
 
 DECIDED_STATES = ("approved", "refused", "result_held")
@@ -57,16 +57,6 @@ class OversightFilter:
         if self.opened_to:
             found.append(col(CaseRow.opened_at) < _start_of(self.opened_to + timedelta(days=1)))
         return found
-
-
-def open_overdue_matter() -> Any:
-    """Has a matter past its deadline and undecided: a semi-join on the overdue index."""
-    return col(CaseRow.case_id).in_(
-        select(MatterRow.case_id).where(
-            col(MatterRow.overdue).is_(True),
-            col(MatterRow.state).in_([s.value for s in INBOX_STATES]),
-        )
-    )
 
 
 def list_cases(

@@ -1,9 +1,10 @@
 """The case and matter projection: newer versions replace older ones, never the reverse."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, update
-from sqlmodel import Session, select
+from sqlalchemy import Engine, delete, func, or_, update
+from sqlmodel import Session, col, select
 
 from domain.ledger import CaseSummary, MatterRowData
 from domain.matter import MatterSnapshot, MatterState
@@ -52,30 +53,71 @@ def _upsert(session: Session, table: type, key: dict, values: dict) -> bool:
     return False
 
 
+def open_overdue_matter() -> Any:
+    """Has a matter past its deadline and undecided: a semi-join on the overdue index."""
+    return col(CaseRow.case_id).in_(
+        select(MatterRow.case_id).where(
+            col(MatterRow.overdue).is_(True),
+            col(MatterRow.state).in_([s.value for s in INBOX_STATES]),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     stage: str | None = None
     park: str | None = None
     jurisdiction: str | None = None
     uscc: str | None = None
+    search: str | None = None  # part of the enterprise, the project, the USCC or the case id
+    overdue: bool | None = None  # has a matter past its deadline, not decided yet
+
+    def conditions(self, overdue: Any) -> list[Any]:
+        found = [
+            getattr(CaseRow, name) == getattr(self, name)
+            for name in ("stage", "park", "jurisdiction", "uscc")
+            if getattr(self, name) is not None
+        ]
+        if self.search:
+            pattern = (
+                "%"
+                + self.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
+            found.append(
+                or_(
+                    *(
+                        col(column).like(pattern, escape="\\")
+                        for column in (
+                            CaseRow.enterprise_name,
+                            CaseRow.project_name,
+                            CaseRow.uscc,
+                            CaseRow.case_id,
+                        )
+                    )
+                )
+            )
+        if self.overdue is not None:
+            found.append(overdue if self.overdue else ~overdue)
+        return found
 
 
 def list_cases(
     engine: Engine, where: CaseFilter, *, offset: int, limit: int
-) -> tuple[list[CaseRow], int]:
-    conditions = [
-        getattr(CaseRow, name) == value for name, value in vars(where).items() if value is not None
-    ]
+) -> tuple[list[tuple[CaseRow, bool]], int]:
+    """Cases with an overdue matter first, then newest first; each with its overdue flag."""
+    overdue = open_overdue_matter()
+    conditions = where.conditions(overdue)
     with Session(engine) as session:
         total = session.exec(select(func.count()).select_from(CaseRow).where(*conditions)).one()
         rows = session.exec(
-            select(CaseRow)
+            select(CaseRow, overdue.label("overdue"))
             .where(*conditions)
-            .order_by(CaseRow.opened_at.desc(), CaseRow.case_id)  # type: ignore[attr-defined]
+            .order_by(overdue.desc(), col(CaseRow.opened_at).desc(), CaseRow.case_id)
             .offset(offset)
             .limit(limit)
         ).all()
-        return list(rows), total
+        return [(row, bool(late)) for row, late in rows], total
 
 
 def department_inbox(

@@ -89,19 +89,32 @@ def list_cases(
     park: str | None = None,
     jurisdiction: str | None = None,
     uscc: str | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="企业名称、项目名称、信用代码或案件编号的一部分"),
+    ] = None,
+    overdue: Annotated[bool | None, Query(description="有超期未办结的事项")] = None,
 ) -> Page[CaseListItem]:
-    """List cases from the projection, newest first: a coordinator's jurisdiction (and
-    park), an enterprise's own cases, everything for ops."""
+    """List cases from the projection, those with an overdue matter first, then newest
+    first: a coordinator's jurisdiction (and park), an enterprise's own cases, everything
+    for ops."""
     if principal.role is Role.COORDINATOR:
         jurisdiction = principal.jurisdiction
         park = principal.park or park
     elif principal.role is Role.ENTERPRISE:
         uscc = principal.uscc
     where = projection.CaseFilter(
-        stage=stage.value if stage else None, park=park, jurisdiction=jurisdiction, uscc=uscc
+        stage=stage.value if stage else None,
+        park=park,
+        jurisdiction=jurisdiction,
+        uscc=uscc,
+        search=q.strip() if q and q.strip() else None,
+        overdue=overdue,
     )
     rows, total = projection.list_cases(engine, where, offset=offset, limit=limit)
-    items = [CaseListItem.model_validate(row, from_attributes=True) for row in rows]
+    items = [
+        CaseListItem.model_validate({**row.model_dump(), "overdue": late}) for row, late in rows
+    ]
     return Page(items=items, total=total, offset=offset, limit=limit)
 
 
