@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from activities.documents.papers import html_to_pdf, table_html
 from domain.actions import Satisfaction
 from domain.case import STAGE_NAMES, CaseStage
 from domain.clock import BUSINESS_ZONE
@@ -41,9 +42,11 @@ _DONE = (MatterState.APPROVED.value, MatterState.REFUSED.value)
 class ExportFormat(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
+    PDF = "pdf"  # for the file cabinet: the form as printed, fonts embedded
 
 
 MEDIA_TYPES = {
+    ExportFormat.PDF: "application/pdf",
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -97,6 +100,9 @@ def _visit_result(satisfaction: str | None) -> str:
 
 
 def export(engine: Engine, where: OversightFilter, form: ExportFormat) -> bytes:
+    if form is ExportFormat.PDF:
+        html = table_html("代办服务全程跟踪备案表", COLUMNS, list(rows(engine, where)))
+        return html_to_pdf(html)
     if form is ExportFormat.CSV:
         out = io.StringIO()
         writer = csv.writer(out)

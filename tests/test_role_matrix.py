@@ -80,6 +80,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "GET /oversight/statistics": {OV, OP},
     "GET /oversight/drift": {OV, OP},
     "GET /tracking-table": {CO, OV},
+    "GET /cases/{case_id}/papers/{paper}": CASE_READERS,
 }
 
 SIGNED_IN = {
@@ -106,6 +107,7 @@ def _url(template: str, case_id: str) -> str:
         "problem": "1",
         "resolution": "1",
         "notification_id": "1",
+        "paper": "entrustment",
     }
     return template.format(**values)
 

@@ -1,17 +1,23 @@
-"""Documents: the tracking table (附件3) and every filed version of a feedback report."""
+"""Documents: a case's papers (委托书, 受理通知书, 终止委托记录, 综合报告), the tracking
+table (附件3) and every filed version of a feedback report."""
 
 from dataclasses import replace
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
+from activities.documents import papers
+from activities.documents.papers import Paper, PaperFormat
 from activities.tracking_table import MEDIA_TYPES, ExportFormat, export
 from api.auth.access import CaseCoordinator, Exporter, Reader, record_read
-from api.deps import EngineDep
+from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, refused
 from api.routes.cases import CaseId
 from api.routes.oversight import Filter
+from api.temporal import case_status
 from domain.actors import Role
 from domain.report import FeedbackFilingRequest
 from store import report_versions
@@ -37,7 +43,7 @@ def tracking_table(
     format: ExportFormat = ExportFormat.XLSX,
     cross_county: Annotated[bool, Query(description="只导出跨县市案件")] = False,
 ) -> Response:
-    """代办服务全程跟踪备案表 (附件3): one row per case, as XLSX (default) or CSV, with
+    """代办服务全程跟踪备案表 (附件3): one row per case, as XLSX (default), CSV or PDF, with
     the oversight list's filters. A coordinator exports the cases of its jurisdiction (and
     park), the 州工信局 team the cross-county cases; each export is a recorded read."""
     if principal.role is Role.COORDINATOR:
@@ -55,6 +61,46 @@ def tracking_table(
         export(engine, where, format),
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/cases/{case_id}/papers/{paper}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {media: {} for media in papers.MEDIA_TYPES.values()},
+            "description": "委托书、受理通知书（附件2）、终止委托记录或综合报告",
+        }
+    },
+)
+async def case_paper(
+    case_id: CaseId,
+    paper: Paper,
+    principal: Reader,
+    client: TemporalDep,
+    engine: EngineDep,
+    format: PaperFormat = PaperFormat.PDF,
+) -> Response:
+    """One of the case's papers, filled from its live status: ``entrustment`` (委托书,
+    附件1), ``acceptance-notice`` (受理通知书, 附件2, with the materials received),
+    ``termination-record`` (终止委托记录) or ``report`` (the comprehensive report of a
+    cross-county case, else the 评价反馈材料). PDF with its Chinese fonts embedded, or DOCX
+    for an office to edit. 409 while the case has no such paper yet; a recorded read."""
+    status = await case_status(client, case_id)
+    reason = papers.not_yet(paper, status)
+    if reason:
+        raise refused(reason)
+    rendered = await run_in_threadpool(papers.render, paper, format, status)
+    record_read(engine, principal.actor, f"paper:{paper.value}", case_id)
+    ascii_name = f"{case_id}-{paper.value}.{format.value}"
+    return Response(
+        rendered.content,
+        media_type=rendered.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(rendered.filename)}"
+        },
     )
 
 
