@@ -23,3 +23,30 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"
+
+# Debian packages outside the venv: Pango and the Noto CJK fonts that the papers' PDFs
+# embed, and for the tests Debian's chromium, which Playwright drives.
+debs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
+if [ "$extras" = test ]; then
+    debs+=(chromium)
+fi
+if command -v dpkg-query >/dev/null; then
+    missing=()
+    for deb in "${debs[@]}"; do
+        dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$deb")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ]; then
+            echo "==> installing Debian packages: ${missing[*]}"
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get install -y -qq "${missing[@]}" >/dev/null \
+                || { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+        else
+            echo "daiban needs these Debian packages: sudo apt-get install ${missing[*]}" >&2
+            exit 1
+        fi
+    fi
+else
+    echo "not Debian: install Pango, the Noto CJK fonts and chromium yourself" >&2
+fi

@@ -1,5 +1,6 @@
 """One time-skipping Temporal server per session; per test a fresh database, queue and worker."""
 
+import asyncio
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
@@ -18,13 +20,15 @@ from temporalio.worker import Worker
 
 import temporal_dev
 from activities.ledger import LedgerActivities
+from api.main import create_app
 from domain.clock import BUSINESS_ZONE
 from policies.registry import PACKS
 from settings import Settings, get_settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
+from temporal_dev import free_port
 from tests.driver import OPENED_CASES, CaseDriver
-from tests.identities import api_client
+from tests.identities import api_client, provision, signed
 from tests.servers import start_test_server
 from worker import build_worker
 
@@ -190,3 +194,31 @@ async def dev_stack(
         worker = build_worker(dev_client, task_queue, LedgerActivities(engine), executor)
         async with worker, api_client(settings, dev_client, engine) as http:
             yield CaseDriver(http)
+
+
+@pytest.fixture
+async def live_api(
+    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[str]:
+    """The embedded default served for real: uvicorn on a free port, the dev server and a
+    worker, in this test's event loop."""
+    provision(engine)
+    settings = Settings(
+        temporal_address=dev_server,
+        task_queue=task_queue,
+        database_url=database_url,
+        log_level="WARNING",
+    )
+    port = free_port()
+    app = create_app(signed(settings), client=dev_client, engine=engine)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
+    with ThreadPoolExecutor(4) as executor:
+        async with build_worker(dev_client, task_queue, LedgerActivities(engine), executor):
+            serving = asyncio.create_task(server.serve())
+            while not server.started:
+                await asyncio.sleep(0.05)
+            yield f"http://127.0.0.1:{port}"
+            server.should_exit = True
+            await serving

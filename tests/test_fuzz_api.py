@@ -11,22 +11,10 @@ import asyncio
 import json
 import re
 import sys
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-import uvicorn
-from sqlalchemy import Engine
-from temporalio.client import Client
-
-from activities.ledger import LedgerActivities
-from api.main import create_app
-from settings import Settings
-from temporal_dev import free_port
 from tests.driver import BOLE_LAND
-from tests.identities import coordinator, department, ops, provision, signed
-from worker import build_worker
+from tests.identities import coordinator, department, ops
 
 CHECKS = ",".join(
     (
@@ -41,32 +29,6 @@ CHECKS = ",".join(
 )
 EXAMPLES_PER_OPERATION = 8
 SEED = 20261123  # reproducible in CI; change it locally to explore
-
-
-@pytest.fixture
-async def live_api(
-    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
-) -> AsyncIterator[str]:
-    provision(engine)
-    settings = Settings(
-        temporal_address=dev_server,
-        task_queue=task_queue,
-        database_url=database_url,
-        log_level="WARNING",
-    )
-    port = free_port()
-    app = create_app(signed(settings), client=dev_client, engine=engine)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    with ThreadPoolExecutor(4) as executor:
-        async with build_worker(dev_client, task_queue, LedgerActivities(engine), executor):
-            serving = asyncio.create_task(server.serve())
-            while not server.started:
-                await asyncio.sleep(0.05)
-            yield f"http://127.0.0.1:{port}"
-            server.should_exit = True
-            await serving
 
 
 async def _schemathesis(

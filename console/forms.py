@@ -1,0 +1,49 @@
+"""HTML forms to API bodies and back: an input's name is the API field's dotted path, so
+the API's 422 details land under the input a person must fix.
+
+``matters.0.materials~lines`` is a textarea read one item per line; a name repeated (a
+group of checkboxes) becomes a list; an empty input is left out, so the API's own
+"必填" answers for it.
+"""
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+LINES = "~lines"
+_CONSOLE_FIELDS = {"csrf", "idempotency_key"}
+
+
+def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for name in dict.fromkeys(form.keys()):
+        if name in _CONSOLE_FIELDS:
+            continue
+        values = [v for v in form.getlist(name) if isinstance(v, str)]
+        if name.endswith(LINES):
+            name = name.removesuffix(LINES)
+            value: Any = [line.strip() for line in "\n".join(values).splitlines() if line.strip()]
+        elif name in lists or len(values) > 1:
+            value = [v.strip() for v in values if v.strip()]
+        else:
+            value = values[0].strip() if values else ""
+            if value == "":
+                continue
+        _put(body, name.split("."), value)
+    return _lists(body)
+
+
+def _put(body: dict[str, Any], path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        body = body.setdefault(part, {})
+    body[path[-1]] = value
+
+
+def _lists(node: Any) -> Any:
+    """``{"0": a, "1": b}`` (from ``matters.0``, ``matters.1``) becomes ``[a, b]``."""
+    if not isinstance(node, dict):
+        return node
+    node = {key: _lists(value) for key, value in node.items()}
+    if node and all(key.isdigit() for key in node):
+        return [node[key] for key in sorted(node, key=int)]
+    return node
