@@ -6,6 +6,7 @@ ledger. 回访结果 is the form's 满意/不满意: 非常满意, 满意 and �
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
@@ -36,6 +37,15 @@ COLUMNS = [
     "回访结果",
 ]
 _BATCH = 1000
+# WeasyPrint lays out about 50-100 table rows a second here: past this a person waits
+# minutes for a paper nobody prints. XLSX and CSV have no limit.
+PDF_ROW_LIMIT = 500
+
+
+class TooLongToPrint(Exception):
+    pass
+
+
 _DONE = (MatterState.APPROVED.value, MatterState.REFUSED.value)
 
 
@@ -101,8 +111,12 @@ def _visit_result(satisfaction: str | None) -> str:
 
 def export(engine: Engine, where: OversightFilter, form: ExportFormat) -> bytes:
     if form is ExportFormat.PDF:
-        html = table_html("代办服务全程跟踪备案表", COLUMNS, list(rows(engine, where)))
-        return html_to_pdf(html)
+        table = list(itertools.islice(rows(engine, where), PDF_ROW_LIMIT + 1))
+        if len(table) > PDF_ROW_LIMIT:
+            raise TooLongToPrint(
+                f"超过{PDF_ROW_LIMIT}件，不宜打印为PDF：请缩小筛选范围，或导出XLSX"
+            )
+        return html_to_pdf(table_html("代办服务全程跟踪备案表", COLUMNS, table))
     if form is ExportFormat.CSV:
         out = io.StringIO()
         writer = csv.writer(out)

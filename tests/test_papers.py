@@ -6,9 +6,11 @@ import asyncio
 import io
 
 import httpx
+import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from activities import tracking_table
 from activities.documents.docx import html_to_docx
 from tests.driver import CaseDriver
 from tests.identities import coordinator, enterprise
@@ -120,7 +122,9 @@ async def test_the_evaluation_report_quotes_the_scores_and_the_filed_text(
     assert "博边合管函〔2026〕1号" in text
 
 
-async def test_the_tracking_table_prints_as_a_pdf(driver: CaseDriver) -> None:
+async def test_the_tracking_table_prints_as_a_pdf_unless_too_long(
+    driver: CaseDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = await driver.open()
     for _ in range(100):  # the projection row lands when the opening's ledger entry does
         if (await driver.http.get("/cases", params={"q": case_id})).json()["total"]:
@@ -131,6 +135,13 @@ async def test_the_tracking_table_prints_as_a_pdf(driver: CaseDriver) -> None:
     )
     text, _ = _pdf_text(response)
     assert "代办服务全程跟踪备案表" in text and case_id in text
+
+    monkeypatch.setattr(tracking_table, "PDF_ROW_LIMIT", 0)
+    response = await driver.http.get(
+        "/tracking-table", params={"format": "pdf"}, headers=coordinator("BZ")
+    )
+    assert response.status_code == 409
+    assert "请缩小筛选范围，或导出XLSX" in response.json()["error"]["message"]
 
 
 def test_the_word_version_keeps_headings_lists_and_tables() -> None:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from activities.documents import papers
 from activities.documents.papers import Paper, PaperFormat
-from activities.tracking_table import MEDIA_TYPES, ExportFormat, export
+from activities.tracking_table import MEDIA_TYPES, ExportFormat, TooLongToPrint, export
 from api.auth.access import CaseCoordinator, Exporter, Reader, record_read
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, refused
@@ -55,10 +55,14 @@ def tracking_table(
         )
     else:
         where = replace(where, cross_county_only=True)
+    try:
+        content = export(engine, where, format)
+    except TooLongToPrint as error:
+        raise refused(str(error)) from error
     record_read(engine, principal.actor, "tracking_table")
     name = f"tracking-table-{date.today().isoformat()}.{format.value}"
     return Response(
-        export(engine, where, format),
+        content,
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
