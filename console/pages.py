@@ -4,11 +4,13 @@ HTML; each form posts back here, and the action goes on to the API route of the 
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from activities.documents.papers import PAPER_NAMES, Paper, day_text, time_text
 from console import charts, forms, session, timeline
 from console.api import Api, ApiProblem
-from domain.actions import AGENT_LEVEL_NAMES, Satisfaction, TerminationCause
+from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage, CaseStatus
 from domain.clock import BUSINESS_ZONE
@@ -37,8 +39,6 @@ templates.env.globals.update(
     stage_names=STAGE_NAMES,
     matter_state_names=MATTER_STATE_NAMES,
     satisfaction_levels=list(Satisfaction),
-    termination_causes=list(TerminationCause),
-    level_names=AGENT_LEVEL_NAMES,
     # The API names a field by its path; a person reads the form's label.
     field_labels={
         "enterprise": "委托人",
@@ -127,7 +127,6 @@ class Visitor:
             role=self.role.value,
             csrf=session.form_token(self.request, self.token),
             done=DONE.get(self.request.query_params.get("done", "")),
-            now=datetime.now(BUSINESS_ZONE),
         )
         return templates.TemplateResponse(self.request, name, context, status_code=status_code)
 
@@ -149,6 +148,47 @@ async def checked_form(request: Request, who: Visitor) -> Any:
 
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def offset_of(page: int) -> int:
+    return (page - 1) * PAGE_SIZE
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+Failure = tuple[str, ApiProblem]  # the action whose form failed, and the API's answer
+
+
+def failure_context(failure: Failure | None) -> dict[str, Any]:
+    """What a page with action forms needs: which form failed and why, and a fresh key."""
+    failed, error = failure if failure else (None, None)
+    return {
+        "status_code": error.status if error else 200,
+        "failed": failed,
+        "error": error,
+        "errors": error.field_errors if error else {},
+        "key": session.new_key(),
+    }
+
+
+async def submit(
+    who: Visitor,
+    form: Any,
+    action: str,
+    path: str,
+    again: Callable[[Failure], Awaitable[Response]],
+    done: str,
+) -> Response:
+    """Send a form's action to the API; a refusal shows the page ``again`` with it."""
+    try:
+        await who.api.post(path, forms.nest(form), key=str(form.get("idempotency_key") or ""))
+    except ApiProblem as problem:
+        if problem.status in (401, 403, 404):
+            raise
+        return await again((action, problem))
+    return see_other(done)
 
 
 # --- sign-in ---------------------------------------------------------------------------
@@ -218,7 +258,7 @@ async def case_list(
         stage=stage if stage in set(CaseStage) else None,
         park=park,
         overdue="true" if overdue else None,
-        offset=(page - 1) * PAGE_SIZE,
+        offset=offset_of(page),
         limit=PAGE_SIZE,
     )
     parks = []
@@ -230,7 +270,7 @@ async def case_list(
         filters={"q": q, "stage": stage, "park": park, "overdue": overdue},
         parks=parks,
         page=page,
-        pages=max(1, -(-cases["total"] // PAGE_SIZE)),
+        pages=page_count(cases["total"]),
     )
 
 
@@ -307,9 +347,7 @@ def case_actions(role: Role, case: CaseStatus) -> set[str]:
     return actions
 
 
-async def _case_page(
-    who: Visitor, case_id: str, problem: tuple[str, ApiProblem] | None = None
-) -> Response:
+async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:
     case = CaseStatus.model_validate(await who.api.get(f"/cases/{case_id}"))
     ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
     today = datetime.now(BUSINESS_ZONE).date()
@@ -323,21 +361,16 @@ async def _case_page(
         )
         if ready
     ]
-    failed, error = problem if problem else (None, None)
     return who.page(
         "case.html",
-        status_code=error.status if error else 200,
         case=case,
         ledger=ledger,
         chart=timeline.build(case, today),
         lifecycle=LIFECYCLE,
         actions=case_actions(who.role, case),
         papers=papers,
-        failed=failed,
-        error=error,
-        errors=error.field_errors if error else {},
-        key=session.new_key(),
         today=today,
+        **failure_context(failure),
     )
 
 
@@ -352,14 +385,14 @@ async def act_on_case(request: Request, case_id: str, action: str) -> Response:
     form = await checked_form(request, who)
     if not CASE_ACTION.match(action):
         raise ApiProblem(404, "not_found", "没有这个操作", [])
-    try:
-        key = str(form.get("idempotency_key") or session.new_key())
-        await who.api.post(f"/cases/{quote(case_id)}/{action}", forms.nest(form), key=key)
-    except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        return await _case_page(who, case_id, (action, problem))
-    return see_other(f"/console/cases/{case_id}?done={action.rsplit('/', 1)[-1]}")
+    return await submit(
+        who,
+        form,
+        action,
+        f"/cases/{quote(case_id)}/{action}",
+        lambda failure: _case_page(who, case_id, failure),
+        f"/console/cases/{case_id}?done={action.rsplit('/', 1)[-1]}",
+    )
 
 
 @router.get("/cases/{case_id}/papers/{paper}.{form}")
@@ -378,7 +411,7 @@ async def tracking_table(request: Request, form: str, cross_county: bool = False
     return _download(await who.api.send("GET", "/tracking-table", params=params))
 
 
-def _download(answer: Any) -> Response:
+def _download(answer: httpx.Response) -> Response:
     headers = {"Content-Disposition": answer.headers.get("content-disposition", "attachment")}
     return Response(answer.content, media_type=answer.headers["content-type"], headers=headers)
 
@@ -397,28 +430,17 @@ async def inbox(request: Request, page: int = 1) -> Response:
     who = await visitor(request)
     department, page = _department(who), max(page, 1)
     tasks = await who.api.get(
-        f"/departments/{department}/inbox", offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        f"/departments/{department}/inbox", offset=offset_of(page), limit=PAGE_SIZE
     )
-    today = datetime.now(BUSINESS_ZONE).date()
-    pages = max(1, -(-tasks["total"] // PAGE_SIZE))
-    return who.page("inbox.html", tasks=tasks, page=page, pages=pages, today=today)
+    return who.page("inbox.html", tasks=tasks, page=page, pages=page_count(tasks["total"]))
 
 
 async def _task_page(
-    who: Visitor, case_id: str, matter: str, problem: tuple[str, ApiProblem] | None = None
+    who: Visitor, case_id: str, matter: str, failure: Failure | None = None
 ) -> Response:
     department = _department(who)
     task = await who.api.get(f"/departments/{department}/tasks/{quote(case_id)}/{matter}")
-    failed, error = problem if problem else (None, None)
-    return who.page(
-        "task.html",
-        status_code=error.status if error else 200,
-        task=task,
-        failed=failed,
-        error=error,
-        errors=error.field_errors if error else {},
-        key=session.new_key(),
-    )
+    return who.page("task.html", task=task, **failure_context(failure))
 
 
 @router.get("/inbox/{case_id}/{matter}", response_class=HTMLResponse)
@@ -433,16 +455,17 @@ async def act_on_task(request: Request, case_id: str, matter: str, verb: str) ->
     department = _department(who)
     if verb not in TASK_VERBS:
         raise ApiProblem(404, "not_found", "没有这个操作", [])
-    path = f"/departments/{department}/tasks/{quote(case_id)}/{matter}/{verb}"
-    try:
-        await who.api.post(path, forms.nest(form), key=str(form.get("idempotency_key") or ""))
-    except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        return await _task_page(who, case_id, matter, (verb, problem))
-    if verb in ("approval", "refusal"):
-        return see_other(f"/console/inbox?done={verb}")
-    return see_other(f"/console/inbox/{case_id}/{matter}?done={verb}")
+    decided = verb in ("approval", "refusal")  # the task leaves the inbox: back to the list
+    return await submit(
+        who,
+        form,
+        verb,
+        f"/departments/{department}/tasks/{quote(case_id)}/{matter}/{verb}",
+        lambda failure: _task_page(who, case_id, matter, failure),
+        f"/console/inbox?done={verb}"
+        if decided
+        else f"/console/inbox/{case_id}/{matter}?done={verb}",
+    )
 
 
 # --- the 州工信局 dashboard ---------------------------------------------------------------
@@ -464,7 +487,7 @@ async def dashboard(
     # Both are database reads in the API's thread pool: side by side, on two cores.
     stats, cases = await asyncio.gather(
         who.api.get("/oversight/statistics", **where),
-        who.api.get("/oversight/cases", **where, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE),
+        who.api.get("/oversight/cases", **where, offset=offset_of(page), limit=PAGE_SIZE),
     )
     levels = stats["satisfaction"]["by_level"]
     return who.page(
@@ -473,7 +496,7 @@ async def dashboard(
         cases=cases,
         filters={"county": county, "stage": stage, "overdue": overdue},
         page=page,
-        pages=max(1, -(-cases["total"] // PAGE_SIZE)),
+        pages=page_count(cases["total"]),
         by_county=charts.cases_by_county_and_stage(stats["by_county_and_stage"]),
         cycle=charts.cycle_times(stats["cycle_time_by_matter"]),
         satisfaction=charts.simple(

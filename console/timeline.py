@@ -1,7 +1,7 @@
 """The case page's Gantt-like chart: each matter's plan, its actual run and its deadline,
 on one axis of days. Pure geometry; the template draws it as SVG."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.case import CaseStatus
@@ -48,8 +48,6 @@ class Timeline:
     today_x: float
     width: int = LABEL_WIDTH + CHART_WIDTH
     height: int = 0
-    first: date = field(default_factory=date.today)
-    last: date = field(default_factory=date.today)
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -104,6 +102,4 @@ def build(case: CaseStatus, today: date) -> Timeline:
         ticks=ticks,
         today_x=x(today),
         height=40 + len(rows) * ROW_HEIGHT,
-        first=first,
-        last=last,
     )

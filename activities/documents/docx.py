@@ -30,8 +30,7 @@ class _Writer(HTMLParser):
         self.size: int | None = None
         self.bold = 0
         self.skip = 0  # inside <head>, <style> or <title>
-        self.lists: list[list[int]] = []  # a counter per open list, None-like 0 for <ul>
-        self.ordered: list[bool] = []
+        self.lists: list[int | None] = []  # per open list: items so far (<ol>), None (<ul>)
         self.table: Table | None = None
         self.row: list[str] | None = None
         self.rows: list[tuple[list[str], bool]] = []
@@ -47,13 +46,13 @@ class _Writer(HTMLParser):
             self._start_paragraph(classes, _HEADINGS.get(tag))
             self.preserve = "draft" in classes
         elif tag in ("ol", "ul"):
-            self.ordered.append(tag == "ol")
-            self.lists.append([0])
+            self.lists.append(0 if tag == "ol" else None)
         elif tag == "li":
-            counter = self.lists[-1] if self.lists else [0]
-            counter[0] += 1
+            marker, count = "· ", self.lists[-1] if self.lists else None
+            if count is not None:
+                self.lists[-1] = count + 1
+                marker = f"{count + 1}. "
             self._start_paragraph([], None)
-            marker = f"{counter[0]}. " if self.ordered and self.ordered[-1] else "· "
             self._add(marker)
         elif tag in ("strong", "b", "th"):
             self.bold += 1
@@ -79,7 +78,6 @@ class _Writer(HTMLParser):
                 self.paragraph, self.preserve = None, False
         elif tag in ("ol", "ul") and self.lists:
             self.lists.pop()
-            self.ordered.pop()
         if tag in ("strong", "b", "th"):
             self.bold -= 1
         if tag in ("td", "th") and self.cell is not None and self.row is not None:

@@ -13,7 +13,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from activities.documents.docx import html_to_docx
-from domain.actions import AGENT_LEVEL_NAMES, TerminationCause
+from domain.actions import TerminationCause
 from domain.case import STAGE_NAMES, CaseStatus
 from domain.clock import BUSINESS_ZONE
 
@@ -87,8 +87,6 @@ def paper_html(paper: Paper, case: CaseStatus) -> str:
         title=paper_name(paper, case),
         stage_names=STAGE_NAMES,
         causes=TERMINATION_CAUSES,
-        levels=AGENT_LEVEL_NAMES,
-        today=datetime.now(BUSINESS_ZONE).date(),
     )
 
 
