@@ -23,10 +23,12 @@ from activities.ledger import LedgerActivities
 from bench.machine import publish
 from bench.standard_case import run_case
 from logs import configure_logging
-from policies.bozhou import PACK
+from policies.registry import PACKS
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
-from worker import build_worker
+from temporal_worker import build_worker
+
+PACK = PACKS["BZ"]
 
 TASK_QUEUE = "bench-matters"
 # The catalogue in an order where every matter comes after the ones it depends on, so the

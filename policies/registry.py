@@ -7,12 +7,9 @@ from domain.application import Application
 from domain.case import CaseInput
 from domain.catalogue import CaseMatter, Department, MatterDefinition, PolicyPack
 from domain.eligibility import Applicant, Eligibility, EligibilityFacts, assess
-from policies import baotou, bozhou, changji, heshuo, ordos
+from policies.packs import load_packs
 
-PACKS: dict[str, PolicyPack] = {
-    pack.jurisdiction: pack
-    for pack in (baotou.PACK, bozhou.PACK, changji.PACK, heshuo.PACK, ordos.PACK)
-}
+PACKS: dict[str, PolicyPack] = load_packs()
 
 
 class ApplicationProblem(ValueError):

@@ -8,10 +8,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.catalogue import CrossCountyItem, CrossCountyList, PolicyPack
-from policies.bozhou import PACK
+from policies.registry import PACKS
 from tests.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.histories import record_if_asked
 from tests.identities import oversight
+
+PACK = PACKS["BZ"]
 
 LOCAL, LAND, BUILDING = "enterprise-registration", "land-preexamination", "construction-permit"
 WUTAI_MATTERS = [LOCAL, LAND, BUILDING]

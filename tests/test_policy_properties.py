@@ -18,7 +18,9 @@ from domain.eligibility import (
     assess,
 )
 from domain.routing import DomainRoute, Routing
-from policies.ordos import PACK as ORDOS
+from policies.registry import PACKS
+
+ORDOS = PACKS["ORD"]
 
 # --- 鄂尔多斯 routing ----------------------------------------------------------------------
 
