@@ -15,6 +15,7 @@ from pathlib import Path
 from temporalio.client import Client
 
 from settings import Settings
+from temporal_client import connect
 from workflows import search_attributes
 
 WAL_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
@@ -54,8 +55,6 @@ def dev_server(
 
 
 async def connect_when_up(address: str, seconds: float = 30) -> Client:
-    from worker import connect
-
     for _ in range(int(seconds * 10)):
         try:
             return await connect(Settings(temporal_address=address))

@@ -1,4 +1,7 @@
-"""The FastAPI application: one Temporal client and one engine per process."""
+"""The FastAPI application: one Temporal client and one engine per process.
+
+`api/main.py` serves it; tests and benchmarks build it here with their own client and engine.
+"""
 
 import gc
 import uuid
@@ -10,9 +13,7 @@ from fastapi import FastAPI, Request, Response
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from activities.notifications import NotificationDispatcher, channel_for
 from api import errors
-from api.auth.tokens import signing_secret
 from api.limits import BodyLimit
 from api.routes import (
     auth,
@@ -28,9 +29,11 @@ from api.routes import (
     project_lists,
 )
 from console import pages as console
-from logs import configure_logging
+from notifications.relay import NotificationDispatcher, channel_for
+from services.tokens import signing_secret
 from settings import Settings, get_settings
 from store.db import create_schema, make_engine
+from temporal_client import connect
 
 log = structlog.get_logger(__name__)
 
@@ -51,8 +54,6 @@ def create_app(
             app.state.engine, channel_for(settings.notification_webhook_url)
         )
         if client is None:
-            from worker import connect  # the worker module owns the client's converter choice
-
             app.state.temporal_client = await connect(settings)
         else:
             app.state.temporal_client = client
@@ -104,17 +105,3 @@ def create_app(
         return {"status": "ok"}
 
     return app
-
-
-def serve() -> None:
-    import uvicorn
-
-    settings = get_settings()
-    configure_logging(settings.log_format, settings.log_level)
-    uvicorn.run(
-        create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
-    )
-
-
-if __name__ == "__main__":
-    serve()

@@ -7,8 +7,8 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from activities.notifications import NotificationDispatcher
 from domain.actors import Actor
+from notifications.relay import NotificationDispatcher
 from settings import Settings
 
 

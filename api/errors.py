@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.errors import ActionRefused, DomainError, InvalidInput, NotFound, Unavailable
+
 
 class ErrorDetail(BaseModel):
     field: str | None = None
@@ -47,16 +49,33 @@ def forbidden(message: str) -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
-def not_found(message: str) -> ApiError:
-    return ApiError(404, "not_found", message)
+def not_found(message: str) -> NotFound:
+    return NotFound(message)
 
 
-def refused(message: str) -> ApiError:
-    return ApiError(409, "action_refused", message)
+def refused(message: str) -> ActionRefused:
+    return ActionRefused(message)
 
 
-def invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid_input", message, [ErrorDetail(field=field, message=message)])
+def invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(field, message)
+
+
+# Each domain error's status and code; a subclass takes its nearest listed ancestor's.
+DOMAIN_STATUS: dict[type, tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    ActionRefused: (409, "action_refused"),
+    InvalidInput: (422, "invalid_input"),
+    Unavailable: (503, "unavailable"),
+}
+
+
+def domain_status(error: DomainError) -> tuple[int, str]:
+    for cls in type(error).__mro__:
+        found = DOMAIN_STATUS.get(cls)
+        if found is not None:
+            return found
+    return 409, "action_refused"
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -137,6 +156,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, error: ApiError) -> JSONResponse:
         return _body(error.status, error.code, error.message, error.details, error.headers)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_: Request, error: DomainError) -> JSONResponse:
+        status, code = domain_status(error)
+        details = (
+            [ErrorDetail(field=error.field, message=error.message)]
+            if isinstance(error, InvalidInput)
+            else []
+        )
+        return _body(status, code, error.message, details)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:

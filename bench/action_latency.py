@@ -24,7 +24,7 @@ from sqlmodel import Session, func, select
 from temporalio.client import Client
 
 from activities.ledger import LedgerActivities
-from api.main import create_app
+from api.app import create_app
 from bench.machine import publish
 from bench.standard_case import AGENT, APPLICATION, case_input, department_of
 from domain.actions import AcceptMatter, CasePlan, InitialReview
@@ -33,8 +33,8 @@ from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
+from temporal_worker import build_worker
 from tests.identities import department, provision, signed
-from worker import build_worker
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 

@@ -29,7 +29,7 @@ from bench.standard_case import MATTERS, run_standard_case, until_accepted
 from logs import configure_logging
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
-from worker import build_worker
+from temporal_worker import build_worker
 
 _ids = itertools.count(1)
 

@@ -23,7 +23,7 @@ from domain.actions import AcceptMatter
 from logs import configure_logging
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
-from worker import build_worker
+from temporal_worker import build_worker
 from workflows.matter import MatterWorkflow
 
 

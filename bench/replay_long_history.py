@@ -27,7 +27,7 @@ from logs import configure_logging
 from ops.replay import replay_history
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
-from worker import build_worker
+from temporal_worker import build_worker
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 

@@ -21,7 +21,7 @@ from bench.standard_case import run_standard_case
 from logs import configure_logging
 from store.db import create_schema, make_engine
 from temporal_dev import WAL_PRAGMAS, connect_when_up, dev_server
-from worker import build_worker
+from temporal_worker import build_worker
 
 DEFAULT, WAL = "default pragmas", "journal_mode=wal, synchronous=normal"
 SETTINGS = {DEFAULT: (), WAL: WAL_PRAGMAS}

@@ -16,14 +16,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from activities.documents.papers import PAPER_NAMES, Paper, day_text, time_text
 from console import charts, forms, session, timeline
 from console.api import Api, ApiProblem
 from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage, CaseStatus
 from domain.clock import BUSINESS_ZONE
+from domain.dates import day_text, time_text
 from domain.matter import MATTER_STATE_NAMES
+from domain.papers import PAPER_NAMES, Paper, available
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -351,16 +352,7 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
     case = CaseStatus.model_validate(await who.api.get(f"/cases/{case_id}"))
     ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
     today = datetime.now(BUSINESS_ZONE).date()
-    papers = [
-        (paper, PAPER_NAMES[paper])
-        for paper, ready in (
-            (Paper.ENTRUSTMENT, True),
-            (Paper.ACCEPTANCE_NOTICE, case.acceptance_notice is not None),
-            (Paper.TERMINATION_RECORD, case.termination is not None),
-            (Paper.REPORT, case.feedback_report is not None),
-        )
-        if ready
-    ]
+    papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
     return who.page(
         "case.html",
         case=case,

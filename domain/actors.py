@@ -14,6 +14,17 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
+# How a role is named to a person: in refusals, account listings and the console.
+ROLE_NAMES = {
+    Role.COORDINATOR: "代办专员",
+    Role.DEPARTMENT: "部门经办人",
+    Role.ENTERPRISE: "企业",
+    Role.OPS: "运维人员",
+    Role.OVERSIGHT: "州工信局专班",
+    Role.SYSTEM: "系统",
+}
+
+
 class Actor(BaseModel):
     id: str = Field(min_length=1, max_length=64)
     role: Role

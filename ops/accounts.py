@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from api.auth import tokens
-from api.auth.accounts import ROLE_NAMES, AccountProblem, bound, open_account, password_problem
-from domain.actors import Role
+from domain.actors import ROLE_NAMES, Role
+from services import tokens
+from services.accounts import AccountProblem, bound, open_account, password_problem
 from settings import Settings
 from store import accounts
 
@@ -32,7 +32,9 @@ def add_parser(verbs: Any) -> None:
     create = actions.add_parser("create", help="open an account bound to its scope")
     create.add_argument("username")
     create.add_argument("--name", required=True, help="display name, e.g. 李四")
-    create.add_argument("--role", required=True, choices=[r.value for r in ROLE_NAMES])
+    create.add_argument(
+        "--role", required=True, choices=[r.value for r in ROLE_NAMES if r is not Role.SYSTEM]
+    )
     create.add_argument("--jurisdiction", help="coordinator: BZ, BT, CJ, HS or ORD")
     create.add_argument("--park", help="coordinator: a park code; omit for a centre")
     create.add_argument("--department", help="department staff: the department code")

@@ -14,23 +14,26 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from activities.notifications import NotificationDispatcher, channel_for
+from domain.errors import DomainError, Unavailable
 from logs import configure_logging
+from notifications.relay import NotificationDispatcher, channel_for
 from ops import accounts as account_commands
 from ops import recompute_deadlines
 from ops.notifications import lost_notification_ids, redeliver_notification
 from ops.repair import (
-    OpsError,
     rebuild_projection,
     reset_to_last_good,
     retry_activities,
     terminate,
 )
 from ops.replay import replay_files, replay_running, replay_workflow
+from ops.search_attributes import register as register_search_attributes
 from ops.stuck import find_stuck
 from settings import get_settings
 from store import chain
 from store.db import create_schema, make_engine
+from temporal_client import connect
+from workflows import search_attributes
 
 
 def _progress(number: int, total: int, what: str) -> None:
@@ -77,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
         "recompute-deadlines", help="recompute provisional deadlines once a year is published"
     )
     recompute.add_argument("--dry-run", action="store_true", help="list, do not signal")
+    attributes = verbs.add_parser(
+        "search-attributes", help="the search attributes: flags for the dev server, or register"
+    )
+    attributes.add_argument("action", choices=["flags", "register"])
     return parser
 
 
@@ -95,6 +102,9 @@ def _replayed(outcomes: list) -> tuple[Any, Callable[[Any], str], int]:  # type:
 
 
 async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int]:
+    if args.verb == "search-attributes" and args.action == "flags":  # needs no server
+        flags = " ".join(search_attributes.cli_flags())
+        return flags, lambda text: text, 0
     if args.verb == "replay" and args.histories:  # files need no server
         paths = sorted(args.histories.rglob("*.json"))
         return _replayed(await replay_files(paths, progress=_progress))
@@ -117,12 +127,19 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
             ),
             0 if result.ok else 1,
         )
-    from worker import connect
-
     try:
         client = await connect(settings)
     except RuntimeError as error:
-        raise OpsError(f"连接不上Temporal（{settings.temporal_address}）：{error}") from error
+        raise Unavailable(f"连接不上Temporal（{settings.temporal_address}）：{error}") from error
+    if args.verb == "search-attributes":
+        await register_search_attributes(client, settings.temporal_namespace)
+        return (
+            [key.name for key in search_attributes.ALL],
+            lambda names: (
+                f"已在命名空间{settings.temporal_namespace}登记检索属性：" + "、".join(names)
+            ),
+            0,
+        )
     if args.verb == "stuck":
         stuck = await find_stuck(client, engine, progress=_progress)
         return (
@@ -217,12 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging("json" if args.json else settings.log_format, "WARNING")
     try:
         result, describe, code = asyncio.run(_run(args))
-    except (OpsError, account_commands.AccountCommandError) as refused:
+    except (DomainError, account_commands.AccountCommandError) as refused:
         print(str(refused), file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else describe(result))
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine
 
-from activities.notifications import NotificationDispatcher
+from domain.errors import NotFound
+from notifications.relay import NotificationDispatcher
 from ops.journal import record_ops_action
-from ops.repair import OpsError
 from store import outbox
 
 
@@ -38,7 +38,7 @@ async def redeliver_notification(
     """
     sent = await dispatcher.redeliver(notification_id)
     if sent is None:
-        raise OpsError(f"没有编号为{notification_id}的通知")
+        raise NotFound(f"没有编号为{notification_id}的通知")
     notice = sent.notice
     outcome = "已送达" if sent.delivered else f"仍未送达（{sent.error}），转入自动重试"
     record_ops_action(

@@ -23,6 +23,7 @@ from logs import configure_logging
 from settings import get_settings
 from store.db import create_schema, make_engine
 from store.tables import MatterRow
+from temporal_client import connect
 from workflows.matter import MatterWorkflow
 
 log = structlog.get_logger(__name__)
@@ -58,8 +59,6 @@ async def main(argv: list[str]) -> int:
     configure_logging(settings.log_format, settings.log_level)
     engine = make_engine(settings.database_url)
     create_schema(engine)
-    from worker import connect
-
     count = await recompute(
         await connect(settings),
         engine,

@@ -16,6 +16,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.client import Client
 
+from domain.errors import ActionRefused
 from domain.ledger import CaseSummary
 from ops.journal import case_of, record_ops_action
 from ops.replay import replay_history
@@ -35,7 +36,7 @@ class ResetOutcome:
         return asdict(self)
 
 
-class OpsError(Exception):
+class OpsError(ActionRefused):
     """An ops action cannot go ahead; the message says why, for the operator."""
 
 

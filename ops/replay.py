@@ -7,7 +7,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from worker import WORKFLOWS
+from workflows.registry import WORKFLOWS
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from openpyxl.styles import Font
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from activities.documents.papers import html_to_pdf, table_html
 from domain.actions import Satisfaction
 from domain.case import STAGE_NAMES, CaseStage
 from domain.clock import BUSINESS_ZONE
 from domain.follow_up import BAD_RATINGS
 from domain.matter import MatterState
+from papers.render import html_to_pdf, table_html
 from store.oversight import OversightFilter, matters_of
 from store.tables import CaseRow, MatterRow, as_utc
 

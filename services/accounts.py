@@ -2,27 +2,17 @@
 
 from sqlalchemy import Engine
 
-from domain.actors import Principal, Role
+from domain.actors import ROLE_NAMES, Principal, Role
+from domain.errors import InvalidInput
 from domain.uscc import uscc_problem
 from policies.registry import PACKS
 from store import accounts
 
 MIN_PASSWORD_LENGTH = 10
 
-ROLE_NAMES = {
-    Role.COORDINATOR: "代办员",
-    Role.DEPARTMENT: "部门经办人",
-    Role.ENTERPRISE: "企业",
-    Role.OPS: "运维人员",
-    Role.OVERSIGHT: "州工信局专班",
-}
 
-
-class AccountProblem(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class AccountProblem(InvalidInput):
+    """An account's field is wrong: the role, its binding or the password."""
 
 
 def bound(
@@ -37,7 +27,7 @@ def bound(
 ) -> Principal:
     """The principal for this role and binding; refuses a binding the role does not take or
     the catalogues do not know (a department's county comes from its catalogue)."""
-    if role not in ROLE_NAMES:
+    if role not in ROLE_NAMES or role is Role.SYSTEM:
         raise AccountProblem("role", f"不能开设{role.value}账号")
     given = {"jurisdiction": jurisdiction, "park": park, "department": department, "uscc": uscc}
     takes = {

@@ -10,8 +10,8 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ApiError, not_found, refused
 from domain.case import STAGE_NAMES, CaseInput, CaseStage, CaseStatus
+from domain.errors import ActionRefused, DomainError, NotFound
 from domain.matter import MATTER_STATE_NAMES, MatterSnapshot, MatterState
 from store import projection
 from workflows.case import CaseWorkflow
@@ -41,7 +41,7 @@ async def case_status(client: Client, case_id: str) -> CaseStatus:
         return await client.get_workflow_handle(case_id).query(CaseWorkflow.status)
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
-            raise not_found(f"案件{case_id}不存在") from error
+            raise NotFound(f"案件{case_id}不存在") from error
         raise
 
 
@@ -75,9 +75,9 @@ async def update_matter(
     if row is None:
         if projection.case_row(engine, case_id) is None:
             await _require_case(client, case_id)
-        raise not_found(f"案件{case_id}没有委托事项{matter_code}")
+        raise NotFound(f"案件{case_id}没有委托事项{matter_code}")
     if row.state == MatterState.WAITING:
-        raise refused(f"“{row.name}”尚未移交部门（等待前置事项办结）")
+        raise ActionRefused(f"“{row.name}”尚未移交部门（等待前置事项办结）")
     handle = client.get_workflow_handle(f"{case_id}/{matter_code}")
     state_name = MATTER_STATE_NAMES[MatterState(row.state)]
     return await _update(
@@ -95,7 +95,7 @@ async def _require_case(client: Client, case_id: str) -> None:
         await client.get_workflow_handle(case_id).describe()
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
-            raise not_found(f"案件{case_id}不存在") from error
+            raise NotFound(f"案件{case_id}不存在") from error
         raise
 
 
@@ -115,7 +115,7 @@ async def _update(
         cause = error.cause
         if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
             log.info("action_refused", update=name, reason=cause.message)
-            raise refused(cause.message) from error
+            raise ActionRefused(cause.message) from error
         raise
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
@@ -123,16 +123,16 @@ async def _update(
         raise
 
 
-async def _case_closed(client: Client, case_id: str) -> ApiError:
+async def _case_closed(client: Client, case_id: str) -> DomainError:
     try:
         description = await client.get_workflow_handle(case_id).describe()
     except RPCError:
-        return not_found(f"案件{case_id}不存在")
+        return NotFound(f"案件{case_id}不存在")
     stage = description.typed_search_attributes.get(CASE_STAGE)
-    return refused(
+    return ActionRefused(
         f"案件{case_id}已结束（{STAGE_NAMES[CaseStage(stage)] if stage else '已关闭'}），不能再操作"
     )
 
 
-async def _refused_now(message: str) -> ApiError:
-    return refused(message)
+async def _refused_now(message: str) -> DomainError:
+    return ActionRefused(message)

@@ -11,12 +11,12 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.errors import invalid, refused
-from api.temporal import start_case
 from domain.actors import Actor
 from domain.application import Application
 from domain.clock import BUSINESS_ZONE
+from domain.errors import ActionRefused, InvalidInput
 from policies.registry import ApplicationProblem, case_input
+from services.commands import start_case
 from store import idempotency
 from store.sequence import next_case_id
 
@@ -36,7 +36,7 @@ async def open_case(
     try:
         template = case_input("", application, actor, copied_to)
     except ApplicationProblem as problem:
-        raise invalid(problem.field, problem.message) from problem
+        raise InvalidInput(problem.field, problem.message) from problem
     year = datetime.now(BUSINESS_ZONE).year
     for _ in range(MAX_NUMBER_SKIPS):
         case_id = next_case_id(engine, application.jurisdiction, year)
@@ -71,9 +71,9 @@ async def open_case_once(
             engine, scoped, idempotency.digest(application.model_dump_json().encode())
         )
     except idempotency.KeyReused as error:
-        raise refused("该幂等键已用于另一份委托书，请换一个键") from error
+        raise ActionRefused("该幂等键已用于另一份委托书，请换一个键") from error
     except idempotency.InProgress as error:
-        raise refused("同一请求正在处理，请稍后用同一幂等键重试") from error
+        raise ActionRefused("同一请求正在处理，请稍后用同一幂等键重试") from error
     if earlier is not None:
         log.info("case_open_repeated", case_id=earlier)
         return earlier

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from domain.actors import Actor
+from domain.errors import ActionRefused
 from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
 from domain.report import FeedbackFilingRequest
 from store import ledger
@@ -26,11 +27,11 @@ class ReportVersion(BaseModel):
     filed_at: datetime
 
 
-class NotFiledYet(Exception):
+class NotFiledYet(ActionRefused):
     pass
 
 
-class VersionTaken(Exception):
+class VersionTaken(ActionRefused):
     """Someone filed the same version number first."""
 
 

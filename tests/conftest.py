@@ -20,17 +20,17 @@ from temporalio.worker import Worker
 
 import temporal_dev
 from activities.ledger import LedgerActivities
-from api.main import create_app
+from api.app import create_app
 from domain.clock import BUSINESS_ZONE
 from policies.registry import PACKS
 from settings import Settings, get_settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from temporal_dev import free_port
+from temporal_worker import build_worker
 from tests.driver import OPENED_CASES, CaseDriver
 from tests.identities import api_client, provision, signed
 from tests.servers import start_test_server
-from worker import build_worker
 
 
 @pytest.fixture(scope="session")

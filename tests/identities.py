@@ -15,10 +15,10 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.auth import tokens
-from api.main import create_app
+from api.app import create_app
 from domain.actors import Role
 from policies.registry import PACKS
+from services import tokens
 from settings import Settings
 from store.tables import AccountRow
 

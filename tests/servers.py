@@ -16,7 +16,7 @@ import libfaketime
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from workflows import search_attributes
+from ops.search_attributes import register as register_search_attributes
 
 
 def _server() -> str:
@@ -50,5 +50,5 @@ async def start_test_server(
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=server
     )
-    await search_attributes.register(environment.client, "default")
+    await register_search_attributes(environment.client, "default")
     return environment

@@ -9,10 +9,10 @@ import jwt
 import pytest
 from sqlalchemy import Engine
 
-from api.auth import tokens
-from api.auth.accounts import AccountProblem, bound, open_account
 from domain.actors import Role
-from ops.__main__ import main as ops_cli
+from ops.cli import main as ops_cli
+from services import tokens
+from services.accounts import AccountProblem, bound, open_account
 from store import accounts
 from tests.driver import BOLE_LAND, BOLE_MARKET, CaseDriver
 from tests.identities import (

@@ -134,7 +134,7 @@ async def test_no_token_is_401_and_malformed_ids_and_json_are_422(
         f"/cases/{CASE}/receipt", json={"signed_by": "张三"}, headers=department(BOLE_LAND)
     )
     assert response.status_code == 403
-    assert response.json()["error"]["message"] == "部门经办人无权进行此操作（限代办员、企业）"
+    assert response.json()["error"]["message"] == "部门经办人无权进行此操作（限代办专员、企业）"
     assert (await http.get("/cases", params={"limit": 0})).status_code == 422
 
 

@@ -9,8 +9,8 @@ import asyncio
 
 from temporalio.client import Client
 
+from ops.search_attributes import register as register_search_attributes
 from tests.driver import MATTERS, CaseDriver
-from workflows import search_attributes
 from workflows.case import CaseWorkflow
 
 
@@ -18,7 +18,7 @@ async def test_a_case_runs_to_archive_on_the_dev_server(
     dev_stack: CaseDriver, dev_client: Client
 ) -> None:
     # Registering again is harmless: scripts/run does it on external clusters every start.
-    await search_attributes.register(dev_client, "default")
+    await register_search_attributes(dev_client, "default")
     driver = dev_stack
     case_id = await driver.open()
     await driver.accept(case_id)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 
 from domain.actors import Actor, Role
 from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
-from ops.__main__ import main as ops_cli
+from ops.cli import main as ops_cli
 from store import ledger
 from store.chain import verify
 from store.db import create_schema, make_engine

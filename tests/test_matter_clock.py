@@ -20,9 +20,9 @@ from domain.clock import BUSINESS_ZONE
 from ops.recompute_deadlines import recompute
 from policies.working_calendar import WorkingCalendar
 from store.tables import NotificationRow
+from temporal_worker import build_worker
 from tests.driver import BOLE_LAND, CaseDriver, department, plan
 from tests.histories import record_if_asked
-from worker import build_worker
 
 pytestmark = pytest.mark.own_clock  # these tests move the clock: a server each
 

@@ -14,15 +14,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client
 
-from activities.notifications import (
+from domain.actors import Actor, Role
+from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, Notice, Recipient
+from notifications.relay import (
     InboxChannel,
     NotificationDispatcher,
     RetryPolicy,
     WebhookChannel,
 )
-from domain.actors import Actor, Role
-from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, Notice, Recipient
-from ops.__main__ import main as ops_cli
+from ops.cli import main as ops_cli
 from ops.stuck import StuckKind, find_stuck
 from settings import Settings
 from store import ledger, outbox

@@ -16,17 +16,18 @@ from temporalio.client import Client
 from activities.ledger import LedgerActivities
 from activities.names import RECORD_EVENT
 from domain.ledger import LedgerEvent, LedgerWrite
-from ops.__main__ import main as ops_cli
+from ops.cli import main as ops_cli
 from ops.repair import reset_to_last_good
 from ops.replay import replay_workflow
 from ops.stuck import Stuck, StuckKind, find_stuck
 from settings import Settings
 from store.tables import CaseCountyRow, CaseRow, MatterRow
+from temporal_worker import build_worker
 from tests.bad_deploy import CaseWorkflowFromABadDeploy
 from tests.driver import CaseDriver, plan
 from tests.identities import api_client, ops, oversight
-from worker import WORKFLOWS, build_worker
 from workflows.matter import MatterWorkflow
+from workflows.registry import WORKFLOWS
 
 
 class LedgerWithAnOutage(LedgerActivities):

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from activities import tracking_table
-from activities.documents.docx import html_to_docx
+from papers import tracking_table
+from papers.docx import html_to_docx
 from tests.driver import CaseDriver
 from tests.identities import coordinator, enterprise
 

@@ -162,6 +162,6 @@ async def test_a_refusal_names_who_may(driver: CaseDriver) -> None:
     assert response.status_code == 403
     assert response.json()["error"] == {
         "code": "forbidden",
-        "message": "代办员无权进行此操作（限运维人员）",
+        "message": "代办专员无权进行此操作（限运维人员）",
         "details": [],
     }

@@ -112,7 +112,7 @@ async def test_ledger_writes_retried_after_commit_are_not_doubled(
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from worker import build_worker
+    from temporal_worker import build_worker
 
     driver = CaseDriver(http)
     with ThreadPoolExecutor(4) as executor:

@@ -9,21 +9,12 @@ from collections.abc import Iterable, Sequence
 from temporalio.exceptions import ApplicationError
 
 from domain.actions import AGENT_LEVEL_NAMES, TeamMember
-from domain.actors import Actor, Role
+from domain.actors import ROLE_NAMES, Actor, Role
 from domain.case import STAGE_NAMES, CaseStage, CaseStatus
 from domain.catalogue import AgentTeamRule
 from domain.matter import MATTER_STATE_NAMES, CorrectionRound, MatterSnapshot, MatterState
 
 ACTION_REFUSED = "ActionRefused"
-
-ROLE_NAMES = {
-    Role.COORDINATOR: "代办专员",
-    Role.DEPARTMENT: "审批部门",
-    Role.ENTERPRISE: "企业",
-    Role.OPS: "运维人员",
-    Role.OVERSIGHT: "州工信局专班",
-    Role.SYSTEM: "系统",
-}
 
 
 def refuse(message: str) -> ApplicationError:

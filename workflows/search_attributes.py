@@ -1,8 +1,8 @@
 """The project's typed search attributes: one definition for workflows, tests and the server.
 
-``python -m workflows.search_attributes`` prints the ``--search-attribute`` flags of
-``temporal server start-dev``; ``--register`` adds them to the configured cluster through
-the operator API.
+``python -m ops search-attributes flags`` prints the ``--search-attribute`` flags of
+``temporal server start-dev``; ``python -m ops search-attributes register`` adds them to the
+configured cluster (``ops/search_attributes.py``).
 """
 
 from temporalio.common import SearchAttributeKey
@@ -26,33 +26,3 @@ def cli_flags() -> list[str]:
         for key in ALL
         for arg in ("--search-attribute", f"{key.name}={CLI_TYPES[key.indexed_value_type.name]}")
     ]
-
-
-async def register(client, namespace: str) -> None:  # type: ignore[no-untyped-def]
-    """Register the attributes on a cluster that does not have them yet (idempotent)."""
-    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-
-    await client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=namespace,
-            search_attributes={key.name: int(key.indexed_value_type) for key in ALL},
-        )
-    )
-
-
-async def _register_from_settings() -> None:
-    from settings import get_settings
-    from worker import connect
-
-    settings = get_settings()
-    await register(await connect(settings), settings.temporal_namespace)
-
-
-if __name__ == "__main__":
-    import asyncio
-    import sys
-
-    if sys.argv[1:] == ["--register"]:
-        asyncio.run(_register_from_settings())
-    else:
-        print(" ".join(cli_flags()))

@@ -15,14 +15,13 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from api.auth import tokens
-from api.auth.accounts import ROLE_NAMES
 from api.deps import EngineDep, TemporalDep, bind_actor
 from api.errors import forbidden, unauthenticated
-from api.temporal import case_status
-from domain.actors import Actor, Principal, Role
+from domain.actors import ROLE_NAMES, Actor, Principal, Role
 from domain.application import Application
 from policies.registry import PACKS
+from services import tokens
+from services.commands import case_status
 from store import accounts, material_reads, projection
 
 CaseId = Annotated[str, Path(pattern=r"^[A-Z]{2,4}-\d{4}-\d{5}$", examples=["BZ-2026-00001"])]

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
-from api.auth import tokens
 from api.auth.access import SignedIn
-from api.auth.accounts import password_problem
 from api.deps import EngineDep, SettingsDep
 from api.errors import ERROR_RESPONSES, ApiError, invalid, unauthenticated
 from domain.actors import Principal
 from domain.clock import BUSINESS_ZONE
+from services import tokens
+from services.accounts import password_problem
 from store import accounts
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=ERROR_RESPONSES)

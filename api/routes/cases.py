@@ -17,9 +17,7 @@ from api.auth.access import (
 )
 from api.deps import EngineDep, IdempotencyKey, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
-from api.opening import open_case_once
 from api.schemas import CaseCreated, CaseListItem, Page
-from api.temporal import case_status, update_case, update_matter
 from domain.actions import (
     CasePlan,
     CasePlanRequest,
@@ -46,6 +44,8 @@ from domain.case import CaseStage, CaseStatus
 from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
+from services.commands import case_status, update_case, update_matter
+from services.opening import open_case_once
 from store import ledger, material_reads, projection
 from store.material_reads import MaterialRead
 from workflows.case import CaseWorkflow

@@ -8,7 +8,6 @@ from api.auth.access import CaseCoordinator
 from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.routes.cases import CaseId
-from api.temporal import update_case
 from domain.coordination import (
     Coordination,
     CoordinationProblem,
@@ -20,6 +19,7 @@ from domain.coordination import (
     StallReport,
     StallReportRequest,
 )
+from services.commands import update_case
 from workflows.case import CaseWorkflow
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["coordination"], responses=ERROR_RESPONSES)

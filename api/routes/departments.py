@@ -10,7 +10,6 @@ from api.deps import EngineDep, IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES, forbidden, not_found
 from api.routes.cases import CaseId, Limit, MatterCode, Offset
 from api.schemas import InboxTask, Page
-from api.temporal import case_status, update_matter
 from domain.actions import (
     AcceptMatter,
     AcceptMatterRequest,
@@ -31,6 +30,7 @@ from domain.actions import (
 )
 from domain.application import Contact
 from domain.matter import MatterSnapshot, MatterState
+from services.commands import case_status, update_matter
 from store import projection
 from workflows.matter import MatterWorkflow
 

@@ -9,19 +9,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from activities.documents import papers
-from activities.documents.papers import Paper, PaperFormat
-from activities.tracking_table import MEDIA_TYPES, ExportFormat, TooLongToPrint, export
 from api.auth.access import CaseCoordinator, Exporter, Reader, record_read
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, refused
 from api.routes.cases import CaseId
 from api.routes.oversight import Filter
-from api.temporal import case_status
 from domain.actors import Role
+from domain.papers import Paper, PaperFormat, not_yet
 from domain.report import FeedbackFilingRequest
-from store import report_versions
-from store.report_versions import NotFiledYet, ReportVersion, VersionTaken
+from papers import render as papers
+from papers.tracking_table import MEDIA_TYPES, ExportFormat, TooLongToPrint, export
+from services import report_versions
+from services.commands import case_status
+from services.report_versions import NotFiledYet, ReportVersion, VersionTaken
 
 router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -92,7 +92,7 @@ async def case_paper(
     cross-county case, else the 评价反馈材料). PDF with its Chinese fonts embedded, or DOCX
     for an office to edit. 409 while the case has no such paper yet; a recorded read."""
     status = await case_status(client, case_id)
-    reason = papers.not_yet(paper, status)
+    reason = not_yet(paper, status)
     if reason:
         raise refused(reason)
     rendered = await run_in_threadpool(papers.render, paper, format, status)

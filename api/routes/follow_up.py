@@ -6,7 +6,6 @@ from api.auth.access import CaseCoordinator, CaseParty
 from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.routes.cases import CaseId
-from api.temporal import update_case
 from domain.case import CaseStatus
 from domain.follow_up import (
     Callback,
@@ -16,6 +15,7 @@ from domain.follow_up import (
     Remedy,
     RemedyRequest,
 )
+from services.commands import update_case
 from workflows.case import CaseWorkflow
 
 router = APIRouter(

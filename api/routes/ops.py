@@ -7,12 +7,11 @@ from pydantic import BaseModel, Field
 
 from api.auth.access import Operator
 from api.deps import DispatcherDep, EngineDep, TemporalDep
-from api.errors import ERROR_RESPONSES, not_found, refused
+from api.errors import ERROR_RESPONSES
 from api.routes.cases import CaseId
 from domain.ledger import CaseSummary
 from ops.notifications import redeliver_notification
 from ops.repair import (
-    OpsError,
     rebuild_projection,
     reset_to_last_good,
     retry_activities,
@@ -81,17 +80,14 @@ async def reset(
     actor: Operator,
 ) -> ResetResult:
     """Re-run from the last good workflow task; recorded in the case's ledger."""
-    try:
-        outcome = await reset_to_last_good(
-            client,
-            engine,
-            workflow_id,
-            operator=actor.id,
-            reason=body.reason,
-            event_id=body.event_id,
-        )
-    except OpsError as error:
-        raise refused(str(error)) from error
+    outcome = await reset_to_last_good(
+        client,
+        engine,
+        workflow_id,
+        operator=actor.id,
+        reason=body.reason,
+        event_id=body.event_id,
+    )
     return ResetResult(**outcome.as_dict())
 
 
@@ -108,17 +104,14 @@ async def retry_activity(
     actor: Operator,
 ) -> list[str]:
     """Retry the workflow's failing activities now; returns their types."""
-    try:
-        return await retry_activities(
-            client,
-            engine,
-            workflow_id,
-            operator=actor.id,
-            reason=body.reason,
-            activity_type=body.activity_type,
-        )
-    except OpsError as error:
-        raise refused(str(error)) from error
+    return await retry_activities(
+        client,
+        engine,
+        workflow_id,
+        operator=actor.id,
+        reason=body.reason,
+        activity_type=body.activity_type,
+    )
 
 
 @router.post("/workflows/{workflow_id:path}/termination", status_code=204)
@@ -174,10 +167,7 @@ async def redeliver(
     actor: Operator,
 ) -> RedeliveryResult:
     """Send a notice again now (lost, or never seen by its recipient); recorded in the ledger."""
-    try:
-        outcome = await redeliver_notification(
-            dispatcher, notification_id, operator=actor.id, reason=body.reason
-        )
-    except OpsError as error:
-        raise not_found(str(error)) from error
+    outcome = await redeliver_notification(
+        dispatcher, notification_id, operator=actor.id, reason=body.reason
+    )
     return RedeliveryResult(**outcome.as_dict())

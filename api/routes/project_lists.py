@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from api.auth.access import Coordinator, ensure_may_open
 from api.deps import EngineDep, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES, invalid
-from api.opening import open_case
 from domain.application import (
     Application,
     Contact,
@@ -19,6 +18,7 @@ from domain.application import (
     Project,
 )
 from policies.registry import ApplicationProblem, case_input, pack_for
+from services.opening import open_case
 
 router = APIRouter(prefix="/project-lists", tags=["cases"], responses=ERROR_RESPONSES)
 

@@ -1,0 +1,1 @@
+"""Notices out of the outbox: the relay and its channels (not a Temporal activity)."""
