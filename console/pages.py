@@ -23,8 +23,9 @@ from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage, CaseStatus
 from domain.clock import BUSINESS_ZONE
 from domain.dates import day_text, time_text
-from domain.matter import MATTER_STATE_NAMES
+from domain.matter import MATTER_STATE_NAMES, MatterSnapshot
 from domain.papers import PAPER_NAMES, Paper, available
+from domain.permitted import case_actions, matter_actions
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -317,37 +318,6 @@ async def open_case(request: Request) -> Response:
     return see_other(f"/console/cases/{created['case_id']}?done=opened")
 
 
-def case_actions(role: Role, case: CaseStatus) -> set[str]:
-    """What this person may do on the case now; the workflow's validators still decide."""
-    stage, actions = case.stage, set()
-    if role is Role.COORDINATOR:
-        if stage is CaseStage.INITIAL_REVIEW:
-            actions |= {"review", "termination"}
-        elif stage is CaseStage.PLANNING:
-            actions |= {"plan", "termination"}
-        elif stage is CaseStage.PROCESSING:
-            actions |= {"termination"}
-            for matter in case.matters:
-                if matter.state == "correction_requested":
-                    actions.add(f"matters/{matter.code}/resubmission")
-                elif matter.state == "result_held":
-                    actions.add(f"matters/{matter.code}/deferred-materials")
-        elif stage is CaseStage.DELIVERY and case.delivery is None:
-            actions.add("delivery")
-        if (
-            stage is CaseStage.EVALUATION
-            and case.feedback_report
-            and not case.feedback_report.filed_at
-        ):
-            actions.add("feedback-report")
-    if role in (Role.COORDINATOR, Role.ENTERPRISE):
-        if stage is CaseStage.DELIVERY and case.delivery and case.delivery.receipt is None:
-            actions.add("receipt")
-        if stage is CaseStage.EVALUATION and case.evaluation is None:
-            actions.add("evaluation")
-    return actions
-
-
 async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:
     case = CaseStatus.model_validate(await who.api.get(f"/cases/{case_id}"))
     ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
@@ -359,7 +329,7 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
         ledger=ledger,
         chart=timeline.build(case, today),
         lifecycle=LIFECYCLE,
-        actions=case_actions(who.role, case),
+        actions=case_actions(case, who.role),
         papers=papers,
         today=today,
         **failure_context(failure),
@@ -432,7 +402,8 @@ async def _task_page(
 ) -> Response:
     department = _department(who)
     task = await who.api.get(f"/departments/{department}/tasks/{quote(case_id)}/{matter}")
-    return who.page("task.html", task=task, **failure_context(failure))
+    actions = matter_actions(MatterSnapshot.model_validate(task["matter"]), who.role)
+    return who.page("task.html", task=task, actions=actions, **failure_context(failure))
 
 
 @router.get("/inbox/{case_id}/{matter}", response_class=HTMLResponse)

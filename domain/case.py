@@ -80,7 +80,7 @@ class CaseInput(BaseModel):
     @property
     def counties(self) -> list[str]:
         """The park's county first, then every other county a matter is decided in."""
-        return _counties(self.county, (m.department.county for m in self.matters))
+        return case_counties(self.county, (m.department.county for m in self.matters))
 
     @property
     def lead_committee(self) -> str | None:
@@ -161,7 +161,7 @@ class CaseStatus(BaseModel):
 
     @property
     def counties(self) -> list[str]:
-        return _counties(self.county, (m.county for m in self.matters))
+        return case_counties(self.county, (m.county for m in self.matters))
 
     @property
     def has_overdue_matter(self) -> bool:
@@ -184,7 +184,7 @@ class CaseStatus(BaseModel):
         return next((m for m in self.matters if m.code == code), None)
 
 
-def _counties(home: str, matter_counties: Iterable[str]) -> list[str]:
+def case_counties(home: str, matter_counties: Iterable[str]) -> list[str]:
     found = [home] if home else []
     for county in matter_counties:
         if county and county not in found:

@@ -36,9 +36,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
     from workflows.guards import (
         refuse,
+        require_case_action,
         require_exact_matters,
         require_role,
-        require_stage,
         require_team,
     )
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
@@ -48,12 +48,6 @@ with workflow.unsafe.imports_passed_through():
 # The Overdue search attribute follows the matters, for the oversight cross-check.
 OVERDUE_ATTRIBUTE_PATCH = "overdue-search-attribute"
 
-OPEN_STAGES = (
-    CaseStage.INITIAL_REVIEW,
-    CaseStage.PLANNING,
-    CaseStage.PROCESSING,
-    CaseStage.DELIVERY,
-)
 STOPPED_MATTER = (
     MatterState.REFUSED,
     MatterState.BLOCKED,
@@ -209,8 +203,7 @@ class CaseWorkflow(
 
     @review.validator
     def _validate_review(self, review: InitialReview) -> None:
-        require_role(review.actor, Role.COORDINATOR)
-        require_stage(self._status, "作出初审决定", CaseStage.INITIAL_REVIEW)
+        require_case_action(self._status, review.actor, "review")
         eligibility = self._status.eligibility
         if review.decision is ReviewDecision.ACCEPT and eligibility and not eligibility.eligible:
             raise refuse(
@@ -241,8 +234,7 @@ class CaseWorkflow(
 
     @plan.validator
     def _validate_plan(self, plan: CasePlan) -> None:
-        require_role(plan.actor, Role.COORDINATOR)
-        require_stage(self._status, "制定计划", CaseStage.PLANNING)
+        require_case_action(self._status, plan.actor, "plan")
         require_exact_matters(self._status, (m.matter for m in plan.matters))
         if self._input.agent_team is not None:
             departments = {m.department: m.department_name for m in self._status.matters}
@@ -288,7 +280,7 @@ class CaseWorkflow(
         require_role(review.actor, Role.COORDINATOR)
         if not self._input.joint_review:
             raise refuse(f"{self._status.jurisdiction_name}未实行集中联审")
-        require_stage(self._status, "集中联审", CaseStage.PROCESSING)
+        require_case_action(self._status, review.actor, "joint_review")
         for item in review.decisions:
             matter = self._status.matter(item.matter)
             if matter is None:
@@ -320,10 +312,7 @@ class CaseWorkflow(
 
     @deliver.validator
     def _validate_deliver(self, delivery: Delivery) -> None:
-        require_role(delivery.actor, Role.COORDINATOR)
-        require_stage(self._status, "送达结果", CaseStage.DELIVERY)
-        if self._status.delivery is not None:
-            raise refuse("办理结果已送达，不能重复送达")
+        require_case_action(self._status, delivery.actor, "deliver")
 
     @workflow.update
     async def sign_receipt(self, receipt: Receipt) -> CaseStatus:
@@ -341,10 +330,7 @@ class CaseWorkflow(
 
     @sign_receipt.validator
     def _validate_sign_receipt(self, receipt: Receipt) -> None:
-        require_role(receipt.actor, Role.COORDINATOR, Role.ENTERPRISE)
-        require_stage(self._status, "签收", CaseStage.DELIVERY)
-        if self._status.delivery is None:
-            raise refuse("办理结果尚未送达，不能签收")
+        require_case_action(self._status, receipt.actor, "sign_receipt")
 
     # --- 评价归档 ---------------------------------------------------------------------------
 
@@ -366,10 +352,7 @@ class CaseWorkflow(
 
     @evaluate.validator
     def _validate_evaluate(self, evaluation: Evaluation) -> None:
-        require_role(evaluation.actor, Role.ENTERPRISE, Role.COORDINATOR)
-        require_stage(self._status, "评价", CaseStage.EVALUATION)
-        if self._status.evaluation is not None:
-            raise refuse("本案件已评价")
+        require_case_action(self._status, evaluation.actor, "evaluate")
         if self._status.cross_county:
             missing = [n for n, score in evaluation.cross_county_scores.items() if score is None]
             if missing:
@@ -408,10 +391,7 @@ class CaseWorkflow(
 
     @terminate.validator
     def _validate_terminate(self, termination: Termination) -> None:
-        require_role(termination.actor, Role.COORDINATOR)
-        require_stage(self._status, "终止委托", *OPEN_STAGES)
-        if self._status.delivery and self._status.delivery.receipt:
-            raise refuse("企业已签收办理结果，不能终止委托")
+        require_case_action(self._status, termination.actor, "terminate")
 
     # --- 事项办理 ---------------------------------------------------------------------------
 
@@ -434,12 +414,13 @@ class CaseWorkflow(
                 )
                 return
             version = self._matters_version()
-            await workflow.wait_condition(
-                lambda v=version: (
-                    self._matters_version() != v  # type: ignore[misc]
-                    or self._status.stage is not CaseStage.PROCESSING
+
+            def changed(v: tuple[int, ...] = version) -> bool:
+                return (
+                    self._matters_version() != v or self._status.stage is not CaseStage.PROCESSING
                 )
-            )
+
+            await workflow.wait_condition(changed)
 
     async def _start_if_ready(self, matter: MatterSnapshot) -> None:
         dependencies = [self._matter(code) for code in matter.depends_on]

@@ -27,13 +27,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.critical_path import PlannedMatter, critical_path
     from domain.ledger import LedgerEvent, Notice, Recipient
     from workflows.clock import business_today, reckon
+    from workflows.hosts import CaseHost
 
 BUDGET_PATCH = "case-budget"
 # Re-projected as matters are decided, with the days each actually took.
 BUDGET_TRACKING_PATCH = "case-budget-tracking"
 
 
-class CaseBudgetHandlers:
+class CaseBudgetHandlers(CaseHost):
     """Mixed into CaseWorkflow; uses its ``_status``, ``_input``, ``_record``, ``_agent_id``."""
 
     async def _plan_budget(self) -> None:
@@ -41,7 +42,7 @@ class CaseBudgetHandlers:
 
     async def _reproject_budget(self) -> None:
         """Put what each newly decided matter actually took in place of its limit."""
-        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        status: CaseStatus = self._status
         budget = status.budget
         assert budget is not None and budget.planned_on is not None
         newly = [
@@ -53,7 +54,8 @@ class CaseBudgetHandlers:
             return
         finished = dict(budget.finished_days)
         for matter in newly:
-            decided_on = matter.decided_at.astimezone(BUSINESS_ZONE).date()  # type: ignore[union-attr]
+            assert matter.decided_at is not None  # chosen above for having one
+            decided_on = matter.decided_at.astimezone(BUSINESS_ZONE).date()
             request = DayCountRequest(
                 after=budget.planned_on,
                 through=max(decided_on, budget.planned_on),
@@ -65,8 +67,9 @@ class CaseBudgetHandlers:
     async def _project_budget(
         self, planned_on: date, finished: dict[str, int], previous: CaseBudget | None = None
     ) -> None:
-        status: CaseStatus = self._status  # type: ignore[attr-defined]
-        budget_days: int = self._input.budget_days  # type: ignore[attr-defined]
+        status: CaseStatus = self._status
+        budget_days = self._input.budget_days
+        assert budget_days is not None  # only a pack with a case budget plans one
         names = {m.code: m.name for m in status.matters}
         # A calendar-day limit is taken as that many working days: never shorter, so the
         # projection errs on the late side.
@@ -78,7 +81,7 @@ class CaseBudgetHandlers:
                     depends_on=m.definition.depends_on,
                     finished_day=finished.get(m.code),
                 )
-                for m in self._input.matters  # type: ignore[attr-defined]
+                for m in self._input.matters
             ]
         )
 
@@ -127,10 +130,10 @@ class CaseBudgetHandlers:
         if newly_over:
             event = LedgerEvent.CASE_BUDGET_EXCEEDED
             notices = [
-                Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),  # type: ignore[attr-defined]
+                Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),
                 Notice(recipient=Recipient.LEADER, address=status.park, message=summary),
             ]
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             event,
             SYSTEM_ACTOR,
             summary,

@@ -12,7 +12,6 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR, Actor, Role
-    from domain.case import CaseStage
     from domain.clock import BUSINESS_ZONE
     from domain.coordination import (
         PROBLEM_KIND_NAMES,
@@ -26,12 +25,13 @@ with workflow.unsafe.imports_passed_through():
         StallReport,
     )
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from workflows.guards import refuse, require_role, require_stage
+    from workflows.guards import refuse, require_case_action, require_role
+    from workflows.hosts import CaseHost
 
 COORDINATION_PATCH = "coordination-48h"
 
 
-class CoordinationHandlers:
+class CoordinationHandlers(CaseHost):
     """Mixed into CaseWorkflow; uses its ``_status``, ``_input`` and ``_record``."""
 
     _watches: list[asyncio.Task]
@@ -42,21 +42,21 @@ class CoordinationHandlers:
     ) -> CoordinationProblem:
         now = workflow.now()
         problem = CoordinationProblem(
-            number=len(self._status.problems) + 1,  # type: ignore[attr-defined]
+            number=len(self._status.problems) + 1,
             kind=kind,
             matter=matter,
             description=description,
             raised_at=now,
-            due_at=now + timedelta(hours=self._input.coordination_hours),  # type: ignore[attr-defined]
+            due_at=now + timedelta(hours=self._input.coordination_hours),
         )
-        self._status.problems.append(problem)  # type: ignore[attr-defined]
+        self._status.problems.append(problem)
         self._watches.append(asyncio.create_task(self._watch(problem, actor)))
         return problem
 
     async def _watch(self, problem: CoordinationProblem, raised_by: Actor) -> None:
         due = problem.due_at.astimezone(BUSINESS_ZONE).strftime("%Y-%m-%d %H:%M")
-        hours = self._input.coordination_hours  # type: ignore[attr-defined]
-        await self._record(  # type: ignore[attr-defined]
+        hours = self._input.coordination_hours
+        await self._record(
             LedgerEvent.COORDINATION_DUE,
             raised_by,
             f"{PROBLEM_KIND_NAMES[problem.kind]}：{problem.description}。"
@@ -68,16 +68,16 @@ class CoordinationHandlers:
         self._announced.add(problem.number)
         try:
             await workflow.wait_condition(
-                lambda: problem.coordination is not None or self._status.stage.is_closed,  # type: ignore[attr-defined]
+                lambda: problem.coordination is not None or self._status.stage.is_closed,
                 timeout=max(problem.due_at - workflow.now(), timedelta(seconds=1)),
             )
         except TimeoutError:
             problem.escalated_at = workflow.now()
             summary = (
                 f"{PROBLEM_KIND_NAMES[problem.kind]}问题{hours}小时内未启动协调机制，"
-                f"报请{self._input.leader_in_charge}协调：{problem.description}"  # type: ignore[attr-defined]
+                f"报请{self._input.leader_in_charge}协调：{problem.description}"
             )
-            await self._record(  # type: ignore[attr-defined]
+            await self._record(
                 LedgerEvent.COORDINATION_ESCALATED,
                 SYSTEM_ACTOR,
                 summary,
@@ -85,17 +85,17 @@ class CoordinationHandlers:
                 matter=problem.matter,
                 occurrence=f"problem-{problem.number}",
                 notices=[
-                    Notice(recipient=Recipient.LEADER, address=self._status.park, message=summary),  # type: ignore[attr-defined]
+                    Notice(recipient=Recipient.LEADER, address=self._status.park, message=summary),
                     Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),
                 ],
             )
 
     def _agent_id(self) -> str:
-        agent = self._status.agent  # type: ignore[attr-defined]
-        return agent.id if agent else self._input.opened_by.id  # type: ignore[attr-defined]
+        agent = self._status.agent
+        return agent.id if agent else self._input.opened_by.id
 
     def _problem(self, number: int) -> CoordinationProblem:
-        for problem in self._status.problems:  # type: ignore[attr-defined]
+        for problem in self._status.problems:
             if problem.number == number:
                 return problem
         raise refuse(f"没有编号为{number}的协调事项")
@@ -110,9 +110,8 @@ class CoordinationHandlers:
 
     @report_stall.validator
     def _validate_report_stall(self, report: StallReport) -> None:
-        require_role(report.actor, Role.COORDINATOR)
-        require_stage(self._status, "报告部门衔接不畅", CaseStage.PROCESSING)  # type: ignore[attr-defined]
-        matter = next((m for m in self._status.matters if m.code == report.matter), None)  # type: ignore[attr-defined]
+        require_case_action(self._status, report.actor, "report_stall")
+        matter = next((m for m in self._status.matters if m.code == report.matter), None)
         if matter is None:
             raise refuse(f"本案件没有委托事项{report.matter}")
         if matter.state.is_final:
@@ -144,7 +143,7 @@ class CoordinationHandlers:
         )
         if meeting:
             summary += f"；召开专项协调会，议定事项{len(meeting.resolutions)}项"
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.COORDINATION_RECORDED,
             coordination.actor,
             summary,
@@ -164,19 +163,19 @@ class CoordinationHandlers:
         problem = self._problem(escalation.problem)
         await workflow.wait_condition(lambda: problem.number in self._announced)
         problem.escalated_at = workflow.now()
-        leader = self._input.leader_in_charge  # type: ignore[attr-defined]
+        leader = self._input.leader_in_charge
         open_items = "、".join(r.text for r in problem.open_resolutions)
         summary = f"协调事项{problem.number}难以解决，报请{leader}协商解决：{escalation.reason}" + (
             f"（未办结的议定事项：{open_items}）" if open_items else ""
         )
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.COORDINATION_ESCALATED,
             escalation.actor,
             summary,
             {"problem": problem.number, "reason": escalation.reason, "leader": leader},
             matter=problem.matter,
             notices=[
-                Notice(recipient=Recipient.LEADER, address=self._status.park, message=summary),  # type: ignore[attr-defined]
+                Notice(recipient=Recipient.LEADER, address=self._status.park, message=summary),
             ],
         )
         return problem
@@ -198,7 +197,7 @@ class CoordinationHandlers:
         resolution.closed_at = workflow.now()
         resolution.closed_by = closing.actor.id
         resolution.outcome = closing.outcome
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.RESOLUTION_CLOSED,
             closing.actor,
             f"协调会议定事项办结：{resolution.text}（{resolution.owner}）：{closing.outcome}",

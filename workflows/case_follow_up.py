@@ -22,12 +22,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent, Notice, Recipient
     from workflows.clock import business_today, reckon, start_of
     from workflows.guards import refuse, require_role, require_stage
+    from workflows.hosts import CaseHost
 
 FOLLOW_UP_PATCH = "bad-rating-follow-up"
 STEP_NAMES = {"callback": "回访", "remedy": "整改"}
 
 
-class FollowUpHandlers:
+class FollowUpHandlers(CaseHost):
     """Mixed into CaseWorkflow; uses its ``_status``, ``_record``, ``_agent_id``."""
 
     async def _follow_up(self, follow_up: FollowUp) -> None:
@@ -43,18 +44,22 @@ class FollowUpHandlers:
             f"差评（{follow_up.rating_followed.value}）整改：须于{follow_up.callback_due_on}前回访，"
             f"{follow_up.remedy_due_on}前完成整改并请企业再次评价"
         )
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.FOLLOW_UP_OPENED,
             SYSTEM_ACTOR,
             summary,
             follow_up.model_dump(mode="json", include={"callback_due_on", "remedy_due_on"}),
-            notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],  # type: ignore[attr-defined]
+            notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],
         )
         for step in ("callback", "remedy"):
             due = getattr(follow_up, f"{step}_due_on")
+
+            def recorded(s: str = step) -> bool:
+                return getattr(follow_up, f"{s}_at") is not None
+
             try:
                 await workflow.wait_condition(
-                    lambda s=step: getattr(follow_up, f"{s}_at") is not None,  # type: ignore[misc]
+                    recorded,
                     timeout=max(
                         start_of(due + timedelta(days=1)) - workflow.now(), timedelta(seconds=1)
                     ),
@@ -62,8 +67,8 @@ class FollowUpHandlers:
             except TimeoutError:
                 follow_up.overdue_steps.append(step)
                 late = f"差评{STEP_NAMES[step]}逾期（期限{due}），报请分管领导督办"
-                park = self._status.park  # type: ignore[attr-defined]
-                await self._record(  # type: ignore[attr-defined]
+                park = self._status.park
+                await self._record(
                     LedgerEvent.FOLLOW_UP_OVERDUE,
                     SYSTEM_ACTOR,
                     late,
@@ -71,12 +76,12 @@ class FollowUpHandlers:
                     occurrence=step,
                     notices=[
                         Notice(recipient=Recipient.LEADER, address=park, message=late),
-                        Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=late),  # type: ignore[attr-defined]
+                        Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=late),
                     ],
                 )
 
     def _current_follow_up(self) -> FollowUp | None:
-        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        status: CaseStatus = self._status
         return status.follow_up
 
     # --- updates ---------------------------------------------------------------------------
@@ -86,13 +91,13 @@ class FollowUpHandlers:
         follow_up = self._current_follow_up()
         assert follow_up is not None
         follow_up.callback, follow_up.callback_at = callback, workflow.now()
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.FOLLOW_UP_CALLBACK,
             callback.actor,
             f"差评回访：{callback.note}",
             {"note": callback.note},
         )
-        return self._status  # type: ignore[attr-defined]
+        return self._status
 
     @record_callback.validator
     def _validate_record_callback(self, callback: Callback) -> None:
@@ -105,13 +110,13 @@ class FollowUpHandlers:
         follow_up = self._current_follow_up()
         assert follow_up is not None
         follow_up.remedy, follow_up.remedy_at = remedy, workflow.now()
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.FOLLOW_UP_REMEDY,
             remedy.actor,
             f"差评整改：{remedy.measures}",
             {"measures": remedy.measures},
         )
-        return self._status  # type: ignore[attr-defined]
+        return self._status
 
     @record_remedy.validator
     def _validate_record_remedy(self, remedy: Remedy) -> None:
@@ -126,13 +131,13 @@ class FollowUpHandlers:
         follow_up = self._current_follow_up()
         assert follow_up is not None
         follow_up.rating, follow_up.rated_at = rating, workflow.now()
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.FOLLOW_UP_RATED,
             rating.actor,
             f"整改后再次评价：{rating.level.value}",
             rating.model_dump(mode="json", exclude={"actor"}),
         )
-        return self._status  # type: ignore[attr-defined]
+        return self._status
 
     @rate_follow_up.validator
     def _validate_rate_follow_up(self, rating: FollowUpRating) -> None:
@@ -142,9 +147,9 @@ class FollowUpHandlers:
         if follow_up.rating is not None:
             raise refuse("整改后的评价只有一次")
 
-    def _require_follow_up(self, actor, role: Role = Role.COORDINATOR) -> FollowUp:  # type: ignore[no-untyped-def]
+    def _require_follow_up(self, actor, role: Role = Role.COORDINATOR) -> FollowUp:
         require_role(actor, role)
-        require_stage(self._status, "差评整改", CaseStage.EVALUATION)  # type: ignore[attr-defined]
+        require_stage(self._status, "差评整改", CaseStage.EVALUATION)
         follow_up = self._current_follow_up()
         if follow_up is None:
             raise refuse("本案件没有需要整改的差评")

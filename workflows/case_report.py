@@ -12,26 +12,27 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.names import DRAFT_FEEDBACK_REPORT, PLAN_DEADLINE
-    from domain.actors import SYSTEM_ACTOR, Role
-    from domain.case import CaseStage, CaseStatus
+    from domain.actors import SYSTEM_ACTOR
+    from domain.case import CaseStatus
     from domain.catalogue import TimeUnit
     from domain.clock import DeadlinePlan, DeadlineRequest
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.report import FeedbackFiling, FeedbackReport, ReportDraftRequest
     from workflows.clock import business_today, reckon, start_of
-    from workflows.guards import refuse, require_role, require_stage
+    from workflows.guards import require_case_action
+    from workflows.hosts import CaseHost
 
 REPORT_PATCH = "feedback-report"
-_QUICK = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": RetryPolicy()}
+QUICK_TIMEOUT = timedelta(seconds=30)
 
 
-class FeedbackReportHandlers:
+class FeedbackReportHandlers(CaseHost):
     """Mixed into CaseWorkflow; uses its ``_status``, ``_input``, ``_record``, ``_agent_id``."""
 
     async def _report_feedback(self) -> None:
-        status: CaseStatus = self._status  # type: ignore[attr-defined]
-        days = self._input.feedback_report_days  # type: ignore[attr-defined]
-        case_input = self._input  # type: ignore[attr-defined]
+        status: CaseStatus = self._status
+        days = self._input.feedback_report_days
+        case_input = self._input
         cross_county = status.cross_county and bool(case_input.oversight_body)
         # A cross-county case reports to the prefecture's special team, a local one to its
         # county government (博州 五.(五)1-2).
@@ -49,7 +50,8 @@ class FeedbackReportHandlers:
                 case_id=status.case_id, recipient=recipient, cross_county=cross_county
             ),
             result_type=str,
-            **_QUICK,
+            start_to_close_timeout=QUICK_TIMEOUT,
+            retry_policy=RetryPolicy(),
         )
         report = FeedbackReport(
             recipient=recipient,
@@ -60,12 +62,12 @@ class FeedbackReportHandlers:
         )
         status.feedback_report = report
         summary = f"评价反馈报告草稿已生成，须于{plan.due_on}前（{days}个工作日内）报送{recipient}"
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.FEEDBACK_REPORT_DRAFTED,
             SYSTEM_ACTOR,
             summary,
             report.model_dump(mode="json", include={"recipient", "due_on", "provisional_years"}),
-            notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],  # type: ignore[attr-defined]
+            notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],
         )
         overdue_at = start_of(plan.due_on + timedelta(days=1))
         try:
@@ -76,21 +78,21 @@ class FeedbackReportHandlers:
         except TimeoutError:
             report.overdue_at = workflow.now()
             summary = f"评价反馈报告逾期未报送{recipient}（期限{plan.due_on}），报请分管领导督办"
-            await self._record(  # type: ignore[attr-defined]
+            await self._record(
                 LedgerEvent.FEEDBACK_REPORT_OVERDUE,
                 SYSTEM_ACTOR,
                 summary,
                 {"due_on": plan.due_on.isoformat()},
                 notices=[
                     Notice(recipient=Recipient.LEADER, address=status.park, message=summary),
-                    Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),  # type: ignore[attr-defined]
+                    Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),
                 ],
             )
             await workflow.wait_condition(lambda: report.filed_at is not None)
 
     @workflow.update
     async def file_feedback_report(self, filing: FeedbackFiling) -> CaseStatus:
-        status: CaseStatus = self._status  # type: ignore[attr-defined]
+        status: CaseStatus = self._status
         report = status.feedback_report
         assert report is not None
         report.filed_text = filing.text
@@ -98,7 +100,7 @@ class FeedbackReportHandlers:
         report.filed_by = filing.actor.id
         report.filed_at = workflow.now()
         late = "（逾期）" if report.overdue_at else ""
-        await self._record(  # type: ignore[attr-defined]
+        await self._record(
             LedgerEvent.FEEDBACK_REPORT_FILED,
             filing.actor,
             f"评价反馈报告已报送{report.recipient}{late}，{filing.reference}",
@@ -108,10 +110,5 @@ class FeedbackReportHandlers:
 
     @file_feedback_report.validator
     def _validate_file_feedback_report(self, filing: FeedbackFiling) -> None:
-        status: CaseStatus = self._status  # type: ignore[attr-defined]
-        require_role(filing.actor, Role.COORDINATOR)
-        require_stage(status, "报送评价反馈报告", CaseStage.EVALUATION)
-        if status.feedback_report is None:
-            raise refuse("企业评价后才能报送评价反馈报告（草稿尚未生成）")
-        if status.feedback_report.filed_at is not None:
-            raise refuse("评价反馈报告已报送")
+        status: CaseStatus = self._status
+        require_case_action(status, filing.actor, "file_feedback_report")

@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
 Result = TypeVar("Result")
 CLOCK_PATCH = "matter-clock"  # matters accepted before this change carry no clock
 LOCAL_ARITHMETIC_PATCH = "clock-local-activities"  # earlier histories hold regular activities
-_ARITHMETIC = {"start_to_close_timeout": timedelta(seconds=10), "retry_policy": RetryPolicy()}
+ARITHMETIC_TIMEOUT = timedelta(seconds=10)
 
 
 async def reckon(name: str, request: Any, result_type: type[Result]) -> Result:
@@ -35,9 +35,19 @@ async def reckon(name: str, request: Any, result_type: type[Result]) -> Result:
     the calendar again."""
     if workflow.patched(LOCAL_ARITHMETIC_PATCH):
         return await workflow.execute_local_activity(
-            name, request, result_type=result_type, **_ARITHMETIC
+            name,
+            request,
+            result_type=result_type,
+            start_to_close_timeout=ARITHMETIC_TIMEOUT,
+            retry_policy=RetryPolicy(),
         )
-    return await workflow.execute_activity(name, request, result_type=result_type, **_ARITHMETIC)
+    return await workflow.execute_activity(
+        name,
+        request,
+        result_type=result_type,
+        start_to_close_timeout=ARITHMETIC_TIMEOUT,
+        retry_policy=RetryPolicy(),
+    )
 
 
 def business_today() -> date:

@@ -9,10 +9,18 @@ from collections.abc import Iterable, Sequence
 from temporalio.exceptions import ApplicationError
 
 from domain.actions import AGENT_LEVEL_NAMES, TeamMember
-from domain.actors import ROLE_NAMES, Actor, Role
-from domain.case import STAGE_NAMES, CaseStage, CaseStatus
+from domain.actors import Actor, Role
+from domain.case import CaseStage, CaseStatus
 from domain.catalogue import AgentTeamRule
-from domain.matter import MATTER_STATE_NAMES, CorrectionRound, MatterSnapshot, MatterState
+from domain.matter import CorrectionRound, MatterSnapshot, MatterState
+from domain.permitted import (
+    CASE_ACTIONS,
+    MATTER_ACTIONS,
+    Problem,
+    matter_state_problem,
+    role_problem,
+    stage_problem,
+)
 
 ACTION_REFUSED = "ActionRefused"
 
@@ -21,16 +29,31 @@ def refuse(message: str) -> ApplicationError:
     return ApplicationError(message, type=ACTION_REFUSED, non_retryable=True)
 
 
+def refuse_if(problem: Problem) -> None:
+    if problem is not None:
+        raise refuse(problem)
+
+
 def require_role(actor: Actor, *roles: Role) -> None:
-    if actor.role not in roles:
-        allowed = "、".join(ROLE_NAMES[role] for role in roles)
-        raise refuse(f"此操作只能由{allowed}办理，当前操作人是{ROLE_NAMES[actor.role]}")
+    refuse_if(role_problem(actor.role, roles))
 
 
 def require_stage(case: CaseStatus, action: str, *stages: CaseStage) -> None:
-    if case.stage not in stages:
-        allowed = "、".join(STAGE_NAMES[stage] for stage in stages)
-        raise refuse(f"案件处于“{STAGE_NAMES[case.stage]}”阶段，不能{action}（仅限{allowed}阶段）")
+    refuse_if(stage_problem(case, action, stages))
+
+
+def require_case_action(case: CaseStatus, actor: Actor, update: str) -> None:
+    """Refuse unless `domain.permitted` allows this update on the case now."""
+    refuse_if(CASE_ACTIONS[update].problem(case, actor.role))
+
+
+def require_matter_action(matter: MatterSnapshot, actor: Actor, update: str) -> None:
+    """Refuse unless `domain.permitted` allows this update on the matter now (and, for a
+    department's action, unless the matter is its own)."""
+    action = MATTER_ACTIONS[update]
+    if Role.DEPARTMENT in action.roles:
+        require_department(matter, actor)
+    refuse_if(action.problem(matter, actor.role))
 
 
 def require_exact_matters(case: CaseStatus, planned: Iterable[str]) -> None:
@@ -42,7 +65,7 @@ def require_exact_matters(case: CaseStatus, planned: Iterable[str]) -> None:
     if unknown:
         raise refuse("计划中含有本案件未委托的事项：" + "、".join(unknown))
     if missing:
-        names = [case.matter(code).name for code in missing]  # type: ignore[union-attr]
+        names = [matter.name for code in missing if (matter := case.matter(code))]
         raise refuse("计划未覆盖全部委托事项，缺少：" + "、".join(names))
     if repeated:
         raise refuse("计划中事项重复：" + "、".join(repeated))
@@ -55,12 +78,7 @@ def require_department(matter: MatterSnapshot, actor: Actor) -> None:
 
 
 def require_matter_state(matter: MatterSnapshot, action: str, *states: MatterState) -> None:
-    if matter.state not in states:
-        allowed = "、".join(MATTER_STATE_NAMES[state] for state in states)
-        raise refuse(
-            f"“{matter.name}”当前状态为“{MATTER_STATE_NAMES[matter.state]}”，不能{action}"
-            f"（仅限{allowed}）"
-        )
+    refuse_if(matter_state_problem(matter, action, states))
 
 
 def require_told_at_once(rounds: Sequence[CorrectionRound], items: list[str]) -> None:

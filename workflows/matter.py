@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
         Resubmission,
         WithdrawMatter,
     )
-    from domain.actors import SYSTEM_ACTOR, Actor, Role
+    from domain.actors import SYSTEM_ACTOR, Actor
     from domain.clock import UNIT_NAMES, PauseReason
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
@@ -25,12 +25,13 @@ with workflow.unsafe.imports_passed_through():
         MatterSnapshot,
         MatterState,
     )
+    from domain.permitted import UNDER_REVIEW
     from workflows import clock
     from workflows.guards import (
         refuse,
         require_department,
+        require_matter_action,
         require_matter_state,
-        require_role,
         require_told_at_once,
     )
     from workflows.matter_clock import MatterClockHandlers
@@ -39,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
 HAND_OFF_PATCH = "hand-off-acknowledgement"  # a timer for an unaccepted hand-over
-UNDER_REVIEW = (MatterState.HANDED_OVER, MatterState.ACCEPTED)
 
 
 @workflow.defn
@@ -116,12 +116,13 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
             timeout = None
             if alarm is not None:
                 timeout = max(alarm[1] - workflow.now(), timedelta(seconds=1))
+
+            def changed(v: int = version) -> bool:
+                return self._matter.state.is_final or self._matter.version != v
+
             try:
                 await workflow.wait_condition(
-                    lambda v=version: (
-                        self._matter.state.is_final  # type: ignore[misc]
-                        or self._matter.version != v
-                    ),
+                    changed,
                     timeout=timeout,
                 )
             except TimeoutError:
@@ -141,7 +142,9 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
         ):
             alarms.append(("hand_off_unacknowledged", handed_over_at + timedelta(hours=hours)))
         if self._matter.state in (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED):
-            alarms.append(clock.next_alarm(self._matter.clock))
+            alarm = clock.next_alarm(self._matter.clock)
+            if alarm is not None:
+                alarms.append(alarm)
         deferral = self._matter.deferral
         if deferral is not None and deferral.supplied_at is None:
             alarms.append(
@@ -212,12 +215,7 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
 
     @acknowledge_hand_off.validator
     def _validate_acknowledge_hand_off(self, action: AcknowledgeHandOff) -> None:
-        require_department(self._matter, action.actor)
-        if self._matter.cross_county is None:
-            raise refuse(f"“{self._matter.name}”不是跨县市事项，无需签收，请直接受理")
-        require_matter_state(self._matter, "签收", MatterState.HANDED_OVER)
-        if self._matter.hand_off_acknowledged_at is not None:
-            raise refuse(f"“{self._matter.name}”已签收")
+        require_matter_action(self._matter, action.actor, "acknowledge_hand_off")
 
     @workflow.update
     async def accept(self, action: AcceptMatter) -> MatterSnapshot:
@@ -236,14 +234,14 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
                 details["clock"] = self._clock_details()
         if action.deferred_items and workflow.patched(DEFERRAL_PATCH):
             summary += self._defer(action)
-            details["deferral"] = self._matter.deferral.model_dump(mode="json")  # type: ignore[union-attr]
+            assert self._matter.deferral is not None  # _defer just set it
+            details["deferral"] = self._matter.deferral.model_dump(mode="json")
         await self._changed(LedgerEvent.MATTER_ACCEPTED, action.actor, summary, details)
         return self._matter
 
     @accept.validator
     def _validate_accept(self, action: AcceptMatter) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "受理", MatterState.HANDED_OVER)
+        require_matter_action(self._matter, action.actor, "accept")
         if action.supply_by is not None:
             if not self._input.matter.definition.deferral_allowed:
                 raise refuse(f"“{self._matter.name}”不适用容缺受理")
@@ -281,8 +279,7 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
 
     @request_correction.validator
     def _validate_request_correction(self, action: RequestCorrection) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "要求补正", *UNDER_REVIEW)
+        require_matter_action(self._matter, action.actor, "request_correction")
         require_told_at_once(self._matter.corrections, action.items)
 
     @workflow.update
@@ -315,8 +312,7 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
 
     @resubmit.validator
     def _validate_resubmit(self, action: Resubmission) -> None:
-        require_role(action.actor, Role.COORDINATOR)
-        require_matter_state(self._matter, "提交补正材料", MatterState.CORRECTION_REQUESTED)
+        require_matter_action(self._matter, action.actor, "resubmit")
 
     @workflow.update
     async def approve(self, action: ApproveMatter) -> MatterSnapshot:
@@ -358,10 +354,10 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
 
     @approve.validator
     def _validate_approve(self, action: ApproveMatter) -> None:
-        require_department(self._matter, action.actor)
         if action.commitment is None:
-            require_matter_state(self._matter, "办结", MatterState.ACCEPTED)
+            require_matter_action(self._matter, action.actor, "approve")
             return
+        require_department(self._matter, action.actor)
         if not self._input.matter.definition.commitment_allowed:
             raise refuse(f"“{self._matter.name}”不适用告知承诺制")
         require_matter_state(self._matter, "凭承诺办结", *UNDER_REVIEW)
@@ -381,8 +377,7 @@ class MatterWorkflow(MatterClockHandlers, DeferralHandlers):
 
     @refuse.validator
     def _validate_refuse(self, action: RefuseMatter) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "作出不予许可决定", *UNDER_REVIEW)
+        require_matter_action(self._matter, action.actor, "refuse")
 
     @workflow.signal
     async def decide_by_joint_review(self, decision: JointDecision) -> None:

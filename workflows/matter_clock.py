@@ -8,12 +8,16 @@ with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR
     from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, Extension, PauseReason
     from domain.ledger import LedgerEvent, Recipient
-    from domain.matter import MatterSnapshot, MatterState
+    from domain.matter import MatterSnapshot
     from workflows import clock
-    from workflows.guards import refuse, require_department, require_matter_state
+    from workflows.guards import (
+        refuse,
+        require_matter_action,
+    )
+    from workflows.hosts import MatterHost
 
 
-class MatterClockHandlers:
+class MatterClockHandlers(MatterHost):
     """Uses MatterWorkflow's ``_matter``, ``_input``, ``_clock_lock``, ``_changed``, ``_notice``."""
 
     @workflow.update
@@ -34,8 +38,7 @@ class MatterClockHandlers:
 
     @suspend_clock.validator
     def _validate_suspend_clock(self, action: SuspendClock) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "暂停计时", MatterState.ACCEPTED)
+        require_matter_action(self._matter, action.actor, "suspend_clock")
         self._require_clock("暂停计时")
         if self._matter.clock and self._matter.clock.paused:
             raise refuse("办理时限已在暂停中")
@@ -56,8 +59,7 @@ class MatterClockHandlers:
 
     @resume_clock.validator
     def _validate_resume_clock(self, action: ResumeClock) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(self._matter, "恢复计时", MatterState.ACCEPTED)
+        require_matter_action(self._matter, action.actor, "resume_clock")
         paused = self._matter.clock.paused if self._matter.clock else None
         if paused is None or paused.reason is PauseReason.CORRECTION:
             raise refuse("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
@@ -94,10 +96,7 @@ class MatterClockHandlers:
 
     @extend_deadline.validator
     def _validate_extend_deadline(self, action: ExtendDeadline) -> None:
-        require_department(self._matter, action.actor)
-        require_matter_state(
-            self._matter, "延长办理期限", MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED
-        )
+        require_matter_action(self._matter, action.actor, "extend_deadline")
         self._require_clock("延长办理期限")
         allowed = self._input.matter.definition.extension_days
         if self._matter.clock and self._matter.clock.extension is not None:

@@ -5,15 +5,16 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import AcceptMatter, SupplyDeferred
-    from domain.actors import SYSTEM_ACTOR, Role
+    from domain.actors import SYSTEM_ACTOR
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import Deferral, MatterSnapshot, MatterState
-    from workflows.guards import refuse, require_matter_state, require_role
+    from workflows.guards import refuse, require_matter_action
+    from workflows.hosts import MatterHost
 
 DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
 
 
-class DeferralHandlers:
+class DeferralHandlers(MatterHost):
     """Uses MatterWorkflow's ``_matter``, ``_changed``, ``_notice``, ``_decide``."""
 
     def _defer(self, action: AcceptMatter) -> str:
@@ -52,17 +53,7 @@ class DeferralHandlers:
 
     @supply_deferred.validator
     def _validate_supply_deferred(self, action: SupplyDeferred) -> None:
-        require_role(action.actor, Role.COORDINATOR)
-        deferral = self._matter.deferral
-        if deferral is None or deferral.supplied_at is not None:
-            raise refuse(f"“{self._matter.name}”没有待补齐的容缺材料")
-        require_matter_state(
-            self._matter,
-            "补齐容缺材料",
-            MatterState.ACCEPTED,
-            MatterState.CORRECTION_REQUESTED,
-            MatterState.RESULT_HELD,
-        )
+        require_matter_action(self._matter, action.actor, "supply_deferred")
 
     async def _terminate_for_deferral(self) -> None:
         deferral = self._matter.deferral
