@@ -8,6 +8,8 @@ one structured event carrying ``case_id``, ``workflow_id`` and ``actor`` where k
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
@@ -20,7 +22,9 @@ _SHARED_PROCESSORS: list[structlog.typing.Processor] = [
 ]
 
 
-def _temporal_extra(_, __, event_dict: dict) -> dict:
+def _temporal_extra(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     """Lift the case identifiers out of Temporal's ``temporal_workflow``/``temporal_activity``."""
     for key in ("temporal_workflow", "temporal_activity"):
         info = event_dict.pop(key, None)

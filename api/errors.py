@@ -184,7 +184,8 @@ def install(app: FastAPI) -> None:
             405: ("method_not_allowed", "该地址不支持此请求方法"),
         }.get(error.status_code, ("http_error", str(error.detail)))
         # Kept: a 405's Allow header lists the methods the address does take.
-        return _body(error.status_code, code, message, [], error.headers)
+        headers = dict(error.headers) if error.headers else None
+        return _body(error.status_code, code, message, [], headers)
 
     @app.exception_handler(RPCError)
     async def _temporal(_: Request, error: RPCError) -> JSONResponse:

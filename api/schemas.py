@@ -52,7 +52,7 @@ class CaseListItem(BaseModel):
     lead_committee: str | None = None
     overdue: bool = Field(False, description="有超期未办结的事项")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def stage_name(self) -> str:
         return STAGE_NAMES[self.stage]
@@ -77,7 +77,7 @@ class InboxTask(BaseModel):
     cross_county: bool = Field(False, description="跨县市移交：先签收再受理")
     hand_off_acknowledged_at: datetime | None = None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def state_name(self) -> str:
         return MATTER_STATE_NAMES[self.state]

@@ -85,7 +85,7 @@ async def open_cases(client: Client, engine: Engine, count: int) -> list[tuple[s
             ready = session.exec(
                 select(func.count())
                 .select_from(MatterRow)
-                .where(MatterRow.case_id.in_(case_ids), MatterRow.state == "handed_over")  # type: ignore[attr-defined]
+                .where(MatterRow.case_id.in_(case_ids), MatterRow.state == "handed_over")
             ).one()
         if ready >= expected:
             return [(case_id, code) for case_id in case_ids for code in ACCEPTED_FIRST]
@@ -184,12 +184,12 @@ async def main(actions: int) -> list[str]:
     return _report(rows)
 
 
-def _ratio(by_key: dict, actors: int) -> float:  # type: ignore[type-arg]
+def _ratio(by_key: dict, actors: int) -> float:
     api, client = by_key[(actors, "API (FastAPI + uvicorn)")], by_key[(actors, "Temporal client")]
     return api[3] / client[3]
 
 
-def _report(rows: list[tuple]) -> list[str]:  # type: ignore[type-arg]
+def _report(rows: list[tuple]) -> list[str]:
     by_key = {(r[0], r[1]): r for r in rows}
     lines = [
         "# Human action latency",

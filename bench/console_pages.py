@@ -92,7 +92,7 @@ async def main(cases: int, repeat: int) -> list[str]:
                 worker = build_worker(client, "bench-console", LedgerActivities(engine), executor)
                 async with worker, api_client(settings, client, engine) as http:
                     case_id = await _open_real_case(CaseDriver(http))
-                    app = http._transport.app  # type: ignore[attr-defined]
+                    app = http._transport.app
                     browsers = {}
                     for role, username in PEOPLE.items():
                         accounts.set_password(engine, username, PASSWORD)

@@ -116,7 +116,7 @@ async def main(cases: int, concurrency: int, runs: int) -> list[str]:
     return _report(shape, cases, concurrency, runs, rates, ratios)
 
 
-def _report(shape, cases, concurrency, runs, rates, ratios) -> list[str]:  # type: ignore[no-untyped-def]
+def _report(shape, cases, concurrency, runs, rates, ratios) -> list[str]:
     lines = [
         "# Engine overhead",
         "",

@@ -55,7 +55,7 @@ async def events(client: Client, workflow_id: str) -> int:
     return len((await client.get_workflow_handle(workflow_id).fetch_history()).events)
 
 
-async def measure(client: Client, size: int, cases: int, concurrency: int) -> tuple:  # type: ignore[type-arg]
+async def measure(client: Client, size: int, cases: int, concurrency: int) -> tuple:
     matters = ORDER[:size]
     gate = asyncio.Semaphore(concurrency)
     walls: list[float] = []

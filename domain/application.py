@@ -3,8 +3,16 @@
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from domain.eligibility import ApprovalLevel, Restriction
 from domain.uscc import uscc_problem
@@ -60,9 +68,21 @@ class Contact(BaseModel):
     phone: str = Field(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", description="手机或座机")
 
 
+# A Decimal is read from a number or a string and written as a string; one schema for both
+# directions keeps one "Project" model in a generated client instead of Input and Output.
+_AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+    ]
+}
+
+
 class Project(BaseModel):
     name: str = Field(min_length=2, max_length=200)
-    investment_wan_yuan: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="万元")
+    investment_wan_yuan: Annotated[Decimal, WithJsonSchema(_AMOUNT_SCHEMA)] = Field(
+        gt=0, max_digits=14, decimal_places=2, description="万元"
+    )
     industry: str = Field(min_length=1, max_length=50)
     # What eligibility rules ask about a project (和硕); other packs ignore them.
     approval_level: ApprovalLevel | None = Field(None, description="审批层级")
@@ -131,7 +151,10 @@ class Application(BaseModel):
 
     @property
     def applicant_name(self) -> str:
-        return self.enterprise.name if self.enterprise else self.resident.name  # type: ignore[union-attr]
+        if self.enterprise is not None:
+            return self.enterprise.name
+        assert self.resident is not None  # the model requires one of the two
+        return self.resident.name
 
     @property
     def subject(self) -> str:

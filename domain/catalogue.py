@@ -48,8 +48,8 @@ class MatterDefinition(BaseModel):
 
     @model_validator(mode="after")
     def _promise_within_statute(self) -> "MatterDefinition":
-        limits = (self.promised_days, self.limit_days)
-        if None not in limits and limits[0] > limits[1]:  # type: ignore[operator]
+        promised, limit = self.promised_days, self.limit_days
+        if promised is not None and limit is not None and promised > limit:
             raise ValueError(f"{self.code}: promised limit exceeds the statutory limit")
         return self
 

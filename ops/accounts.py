@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[
             )
             password, generated = _password(args)
             open_account(engine, principal, password)
-            result = {"account": principal.model_dump(mode="json")}
+            result: dict[str, Any] = {"account": principal.model_dump(mode="json")}
             said = f"已开设账号{principal.username}（{ROLE_NAMES[principal.role]}）"
             if generated:
                 result["password"] = password

@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _replayed(outcomes: list) -> tuple[Any, Callable[[Any], str], int]:  # type: ignore[type-arg]
+def _replayed(outcomes: list) -> tuple[Any, Callable[[Any], str], int]:
     failed = [o for o in outcomes if not o.ok]
     return (
         [o.as_dict() for o in outcomes],

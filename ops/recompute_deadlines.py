@@ -16,7 +16,7 @@ import sys
 
 import structlog
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio.client import Client
 
 from logs import configure_logging
@@ -33,13 +33,13 @@ OPEN_STATES = ("accepted", "correction_requested")
 def provisional_matters(engine: Engine) -> list[MatterRow]:
     with Session(engine) as session:
         query = select(MatterRow).where(
-            MatterRow.deadline_provisional,  # type: ignore[arg-type]
-            MatterRow.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
+            MatterRow.deadline_provisional,
+            col(MatterRow.state).in_(OPEN_STATES),
         )
         return list(session.exec(query.order_by(MatterRow.case_id, MatterRow.code)).all())
 
 
-async def recompute(client: Client, engine: Engine, *, dry_run: bool = False, progress=None) -> int:  # type: ignore[no-untyped-def]
+async def recompute(client: Client, engine: Engine, *, dry_run: bool = False, progress=None) -> int:
     matters = provisional_matters(engine)
     for number, row in enumerate(matters, start=1):
         workflow_id = f"{row.case_id}/{row.code}"

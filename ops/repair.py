@@ -81,7 +81,7 @@ async def reset_to_last_good(
     return ResetOutcome(workflow_id, event_id, response.run_id)
 
 
-def _last_good_task(events, outcome) -> int:  # type: ignore[no-untyped-def]
+def _last_good_task(events, outcome) -> int:
     match = _DIVERGED_AT.search(outcome.divergence)
     if match:
         limit = int(match.group(1))

@@ -44,7 +44,7 @@ async def replay_workflow(client: Client, workflow_id: str) -> ReplayOutcome:
     return await replay_history(history)
 
 
-async def replay_running(client: Client, *, progress=None) -> list[ReplayOutcome]:  # type: ignore[no-untyped-def]
+async def replay_running(client: Client, *, progress=None) -> list[ReplayOutcome]:
     ids = [
         execution.id
         async for execution in client.list_workflows('ExecutionStatus = "Running"')
@@ -58,7 +58,7 @@ async def replay_running(client: Client, *, progress=None) -> list[ReplayOutcome
     return outcomes
 
 
-async def replay_files(paths: list[Path], *, progress=None) -> list[ReplayOutcome]:  # type: ignore[no-untyped-def]
+async def replay_files(paths: list[Path], *, progress=None) -> list[ReplayOutcome]:
     """Histories saved with ``temporal workflow show --output json`` or tests/histories."""
     outcomes = []
     for number, path in enumerate(paths, start=1):

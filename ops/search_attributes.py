@@ -1,5 +1,6 @@
 """Register the project's search attributes on a Temporal cluster (an ops step, not a worker's)."""
 
+from temporalio.api.enums.v1 import IndexedValueType as ValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 
@@ -11,6 +12,8 @@ async def register(client: Client, namespace: str) -> None:
     await client.operator_service.add_search_attributes(
         AddSearchAttributesRequest(
             namespace=namespace,
-            search_attributes={key.name: int(key.indexed_value_type) for key in ALL},
+            search_attributes={
+                key.name: ValueType.ValueType(int(key.indexed_value_type)) for key in ALL
+            },
         )
     )

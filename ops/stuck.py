@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionDescription
 
@@ -45,7 +45,7 @@ class Stuck:
         return asdict(self)
 
 
-async def find_stuck(client: Client, engine: Engine, *, progress=None) -> list[Stuck]:  # type: ignore[no-untyped-def]
+async def find_stuck(client: Client, engine: Engine, *, progress=None) -> list[Stuck]:
     """Every running daiban workflow is described; overdue steps come from the projection."""
     found: list[Stuck] = []
     running = [
@@ -131,8 +131,8 @@ def _overdue_steps(engine: Engine) -> list[Stuck]:
     with Session(engine) as session:
         rows = session.exec(
             select(MatterRow).where(
-                MatterRow.overdue,  # type: ignore[arg-type]
-                MatterRow.state.in_([MatterState.ACCEPTED.value]),  # type: ignore[attr-defined]
+                MatterRow.overdue,
+                col(MatterRow.state).in_([MatterState.ACCEPTED.value]),
             )
         ).all()
     return [

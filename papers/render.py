@@ -60,7 +60,7 @@ def table_html(title: str, columns: list[str], rows: list[list[str]]) -> str:
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # loads Pango; only the processes that print pay for it
 
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()
 
 
 @cache

@@ -86,7 +86,7 @@ def rows(engine: Engine, where: OversightFilter) -> Iterator[list[str]]:
 
 
 def _row(case: CaseRow, matters: list[MatterRow]) -> list[str]:
-    opened = as_utc(case.opened_at).astimezone(BUSINESS_ZONE).date()  # type: ignore[union-attr]
+    opened = as_utc(case.opened_at).astimezone(BUSINESS_ZONE).date()
     done = sum(m.state in _DONE for m in matters)
     progress = STAGE_NAMES[CaseStage(case.stage)]
     if matters:

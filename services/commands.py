@@ -1,6 +1,6 @@
 """Talk to case workflows: start, update, query; Temporal's errors become API errors."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import structlog
@@ -9,16 +9,20 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.workflow import UpdateMethodMultiParam
 
 from domain.case import STAGE_NAMES, CaseInput, CaseStage, CaseStatus
 from domain.errors import ActionRefused, DomainError, NotFound
-from domain.matter import MATTER_STATE_NAMES, MatterSnapshot, MatterState
+from domain.matter import MATTER_STATE_NAMES, MatterState
 from store import projection
 from workflows.case import CaseWorkflow
 from workflows.guards import ACTION_REFUSED
 from workflows.search_attributes import CASE_STAGE, COUNTIES, JURISDICTION, PARK
 
+Action = TypeVar("Action")
 Result = TypeVar("Result")
+# A workflow update method, e.g. CaseWorkflow.review: (workflow, action) -> its result.
+Update = UpdateMethodMultiParam[[Any, Action], Result]
 log = structlog.get_logger(__name__)
 
 
@@ -46,8 +50,13 @@ async def case_status(client: Client, case_id: str) -> CaseStatus:
 
 
 async def update_case(
-    client: Client, case_id: str, update: Callable, action: Any, idempotency_key: str | None
-) -> CaseStatus:
+    client: Client,
+    case_id: str,
+    update: Update[Action, Result],
+    action: Action,
+    idempotency_key: str | None,
+) -> Result:
+    """Send an action to the case's workflow as the named update; the update's result back."""
     return await _update(
         client.get_workflow_handle(case_id),
         update,
@@ -62,10 +71,10 @@ async def update_matter(
     engine: Engine,
     case_id: str,
     matter_code: str,
-    update: Callable,
-    action: Any,
+    update: Update[Action, Result],
+    action: Action,
     idempotency_key: str | None,
-) -> MatterSnapshot:
+) -> Result:
     """Send an action to a matter's child workflow once the projection says it is open.
 
     The projection, not a query, answers "is this matter handed over": a query needs a live
@@ -100,13 +109,13 @@ async def _require_case(client: Client, case_id: str) -> None:
 
 
 async def _update(
-    handle: WorkflowHandle,
-    update: Callable,
-    action: Any,
+    handle: WorkflowHandle[Any, Any],
+    update: Update[Action, Result],
+    action: Action,
     idempotency_key: str | None,
     *,
-    closed: Callable,
-) -> Any:
+    closed: Callable[[], Awaitable[DomainError]],
+) -> Result:
     name = getattr(update, "__name__", str(update))
     update_id = f"{name}:{idempotency_key}" if idempotency_key else None
     try:

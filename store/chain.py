@@ -42,7 +42,7 @@ def entry_hash(row: LedgerEntryRow, prev_hash: str) -> str:
 
 def _instant(moment: datetime) -> str:
     """The same text whether the row was just built or read back from either database."""
-    return as_utc(moment).astimezone(UTC).isoformat()  # type: ignore[union-attr]
+    return as_utc(moment).astimezone(UTC).isoformat()
 
 
 def link(session: Session, row: LedgerEntryRow) -> None:
@@ -66,7 +66,8 @@ def link(session: Session, row: LedgerEntryRow) -> None:
     row.entry_hash = entry_hash(row, row.prev_hash)
     session.add(row)
     session.flush()  # the row's id
-    head.last_entry_id, head.last_hash = row.id, row.entry_hash  # type: ignore[assignment]
+    assert row.id is not None  # flushed above
+    head.last_entry_id, head.last_hash = row.id, row.entry_hash
     head.entries += 1
     session.add(head)
 

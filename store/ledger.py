@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from domain.actors import Actor
 from domain.ledger import LedgerEntry, LedgerWrite
@@ -41,9 +41,10 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
                 )
                 session.add(row)
                 session.flush()  # the delivery row needs the notice's id
+                assert row.id is not None
                 session.add(
                     NotificationDeliveryRow(
-                        notification_id=row.id,  # type: ignore[arg-type]
+                        notification_id=row.id,
                         next_attempt_at=datetime.now(UTC),
                     )
                 )
@@ -69,7 +70,7 @@ def entries(
         rows = session.exec(
             select(LedgerEntryRow)
             .where(LedgerEntryRow.case_id == case_id)
-            .order_by(LedgerEntryRow.id)  # type: ignore[arg-type]
+            .order_by(col(LedgerEntryRow.id))
             .offset(offset)
             .limit(limit)
         ).all()
@@ -104,10 +105,10 @@ def _from_row(row: LedgerEntryRow) -> LedgerEntry:
         key=row.key,
         case_id=row.case_id,
         workflow_id=row.workflow_id,
-        event=row.event,  # type: ignore[arg-type]
+        event=row.event,
         matter=row.matter,
-        actor=Actor(id=row.actor_id, role=row.actor_role, department=row.actor_department),  # type: ignore[arg-type]
-        occurred_at=as_utc(row.occurred_at),  # type: ignore[arg-type]
+        actor=Actor(id=row.actor_id, role=row.actor_role, department=row.actor_department),
+        occurred_at=as_utc(row.occurred_at),
         summary=row.summary,
         details=row.details,
     )

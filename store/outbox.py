@@ -30,7 +30,7 @@ class OutgoingNotice(BaseModel):
     attempts: int
 
 
-class Delivery(BaseModel):
+class NoticeDelivery(BaseModel):
     """What became of one notice: what ``GET /notifications`` and ops show."""
 
     status: DeliveryStatus
@@ -40,7 +40,7 @@ class Delivery(BaseModel):
     last_error: str | None
 
     @classmethod
-    def of(cls, row: NotificationDeliveryRow) -> "Delivery":
+    def of(cls, row: NotificationDeliveryRow) -> "NoticeDelivery":
         return cls(
             status=DeliveryStatus(row.status),
             attempts=row.attempts,
@@ -131,7 +131,7 @@ def mark_attempt_failed(
     )
 
 
-def lost(engine: Engine) -> list[tuple[OutgoingNotice, Delivery]]:
+def lost(engine: Engine) -> list[tuple[OutgoingNotice, NoticeDelivery]]:
     """Every notice whose delivery was given up, oldest first."""
     with Session(engine) as session:
         rows = session.exec(
@@ -141,18 +141,19 @@ def lost(engine: Engine) -> list[tuple[OutgoingNotice, Delivery]]:
             .order_by(col(NotificationRow.id))
         ).all()
     return [
-        (_notice(notice, delivery.attempts), Delivery.of(delivery)) for notice, delivery in rows
+        (_notice(notice, delivery.attempts), NoticeDelivery.of(delivery))
+        for notice, delivery in rows
     ]
 
 
-def deliveries(engine: Engine, notification_ids: list[int]) -> dict[int, Delivery]:
+def deliveries(engine: Engine, notification_ids: list[int]) -> dict[int, NoticeDelivery]:
     with Session(engine) as session:
         rows = session.exec(
             select(NotificationDeliveryRow).where(
                 col(NotificationDeliveryRow.notification_id).in_(notification_ids)
             )
         ).all()
-    return {row.notification_id: Delivery.of(row) for row in rows}
+    return {row.notification_id: NoticeDelivery.of(row) for row in rows}
 
 
 def _claim(engine: Engine, notification_id: int, due_at: datetime, lease_until: datetime) -> bool:
@@ -161,7 +162,7 @@ def _claim(engine: Engine, notification_id: int, due_at: datetime, lease_until: 
             update(NotificationDeliveryRow)
             .where(
                 col(NotificationDeliveryRow.notification_id) == notification_id,
-                NotificationDeliveryRow.status == DeliveryStatus.PENDING.value,
+                col(NotificationDeliveryRow.status) == DeliveryStatus.PENDING.value,
                 col(NotificationDeliveryRow.next_attempt_at) == due_at,
             )
             .values(next_attempt_at=lease_until)

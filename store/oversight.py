@@ -3,9 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, case, func
+from sqlalchemy import ColumnElement, Engine, case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from domain.clock import BUSINESS_ZONE
@@ -115,7 +117,7 @@ def overdue_counts(engine: Engine, case_ids: list[str]) -> dict[str, int]:
             )
             .group_by(col(MatterRow.case_id))
         ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
 def stage_county_counts(engine: Engine, where: OversightFilter) -> list[tuple[str, str, int]]:
@@ -146,7 +148,7 @@ def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
         matters, clocked, overdue, corrections = session.exec(
             select(
                 func.count(),
-                func.count(MatterRow.accepted_at),
+                func.count(col(MatterRow.accepted_at)),
                 func.sum(case((accepted & col(MatterRow.overdue).is_(True), 1), else_=0)),
                 func.sum(MatterRow.correction_count),
             )
@@ -167,12 +169,13 @@ def decided_matters(
     with Session(engine) as session:
         return [
             (code, name, department, department_name, float(span))
-            for code, name, department, department_name, span in session.exec(
-                select(
-                    MatterRow.code,
-                    MatterRow.name,
-                    MatterRow.department,
-                    MatterRow.department_name,
+            # SQLAlchemy's select: SQLModel's typed overloads stop at four columns.
+            for code, name, department, department_name, span in session.execute(
+                sa_select(
+                    col(MatterRow.code),
+                    col(MatterRow.name),
+                    col(MatterRow.department),
+                    col(MatterRow.department_name),
                     days,
                 )
                 .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
@@ -186,7 +189,7 @@ def decided_matters(
         ]
 
 
-def _days_between(engine: Engine, start: Any, end: Any) -> Any:
+def _days_between(engine: Engine, start: Any, end: Any) -> ColumnElement[float | Decimal]:
     if engine.dialect.name == "sqlite":
         return func.julianday(end) - func.julianday(start)
     return func.extract("epoch", end - start) / 86400
@@ -199,7 +202,7 @@ def satisfaction_counts(engine: Engine, where: OversightFilter) -> dict[str, int
             .where(*where.conditions(), col(CaseRow.satisfaction).is_not(None))
             .group_by(col(CaseRow.satisfaction))
         ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return {level: count for level, count in rows if level is not None}
 
 
 def case_total(engine: Engine, where: OversightFilter) -> int:

@@ -35,20 +35,23 @@ def _add_counties(session: Session, summary: CaseSummary) -> None:
     session.flush()
 
 
-def _upsert(session: Session, table: type, key: dict, values: dict) -> bool:
+def _upsert(
+    session: Session, table: type[CaseRow] | type[MatterRow], key: dict, values: dict
+) -> bool:
     """Insert, or update only if the stored version is older (activities may land out of order).
 
     Returns True when the row was inserted.
     """
     conditions = [getattr(table, name) == value for name, value in key.items()]
-    existing = session.exec(select(table.version).where(*conditions)).first()  # type: ignore[attr-defined]
+    version = col(table.version)
+    existing = session.exec(select(version).where(*conditions)).first()
     if existing is None:
         session.add(table(**values))
         session.flush()
         return True
     if existing < values["version"]:
         session.execute(
-            update(table).where(*conditions, table.version < values["version"]).values(**values)  # type: ignore[attr-defined]
+            update(table).where(*conditions, version < values["version"]).values(**values)
         )
     return False
 
@@ -124,16 +127,16 @@ def department_inbox(
     engine: Engine, department: str, *, offset: int, limit: int
 ) -> tuple[list[MatterRow], int]:
     """The department's open tasks: soonest deadline first, then those without one yet."""
-    conditions = [MatterRow.department == department, MatterRow.state.in_(INBOX_STATES)]  # type: ignore[attr-defined]
+    conditions = [col(MatterRow.department) == department, col(MatterRow.state).in_(INBOX_STATES)]
     with Session(engine) as session:
         total = session.exec(select(func.count()).select_from(MatterRow).where(*conditions)).one()
         rows = session.exec(
             select(MatterRow)
             .where(*conditions)
             .order_by(
-                MatterRow.due_on.is_(None),  # type: ignore[union-attr]
-                MatterRow.due_on,
-                MatterRow.handed_over_at,
+                col(MatterRow.due_on).is_(None),
+                col(MatterRow.due_on),
+                col(MatterRow.handed_over_at),
                 MatterRow.case_id,
             )
             .offset(offset)
@@ -160,8 +163,8 @@ def matter_row(engine: Engine, case_id: str, code: str) -> MatterRow | None:
 def replace_case(engine: Engine, summary: CaseSummary, matters: list[MatterSnapshot]) -> None:
     """Ops: overwrite a case's rows with what its workflow says, whatever their versions."""
     with Session(engine) as session:
-        session.exec(delete(MatterRow).where(MatterRow.case_id == summary.case_id))  # type: ignore[call-overload]
-        session.exec(delete(CaseRow).where(CaseRow.case_id == summary.case_id))  # type: ignore[call-overload]
+        session.exec(delete(MatterRow).where(col(MatterRow.case_id) == summary.case_id))
+        session.exec(delete(CaseRow).where(col(CaseRow.case_id) == summary.case_id))
         session.flush()
         upsert_case(session, summary)
         for matter in matters:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from store.tables import CaseSequence
 
@@ -13,9 +13,11 @@ def next_case_id(engine: Engine, jurisdiction: str, year: int) -> str:
         with Session(engine) as session:
             number = session.execute(
                 update(CaseSequence)
-                .where(CaseSequence.jurisdiction == jurisdiction, CaseSequence.year == year)
-                .values(last=CaseSequence.last + 1)
-                .returning(CaseSequence.last)
+                .where(
+                    col(CaseSequence.jurisdiction) == jurisdiction, col(CaseSequence.year) == year
+                )
+                .values(last=col(CaseSequence.last) + 1)
+                .returning(col(CaseSequence.last))
             ).scalar_one_or_none()
             if number is None:
                 session.add(CaseSequence(jurisdiction=jurisdiction, year=year, last=1))

@@ -90,7 +90,7 @@ def task_queue() -> str:
 
 
 @pytest.fixture
-def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):  # type: ignore[no-untyped-def]
+def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):
     """Build a new worker (a fresh one replays from history, as after a crash)."""
     executor = ThreadPoolExecutor(max_workers=8)
 
@@ -111,7 +111,7 @@ def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):  # 
 
 
 @pytest.fixture
-async def worker(start_worker) -> AsyncIterator[Worker]:  # type: ignore[no-untyped-def]
+async def worker(start_worker) -> AsyncIterator[Worker]:
     async with start_worker() as running:
         yield running
 
@@ -166,7 +166,7 @@ async def dev_client(dev_server: str) -> Client:
 
 
 @pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def settings_env(monkeypatch: pytest.MonkeyPatch):
     """Point the process's settings (what ``python -m ops`` reads) at the test's values:
     ``settings_env(DAIBAN_DATABASE_URL=...)``. The cached settings are dropped on both sides."""
 

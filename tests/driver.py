@@ -134,7 +134,7 @@ class CaseDriver:
         assert response.status_code == 200, response.text
         return response.json()["items"]
 
-    async def wait_for(self, case_id: str, predicate, what: str, timeout: float = 15) -> dict:  # type: ignore[no-untyped-def]
+    async def wait_for(self, case_id: str, predicate, what: str, timeout: float = 15) -> dict:
         """Poll the status until ``predicate(status)`` holds: the case moves on asynchronously."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:

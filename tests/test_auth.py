@@ -136,7 +136,7 @@ def test_accounts_are_bound_to_what_the_catalogues_know(engine: Engine) -> None:
     ]
     for arguments, field in refusals:
         with pytest.raises(AccountProblem) as refused:
-            bound("x", "X", **arguments)  # type: ignore[arg-type]
+            bound("x", "X", **arguments)
         assert refused.value.field == field
     with pytest.raises(AccountProblem, match="密码至少10位"):
         open_account(engine, clerk, "short-1")
@@ -144,7 +144,7 @@ def test_accounts_are_bound_to_what_the_catalogues_know(engine: Engine) -> None:
 
 def test_the_account_command_opens_lists_issues_and_revokes(
     engine: Engine, database_url: str, settings_env, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings_env(DAIBAN_DATABASE_URL=database_url, DAIBAN_TOKEN_SECRET=TOKEN_SECRET)
     assert ops_cli(["account", "bootstrap"]) == 0  # the tests' accounts are not in this db
     assert "ops.admin" in capsys.readouterr().out
@@ -173,7 +173,7 @@ def test_the_account_command_opens_lists_issues_and_revokes(
     claims = tokens.read(TOKEN_SECRET, token)
     assert claims.username == "zhao.yun" and claims.token_version == 0
     assert ops_cli(["account", "revoke-tokens", "zhao.yun"]) == 0
-    assert accounts.get(engine, "zhao.yun").token_version == 1  # type: ignore[union-attr]
+    assert accounts.get(engine, "zhao.yun").token_version == 1
     assert ops_cli(["account", "disable", "zhao.yun"]) == 0
     assert ops_cli(["account", "list"]) == 0
     assert "zhao.yun  department  赵云" in capsys.readouterr().out

@@ -154,7 +154,7 @@ async def test_an_oversize_body_is_refused_before_any_route_reads_it(driver: Cas
 
 
 async def test_a_chunked_oversize_body_is_refused_too(driver: CaseDriver) -> None:
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks():
         for _ in range(20):
             yield b"x" * 100_000
 

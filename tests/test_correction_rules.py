@@ -22,7 +22,7 @@ async def _handed_over(driver: CaseDriver) -> str:
     return case_id
 
 
-async def _today(env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
+async def _today(env: WorkflowEnvironment):
     return (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
 
 

@@ -209,7 +209,7 @@ def test_the_cross_county_list_is_validated_as_policy_data() -> None:
         parks=["bole-wutai"],
         lead_committee="博乐边境经济合作区管委会",
         project_county="精河县",
-        categories=[{"name": "规划类", "items": [CrossCountyItem(name="x", matter="no-such")]}],  # type: ignore[list-item]
+        categories=[{"name": "规划类", "items": [CrossCountyItem(name="x", matter="no-such")]}],
     )
     with pytest.raises(ValueError, match="unknown matter no-such"):
         PolicyPack.model_validate({**data, "cross_county": [listed.model_dump()]})

@@ -99,7 +99,7 @@ def test_a_removed_last_entry_is_found_by_the_head(engine: Engine) -> None:
 def test_the_command_line_verifies_and_exits_1_on_tampering(
     engine: Engine,
     database_url: str,
-    settings_env,  # type: ignore[no-untyped-def]
+    settings_env,
     capsys: pytest.CaptureFixture,
 ) -> None:
     _write(engine, 3)

@@ -58,7 +58,7 @@ async def test_warning_and_overdue_fire_once_across_a_worker_restart(
     http: httpx.AsyncClient,
     start_worker,
     env: WorkflowEnvironment,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    engine: Engine,
 ) -> None:
     driver = CaseDriver(http)
     calendar = WorkingCalendar()

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 from store.db import _alembic, create_schema, make_engine
 
 
-def _differences(engine: Engine) -> list:  # type: ignore[type-arg]
+def _differences(engine: Engine) -> list:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, SQLModel.metadata)

@@ -94,7 +94,7 @@ def _raise_notices(engine: Engine, key: str = "overdue", *addresses: str) -> lis
     )
     with Session(engine) as session:
         return list(
-            session.exec(select(NotificationRow.id).where(NotificationRow.case_id == CASE_ID)).all()  # type: ignore[arg-type]
+            session.exec(select(NotificationRow.id).where(NotificationRow.case_id == CASE_ID)).all()
         )
 
 
@@ -254,7 +254,7 @@ def test_the_command_line_redelivers_every_lost_notice(
     engine: Engine,
     database_url: str,
     gateway: Gateway,
-    settings_env,  # type: ignore[no-untyped-def]
+    settings_env,
     capsys: pytest.CaptureFixture,
 ) -> None:
     ids = _raise_notices(engine)

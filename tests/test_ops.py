@@ -58,11 +58,11 @@ async def app_on_dev_server(
 
 
 @pytest.fixture
-def worker_on(dev_client: Client, engine: Engine, task_queue: str):  # type: ignore[no-untyped-def]
+def worker_on(dev_client: Client, engine: Engine, task_queue: str):
     executor = ThreadPoolExecutor(4)
 
     @asynccontextmanager
-    async def run(ledger: LedgerActivities | None = None, workflows=WORKFLOWS):  # type: ignore[no-untyped-def]
+    async def run(ledger: LedgerActivities | None = None, workflows=WORKFLOWS):
         worker = build_worker(
             dev_client,
             task_queue,
@@ -78,7 +78,7 @@ def worker_on(dev_client: Client, engine: Engine, task_queue: str):  # type: ign
     executor.shutdown(wait=False)
 
 
-async def _until(find: Callable, what: str, seconds: float = 60):  # type: ignore[no-untyped-def]
+async def _until(find: Callable, what: str, seconds: float = 60):
     for _ in range(int(seconds * 10)):
         if found := await find():
             return found
@@ -94,7 +94,7 @@ async def test_a_bad_deploy_is_found_replayed_and_reset_without_losing_the_ledge
     app_on_dev_server: CaseDriver,
     worker_on,
     dev_client: Client,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    engine: Engine,
 ) -> None:
     driver = app_on_dev_server
     async with worker_on(workflows=[CaseWorkflowFromABadDeploy, MatterWorkflow]):
@@ -132,7 +132,7 @@ async def test_an_activity_that_keeps_failing_is_found_and_retried(
     app_on_dev_server: CaseDriver,
     worker_on,
     dev_client: Client,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    engine: Engine,
 ) -> None:
     driver = app_on_dev_server
     ledger = LedgerWithAnOutage(engine)
@@ -163,7 +163,7 @@ async def test_a_corrupted_projection_is_found_and_rebuilt(
     app_on_dev_server: CaseDriver,
     worker_on,
     dev_client: Client,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    engine: Engine,
 ) -> None:
     driver = app_on_dev_server
     async with worker_on():
@@ -198,7 +198,7 @@ async def test_a_corrupted_projection_is_found_and_rebuilt(
         replayed = await driver.http.post(f"/ops/workflows/{case_id}/replay", headers=ops_staff)
         assert replayed.json()["ok"] is True
         with Session(engine) as session:
-            assert session.get(MatterRow, (case_id, "land-preexamination")).state == "handed_over"  # type: ignore[union-attr]
+            assert session.get(MatterRow, (case_id, "land-preexamination")).state == "handed_over"
         assert not _of(await find_stuck(dev_client, engine), case_id, StuckKind.PROJECTION_DRIFT)
     ops_entries = [e for e in await driver.ledger(case_id) if e["event"] == "ops_action"]
     assert [e["actor"] for e in ops_entries] == [
@@ -210,7 +210,7 @@ async def test_projection_drift_from_temporal_visibility_is_found_and_repaired(
     app_on_dev_server: CaseDriver,
     worker_on,
     dev_client: Client,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    engine: Engine,
 ) -> None:
     """The oversight view's cross-check: stage and counties of a 五台片区 case, in the
     projection and in the workflow's search attributes."""

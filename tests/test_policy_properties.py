@@ -186,7 +186,7 @@ def test_adding_a_dependency_never_shortens_the_case(
     first, second = sorted(
         data.draw(st.lists(st.sampled_from(list(order)), min_size=2, max_size=2, unique=True)),
         key=order.get,
-    )  # type: ignore[arg-type]
+    )
     longer = [
         m.model_copy(update={"depends_on": [*m.depends_on, first]}) if m.code == second else m
         for m in matters

@@ -40,7 +40,7 @@ async def test_refusal_at_initial_review_closes_the_case_with_reasons(
     entries = await driver.ledger(case_id)
     assert [e["event"] for e in entries] == ["application_received", "application_refused"]
     assert entries[1]["details"]["reasons"] == ["项目不属于园区产业建设项目", "委托书未盖章"]
-    assert projection.case_row(engine, case_id).stage == "refused"  # type: ignore[union-attr]
+    assert projection.case_row(engine, case_id).stage == "refused"
 
     response = await driver.http.post(f"/cases/{case_id}/plan", json=plan(), headers=COORDINATOR)
     assert response.status_code == 409

@@ -93,7 +93,7 @@ SIGNED_IN = {
 
 
 def _operations(http: httpx.AsyncClient) -> list[str]:
-    schema = http._transport.app.openapi()  # type: ignore[attr-defined]
+    schema = http._transport.app.openapi()
     return [f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item]
 
 

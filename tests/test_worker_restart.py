@@ -60,7 +60,7 @@ async def test_worker_stopped_mid_case_and_restarted(
     http: httpx.AsyncClient,
     start_worker,
     client: Client,
-    engine: Engine,  # type: ignore[no-untyped-def]
+    engine: Engine,
 ) -> None:
     driver = CaseDriver(http)
     # Without a cache the first worker takes no sticky queue. A real server hands a dead
@@ -108,7 +108,7 @@ async def test_ledger_writes_retried_after_commit_are_not_doubled(
     env,
     engine: Engine,
     task_queue: str,
-    client: Client,  # type: ignore[no-untyped-def]
+    client: Client,
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

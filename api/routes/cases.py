@@ -17,6 +17,7 @@ from api.auth.access import (
 )
 from api.deps import EngineDep, IdempotencyKey, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.public import CasePublic, MatterPublic
 from api.schemas import CaseCreated, CaseListItem, Page
 from domain.actions import (
     CasePlan,
@@ -118,7 +119,7 @@ def list_cases(
     return Page(items=items, total=total, offset=offset, limit=limit)
 
 
-@router.get("/{case_id}", response_model=CaseStatus)
+@router.get("/{case_id}", response_model=CasePublic)
 async def get_case(
     case_id: CaseId, principal: Reader, client: TemporalDep, engine: EngineDep
 ) -> CaseStatus:
@@ -155,7 +156,7 @@ def list_material_reads(
     return Page(items=reads, total=total, offset=offset, limit=limit)
 
 
-@router.post("/{case_id}/review", response_model=CaseStatus)
+@router.post("/{case_id}/review", response_model=CasePublic)
 async def review_case(
     case_id: CaseId,
     body: InitialReviewRequest,
@@ -168,7 +169,7 @@ async def review_case(
     return await update_case(client, case_id, CaseWorkflow.review, action, key)
 
 
-@router.post("/{case_id}/plan", response_model=CaseStatus)
+@router.post("/{case_id}/plan", response_model=CasePublic)
 async def plan_case(
     case_id: CaseId,
     body: CasePlanRequest,
@@ -181,7 +182,7 @@ async def plan_case(
     return await update_case(client, case_id, CaseWorkflow.plan, action, key)
 
 
-@router.post("/{case_id}/matters/{matter}/resubmission", response_model=MatterSnapshot)
+@router.post("/{case_id}/matters/{matter}/resubmission", response_model=MatterPublic)
 async def resubmit_materials(
     case_id: CaseId,
     matter: MatterCode,
@@ -198,7 +199,7 @@ async def resubmit_materials(
     )
 
 
-@router.post("/{case_id}/matters/{matter}/deferred-materials", response_model=MatterSnapshot)
+@router.post("/{case_id}/matters/{matter}/deferred-materials", response_model=MatterPublic)
 async def supply_deferred_materials(
     case_id: CaseId,
     matter: MatterCode,
@@ -215,7 +216,7 @@ async def supply_deferred_materials(
     )
 
 
-@router.post("/{case_id}/delivery", response_model=CaseStatus)
+@router.post("/{case_id}/delivery", response_model=CasePublic)
 async def deliver_results(
     case_id: CaseId,
     body: DeliveryRequest,
@@ -228,7 +229,7 @@ async def deliver_results(
     return await update_case(client, case_id, CaseWorkflow.deliver, action, key)
 
 
-@router.post("/{case_id}/receipt", response_model=CaseStatus)
+@router.post("/{case_id}/receipt", response_model=CasePublic)
 async def sign_receipt(
     case_id: CaseId,
     body: ReceiptRequest,
@@ -241,7 +242,7 @@ async def sign_receipt(
     return await update_case(client, case_id, CaseWorkflow.sign_receipt, action, key)
 
 
-@router.post("/{case_id}/evaluation", response_model=CaseStatus)
+@router.post("/{case_id}/evaluation", response_model=CasePublic)
 async def evaluate_service(
     case_id: CaseId,
     body: EvaluationRequest,
@@ -254,7 +255,7 @@ async def evaluate_service(
     return await update_case(client, case_id, CaseWorkflow.evaluate, action, key)
 
 
-@router.post("/{case_id}/feedback-report", response_model=CaseStatus)
+@router.post("/{case_id}/feedback-report", response_model=CasePublic)
 async def file_feedback_report(
     case_id: CaseId,
     body: FeedbackFilingRequest,
@@ -267,7 +268,7 @@ async def file_feedback_report(
     return await update_case(client, case_id, CaseWorkflow.file_feedback_report, action, key)
 
 
-@router.post("/{case_id}/joint-review", response_model=CaseStatus)
+@router.post("/{case_id}/joint-review", response_model=CasePublic)
 async def record_joint_review(
     case_id: CaseId,
     body: JointReviewRequest,
@@ -281,7 +282,7 @@ async def record_joint_review(
     return await update_case(client, case_id, CaseWorkflow.joint_review, action, key)
 
 
-@router.post("/{case_id}/termination", response_model=CaseStatus)
+@router.post("/{case_id}/termination", response_model=CasePublic)
 async def terminate_case(
     case_id: CaseId,
     body: TerminationRequest,

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from api.auth.access import DepartmentStaff, record_read
 from api.deps import EngineDep, IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES, forbidden, not_found
+from api.public import MatterPublic
 from api.routes.cases import CaseId, Limit, MatterCode, Offset
 from api.schemas import InboxTask, Page
 from domain.actions import (
@@ -63,7 +64,7 @@ class Task(BaseModel):
     uscc: str | None = Field(description="企业的统一社会信用代码；居民申请时为空")
     subject: str = Field(description="项目名称，或居民申请人")
     contact: Contact
-    matter: MatterSnapshot = Field(description="本事项，含申请材料清单和补正记录")
+    matter: MatterPublic = Field(description="本事项，含申请材料清单和补正记录")
 
 
 @router.get("/tasks/{case_id}/{matter}", response_model=Task)
@@ -94,11 +95,11 @@ async def read_task(
         uscc=application.enterprise.uscc if application.enterprise else None,
         subject=application.subject,
         contact=application.contact,
-        matter=found,
+        matter=MatterPublic.model_validate(found.model_dump()),
     )
 
 
-@router.post("/tasks/{case_id}/{matter}/hand-off-acknowledgement", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/hand-off-acknowledgement", response_model=MatterPublic)
 async def acknowledge_hand_off(
     case_id: CaseId,
     matter: MatterCode,
@@ -115,7 +116,7 @@ async def acknowledge_hand_off(
     )
 
 
-@router.post("/tasks/{case_id}/{matter}/acceptance", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/acceptance", response_model=MatterPublic)
 async def accept_matter(
     case_id: CaseId,
     matter: MatterCode,
@@ -130,7 +131,7 @@ async def accept_matter(
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.accept, action, key)
 
 
-@router.post("/tasks/{case_id}/{matter}/correction-request", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/correction-request", response_model=MatterPublic)
 async def request_correction(
     case_id: CaseId,
     matter: MatterCode,
@@ -147,7 +148,7 @@ async def request_correction(
     )
 
 
-@router.post("/tasks/{case_id}/{matter}/approval", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/approval", response_model=MatterPublic)
 async def approve_matter(
     case_id: CaseId,
     matter: MatterCode,
@@ -162,7 +163,7 @@ async def approve_matter(
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.approve, action, key)
 
 
-@router.post("/tasks/{case_id}/{matter}/refusal", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/refusal", response_model=MatterPublic)
 async def refuse_matter(
     case_id: CaseId,
     matter: MatterCode,
@@ -177,7 +178,7 @@ async def refuse_matter(
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.refuse, action, key)
 
 
-@router.post("/tasks/{case_id}/{matter}/clock-suspension", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/clock-suspension", response_model=MatterPublic)
 async def suspend_clock(
     case_id: CaseId,
     matter: MatterCode,
@@ -194,7 +195,7 @@ async def suspend_clock(
     )
 
 
-@router.post("/tasks/{case_id}/{matter}/clock-resumption", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/clock-resumption", response_model=MatterPublic)
 async def resume_clock(
     case_id: CaseId,
     matter: MatterCode,
@@ -211,7 +212,7 @@ async def resume_clock(
     )
 
 
-@router.post("/tasks/{case_id}/{matter}/extension", response_model=MatterSnapshot)
+@router.post("/tasks/{case_id}/{matter}/extension", response_model=MatterPublic)
 async def extend_deadline(
     case_id: CaseId,
     matter: MatterCode,

@@ -23,6 +23,9 @@ from services import report_versions
 from services.commands import case_status
 from services.report_versions import NotFiledYet, ReportVersion, VersionTaken
 
+# A file in the response: what client generators read as bytes.
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
 router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
 
 
@@ -31,7 +34,7 @@ router = APIRouter(tags=["documents"], responses=ERROR_RESPONSES)
     response_class=Response,
     responses={
         200: {
-            "content": {media: {} for media in MEDIA_TYPES.values()},
+            "content": {media: BINARY for media in MEDIA_TYPES.values()},
             "description": "代办服务全程跟踪备案表",
         }
     },
@@ -73,7 +76,7 @@ def tracking_table(
     response_class=Response,
     responses={
         200: {
-            "content": {media: {} for media in papers.MEDIA_TYPES.values()},
+            "content": {media: BINARY for media in papers.MEDIA_TYPES.values()},
             "description": "委托书、受理通知书（附件2）、终止委托记录或综合报告",
         }
     },

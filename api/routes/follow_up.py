@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from api.auth.access import CaseCoordinator, CaseParty
 from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.public import CasePublic
 from api.routes.cases import CaseId
 from domain.case import CaseStatus
 from domain.follow_up import (
@@ -23,7 +24,7 @@ router = APIRouter(
 )
 
 
-@router.post("/callback", response_model=CaseStatus)
+@router.post("/callback", response_model=CasePublic)
 async def record_callback(
     case_id: CaseId,
     body: CallbackRequest,
@@ -36,7 +37,7 @@ async def record_callback(
     return await update_case(client, case_id, CaseWorkflow.record_callback, action, key)
 
 
-@router.post("/remedy", response_model=CaseStatus)
+@router.post("/remedy", response_model=CasePublic)
 async def record_remedy(
     case_id: CaseId,
     body: RemedyRequest,
@@ -49,7 +50,7 @@ async def record_remedy(
     return await update_case(client, case_id, CaseWorkflow.record_remedy, action, key)
 
 
-@router.post("/rating", response_model=CaseStatus)
+@router.post("/rating", response_model=CasePublic)
 async def rate_follow_up(
     case_id: CaseId,
     body: FollowUpRatingRequest,

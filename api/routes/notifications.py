@@ -15,7 +15,7 @@ from api.schemas import Page
 from domain.actors import Principal, Role
 from domain.ledger import LedgerEvent, Recipient
 from store import outbox
-from store.outbox import Delivery
+from store.outbox import NoticeDelivery
 from store.tables import (
     CaseRow,
     DeliveryStatus,
@@ -35,7 +35,7 @@ class NotificationItem(BaseModel):
     address: str
     message: str
     created_at: datetime
-    delivery: Delivery | None = Field(description="投递情况；早于投递记录的通知为空")
+    delivery: NoticeDelivery | None = Field(description="投递情况；早于投递记录的通知为空")
 
 
 def _own(principal: Principal) -> list[Any]:
@@ -98,7 +98,7 @@ def list_notifications(
         rows = session.exec(
             select(NotificationRow)
             .where(*conditions)
-            .order_by(NotificationRow.id.desc())  # type: ignore[union-attr]
+            .order_by(col(NotificationRow.id).desc())
             .offset(offset)
             .limit(limit)
         ).all()
@@ -108,7 +108,7 @@ def list_notifications(
             {
                 **row.model_dump(),
                 "created_at": as_utc(row.created_at),
-                "delivery": delivered.get(row.id),  # type: ignore[arg-type]
+                "delivery": delivered.get(row.id) if row.id is not None else None,
             }
         )
         for row in rows

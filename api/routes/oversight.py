@@ -71,7 +71,7 @@ class OversightCase(BaseModel):
     overdue_matters: int
     satisfaction: str | None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def stage_name(self) -> str:
         return STAGE_NAMES[self.stage]
@@ -198,7 +198,7 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
     return OversightStatistics(
         cases=oversight.case_total(engine, where),
         by_county_and_stage=[
-            StageCountyCount(county=county, stage=stage, cases=n)  # type: ignore[arg-type]
+            StageCountyCount(county=county, stage=stage, cases=n)
             for county, stage, n in oversight.stage_county_counts(engine, where)
         ],
         cycle_time_by_matter=cycle_times(by_matter, matter_names),

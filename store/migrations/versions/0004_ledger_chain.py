@@ -63,7 +63,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     previous, count, last_id = GENESIS, 0, 0
     for row in connection.execute(sa.select(entries).order_by(entries.c.id)).all():
-        digest = entry_hash(row, previous)  # type: ignore[arg-type]
+        digest = entry_hash(row, previous)
         connection.execute(
             entries.update()
             .where(entries.c.id == row.id)
