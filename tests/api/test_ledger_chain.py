@@ -1,0 +1,141 @@
+"""The ledger's hash chain: a real case verifies, and any edited, removed or reordered
+entry, or a removed last entry, is found, by the API and by the command line."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, text
+
+from domain.actors import Actor, Role
+from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
+from ops.cli import main as ops_cli
+from store import ledger
+from store.chain import verify
+from store.db import create_schema, make_engine
+from tests.support.driver import CaseDriver
+from tests.support.identities import ops
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def _write(engine: Engine, n: int) -> None:
+    for i in range(n):
+        ledger.append(
+            engine,
+            LedgerWrite(
+                entry=LedgerEntry(
+                    key=f"BZ-2026-00009/run/e{i}",
+                    case_id="BZ-2026-00009",
+                    workflow_id="BZ-2026-00009",
+                    event=LedgerEvent.PLAN_AGREED,
+                    actor=Actor(id="li.si", role=Role.COORDINATOR),
+                    occurred_at=NOW + timedelta(minutes=i),
+                    summary=f"第{i}条",
+                    details={"i": i, "nested": {"b": [1, 2], "a": "甲"}},
+                )
+            ),
+        )
+
+
+def _sql(engine: Engine, *statements: str) -> None:
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
+async def test_a_whole_case_verifies(driver: CaseDriver, engine: Engine) -> None:
+    case_id = await driver.registration_only_case_at_delivery()
+    result = verify(engine)
+    assert result.ok and result.entries == len(await driver.ledger(case_id))
+    checked = (await driver.http.get("/ops/ledger-verification", headers=ops())).json()
+    assert checked["ok"] is True and checked["entries"] == result.entries
+
+
+def test_an_edited_entry_is_found(engine: Engine) -> None:
+    _write(engine, 5)
+    assert verify(engine).ok
+    _sql(engine, "update ledger_entry set summary = '改过' where id = 3")
+    result = verify(engine)
+    assert (result.ok, result.broken_at, result.entries) == (False, 3, 2)
+    assert "被修改" in result.problem and result.case_id == "BZ-2026-00009"
+
+
+def test_edited_details_are_found(engine: Engine) -> None:
+    _write(engine, 3)
+    _sql(engine, """update ledger_entry set details = '{"i": 9}' where id = 2""")
+    assert verify(engine).broken_at == 2
+
+
+def test_a_removed_entry_is_found(engine: Engine) -> None:
+    _write(engine, 5)
+    _sql(engine, "delete from ledger_entry where id = 2")
+    result = verify(engine)
+    assert (result.ok, result.broken_at) == (False, 3)
+    assert "链接断开" in result.problem
+
+
+def test_reordered_entries_are_found(engine: Engine) -> None:
+    _write(engine, 4)
+    _sql(
+        engine,
+        "update ledger_entry set id = 100 where id = 2",
+        "update ledger_entry set id = 2 where id = 3",
+        "update ledger_entry set id = 3 where id = 100",
+    )
+    result = verify(engine)
+    assert (result.ok, result.broken_at) == (False, 2)
+
+
+def test_a_removed_last_entry_is_found_by_the_head(engine: Engine) -> None:
+    _write(engine, 4)
+    _sql(engine, "delete from ledger_entry where id = 4")
+    result = verify(engine)
+    assert not result.ok and result.broken_at is None
+    assert "应有4条" in result.problem and "现有3条" in result.problem
+
+
+def test_the_command_line_verifies_and_exits_1_on_tampering(
+    engine: Engine,
+    database_url: str,
+    settings_env,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    _write(engine, 3)
+    settings_env(DAIBAN_DATABASE_URL=database_url)
+    assert ops_cli(["--json", "verify-ledger"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 3
+    _sql(engine, "update ledger_entry set actor_id = 'someone.else' where id = 1")
+    assert ops_cli(["verify-ledger"]) == 1
+    assert "台账被改动：记录1" in capsys.readouterr().out
+
+
+def test_concurrent_writers_in_two_processes_keep_one_chain(database_url: str) -> None:
+    """Two engines (as the worker and the API are two processes) and eight threads append
+    at once; every entry must chain to the one written before it."""
+    engines = [make_engine(database_url) for _ in range(2)]
+    create_schema(engines[0])
+
+    def write(writer: int) -> None:
+        for i in range(25):
+            ledger.append(
+                engines[writer % 2],
+                LedgerWrite(
+                    entry=LedgerEntry(
+                        key=f"BZ-2026-00009/run/w{writer}-{i}",
+                        case_id="BZ-2026-00009",
+                        workflow_id="BZ-2026-00009",
+                        event=LedgerEvent.PLAN_AGREED,
+                        actor=Actor(id="li.si", role=Role.COORDINATOR),
+                        occurred_at=NOW,
+                        summary=f"{writer}-{i}",
+                    )
+                ),
+            )
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(8)))
+    result = verify(engines[0])
+    assert result.ok, result
+    assert result.entries == 200

@@ -1,0 +1,270 @@
+"""Ops on a real dev server: a bad deploy found and reset, a retrying activity found, a
+corrupted projection found and rebuilt, and the batch replay of recorded histories."""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio import activity
+from temporalio.client import Client
+
+from activities.ledger import LedgerActivities
+from activities.names import RECORD_EVENT
+from domain.ledger import LedgerEvent, LedgerWrite
+from ops.cli import main as ops_cli
+from ops.repair import reset_to_last_good
+from ops.replay import replay_workflow
+from ops.stuck import Stuck, StuckKind, find_stuck
+from settings import Settings
+from store.tables import CaseCountyRow, CaseRow, MatterRow
+from temporal_worker import build_worker
+from tests.support.bad_deploy import CaseWorkflowFromABadDeploy
+from tests.support.driver import CaseDriver, plan
+from tests.support.identities import api_client, ops, oversight
+from tests.support.polling import eventually
+from workflows.matter import MatterWorkflow
+from workflows.registry import WORKFLOWS
+
+
+class LedgerWithAnOutage(LedgerActivities):
+    """The database refuses the plan's entry until it is back and the write is retried from
+    attempt 1: no retry on Temporal's own schedule (attempt 2, 3, ...) ever gets through, so
+    only an ops retry can finish the case."""
+
+    database_back = False
+
+    @activity.defn(name=RECORD_EVENT)
+    def record_event(self, write: LedgerWrite) -> bool:
+        if write.entry.event is LedgerEvent.PLAN_AGREED and (
+            activity.info().attempt > 1 or not self.database_back
+        ):
+            raise ConnectionError("database is down")
+        return super().record_event(write)
+
+
+@pytest.fixture
+async def app_on_dev_server(
+    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[CaseDriver]:
+    settings = Settings(
+        temporal_address=dev_server, task_queue=task_queue, database_url=database_url
+    )
+    async with api_client(settings, dev_client, engine) as http:
+        yield CaseDriver(http)
+
+
+@pytest.fixture
+def worker_on(dev_client: Client, engine: Engine, task_queue: str):
+    executor = ThreadPoolExecutor(4)
+
+    @asynccontextmanager
+    async def run(ledger: LedgerActivities | None = None, workflows=WORKFLOWS):
+        worker = build_worker(
+            dev_client,
+            task_queue,
+            ledger or LedgerActivities(engine),
+            executor,
+            max_cached_workflows=0,  # stopped mid-case: leave no sticky queue behind
+            workflows=workflows,
+        )
+        async with worker:
+            yield worker
+
+    yield run
+    executor.shutdown(wait=False)
+
+
+async def _until(find: Callable, what: str, seconds: float = 60):
+    return await eventually(find, what, timeout=seconds, interval=0.1)
+
+
+def _of(stuck: list[Stuck], case_id: str, kind: StuckKind) -> list[Stuck]:
+    return [s for s in stuck if s.case_id == case_id and s.kind is kind]
+
+
+async def test_a_bad_deploy_is_found_replayed_and_reset_without_losing_the_ledger(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,
+) -> None:
+    driver = app_on_dev_server
+    async with worker_on(workflows=[CaseWorkflowFromABadDeploy, MatterWorkflow]):
+        case_id = await driver.open()
+        await _until(
+            lambda: _ledger_has(driver, case_id, "application_received"), "the application"
+        )
+
+    async with worker_on():  # the fix is deployed; the bad history cannot be replayed
+        replayed = await replay_workflow(dev_client, case_id)
+        assert not replayed.ok and "Nondeterminism" in replayed.divergence
+        await dev_client.get_workflow_handle(case_id).signal("ops_probe")  # any new event
+        stuck = await _until(
+            lambda: _stuck(dev_client, engine, case_id, StuckKind.WORKFLOW_TASK_FAILING),
+            "the failing workflow task",
+        )
+        assert "连续失败" in stuck[0].reason and "Nondeterminism" in stuck[0].detail
+
+        outcome = await reset_to_last_good(
+            dev_client, engine, case_id, operator="ops.zhou", reason="回滚不兼容的发布"
+        )
+        assert outcome.reset_to_event == 4  # the first task, where the bad timer came from
+        accepted = await driver.accept(case_id)
+        assert accepted["stage"] == "planning"
+        assert (await replay_workflow(dev_client, case_id)).ok
+        assert not await _stuck(dev_client, engine, case_id, StuckKind.WORKFLOW_TASK_FAILING)
+
+    events = [(e["event"], e["actor"]["id"]) for e in await driver.ledger(case_id)]
+    assert events.count(("application_received", "li.si")) == 1  # written once, kept once
+    assert ("ops_action", "ops.zhou") in events
+    assert events[-1] == ("application_accepted", "li.si")
+
+
+async def test_an_activity_that_keeps_failing_is_found_and_retried(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,
+) -> None:
+    driver = app_on_dev_server
+    ledger = LedgerWithAnOutage(engine)
+    async with worker_on(ledger):
+        case_id = await driver.open()
+        await driver.accept(case_id)
+        planning = asyncio.create_task(driver.plan(case_id))
+        stuck = await _until(
+            lambda: _stuck(dev_client, engine, case_id, StuckKind.ACTIVITY_RETRYING),
+            "the retrying ledger write",
+        )
+        assert "record_event" in stuck[0].reason and "database is down" in stuck[0].detail
+
+        ledger.database_back = True
+        retried = await driver.http.post(
+            f"/ops/workflows/{case_id}/activity-retry",
+            json={"reason": "数据库已恢复", "activity_type": "record_event"},
+            headers=ops(),
+        )
+        assert retried.status_code == 200 and retried.json() == ["record_event"]
+        assert (await planning)["stage"] == "processing"
+    events = [(e["event"], e["actor"]["id"]) for e in await driver.ledger(case_id)]
+    assert events.count(("plan_agreed", "li.si")) == 1
+    assert ("ops_action", "ops.zhou") in events
+
+
+async def test_a_corrupted_projection_is_found_and_rebuilt(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,
+) -> None:
+    driver = app_on_dev_server
+    async with worker_on():
+        case_id = await driver.open()
+        await driver.accept(case_id)
+        await driver.plan(case_id)
+        await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+        with Session(engine) as session:  # a bad manual fix, or a restore from an old backup
+            row = session.get(CaseRow, case_id)
+            assert row is not None
+            row.stage = "archived"
+            matter = session.get(MatterRow, (case_id, "land-preexamination"))
+            assert matter is not None
+            matter.state, matter.overdue = "accepted", True
+            session.add_all([row, matter])
+            session.commit()
+
+        ops_staff = ops()
+        listed = (await driver.http.get("/ops/stuck", headers=ops_staff)).json()
+        mine = [item for item in listed if item["case_id"] == case_id]
+        drift = [item["reason"] for item in mine if item["kind"] == "projection_drift"]
+        assert any("archived" in r and "processing" in r for r in drift)
+        assert any("超期状态（True）与工作流（False）" in r for r in drift)
+        assert "human_step_overdue" in {item["kind"] for item in mine}
+
+        rebuilt = await driver.http.post(
+            f"/ops/cases/{case_id}/projection-rebuild",
+            json={"reason": "投影被误改"},
+            headers=ops_staff,
+        )
+        assert rebuilt.status_code == 200 and rebuilt.json()["stage"] == "processing"
+        replayed = await driver.http.post(f"/ops/workflows/{case_id}/replay", headers=ops_staff)
+        assert replayed.json()["ok"] is True
+        with Session(engine) as session:
+            assert session.get(MatterRow, (case_id, "land-preexamination")).state == "handed_over"
+        assert not _of(await find_stuck(dev_client, engine), case_id, StuckKind.PROJECTION_DRIFT)
+    ops_entries = [e for e in await driver.ledger(case_id) if e["event"] == "ops_action"]
+    assert [e["actor"] for e in ops_entries] == [
+        {"id": "ops.zhou", "role": "ops", "department": None}
+    ]
+
+
+async def test_projection_drift_from_temporal_visibility_is_found_and_repaired(
+    app_on_dev_server: CaseDriver,
+    worker_on,
+    dev_client: Client,
+    engine: Engine,
+) -> None:
+    """The oversight view's cross-check: stage and counties of a 五台片区 case, in the
+    projection and in the workflow's search attributes."""
+    driver = app_on_dev_server
+    matters = ["enterprise-registration", "land-preexamination"]
+    async with worker_on():
+        case_id = await driver.open(park="bole-wutai", matters=matters)
+        await driver.accept(case_id)
+        await driver.post(f"/cases/{case_id}/plan", plan(matters))
+        await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+        oversight_staff = oversight()
+
+        async def drift() -> list[dict]:
+            listed = (await driver.http.get("/oversight/drift", headers=oversight_staff)).json()
+            return [d for d in listed if d["case_id"] == case_id]
+
+        await _until(lambda: _visible_in(dev_client, case_id, "processing"), "visibility")
+        assert await drift() == []
+        with Session(engine) as session:  # a restore from last week's backup, say
+            row = session.get(CaseRow, case_id)
+            assert row is not None
+            row.stage = "planning"
+            session.add(row)
+            session.delete(session.get(CaseCountyRow, (case_id, "精河县")))
+            session.commit()
+        found = {d["attribute"]: d for d in await drift()}
+        assert found["CaseStage"]["projection"] == "planning"
+        assert found["CaseStage"]["temporal"] == "processing"
+        assert found["Counties"]["projection"] == "['博乐市']"
+        assert found["Counties"]["temporal"] == "['博乐市', '精河县']"
+        stuck = (await driver.http.get("/ops/stuck", headers=ops())).json()
+        reasons = [s["reason"] for s in stuck if s["case_id"] == case_id]
+        assert any("所涉县市" in reason for reason in reasons)
+
+        await driver.http.post(
+            f"/ops/cases/{case_id}/projection-rebuild",
+            json={"reason": "从备份恢复后投影不一致"},
+            headers=ops(),
+        )
+        assert await drift() == []
+
+
+async def _visible_in(client: Client, case_id: str, stage: str) -> bool:
+    """Visibility is eventually consistent: wait until it shows the case at ``stage``."""
+    query = f"WorkflowId = '{case_id}' AND CaseStage = '{stage}'"
+    return any([execution async for execution in client.list_workflows(query)])
+
+
+def test_the_batch_replay_of_recorded_histories_passes(capsys: pytest.CaptureFixture) -> None:
+    histories = Path(__file__).parents[1] / "histories"
+    assert ops_cli(["--json", "replay", "--histories", str(histories)]) == 0
+    assert '"ok": false' not in capsys.readouterr().out
+
+
+async def _ledger_has(driver: CaseDriver, case_id: str, event: str) -> bool:
+    return any(e["event"] == event for e in await driver.ledger(case_id))
+
+
+async def _stuck(client: Client, engine: Engine, case_id: str, kind: StuckKind) -> list[Stuck]:
+    return _of(await find_stuck(client, engine), case_id, kind)
