@@ -2,9 +2,8 @@
 
 The workflows' state (`domain.case.CaseStatus`, `domain.matter.MatterSnapshot`) is what a
 workflow needs to decide; these are what a client is promised. They name every field a
-client reads, add the derived ones a client should not compute (stage name, counties,
-overdue), and leave out the workflow's bookkeeping (the version counter that orders
-projection writes). A route returns the state and declares the public model as its
+client reads and add the derived ones a client should not compute (stage name, counties,
+overdue). A route returns the state and declares the public model as its
 ``response_model``; FastAPI validates one into the other, so a field added to the state is
 not published until it is added here.
 """
@@ -59,6 +58,7 @@ class MatterPublic(BaseModel):
     hand_off_stalled_at: datetime | None = None
     cross_county: CrossCountyRoute | None = None
     hand_off_acknowledged_at: datetime | None = None
+    version: int = Field(0, description="每记录一次变化加一：用于判断事项是否有变")
 
     @computed_field(description="状态的中文名称")
     @property
@@ -103,6 +103,7 @@ class CasePublic(BaseModel):
     lead_committee: str | None = Field(None, description="跨县市案件的牵头管委会")
     eligibility: Eligibility | None = None
     budget: CaseBudget | None = None
+    version: int = Field(0, description="每记录一次变化加一：用于判断案件是否有变")
 
     @computed_field(description="阶段的中文名称")
     @property

@@ -34,7 +34,7 @@ from store.db import create_schema, make_engine
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
 from temporal_worker import build_worker
-from tests.identities import department, provision, signed
+from tests.support.identities import department, provision, signed
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 

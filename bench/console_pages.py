@@ -29,8 +29,8 @@ from store import accounts
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
 from temporal_worker import build_worker
-from tests.driver import CaseDriver
-from tests.identities import api_client
+from tests.support.driver import CaseDriver
+from tests.support.identities import api_client
 
 PASSWORD = "bench-console-password"
 LAND = "jinghe-natural-resources"

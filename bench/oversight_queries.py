@@ -26,7 +26,7 @@ from logs import configure_logging
 from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import CaseCountyRow, CaseRow, MatterRow
-from tests.identities import api_client, oversight
+from tests.support.identities import api_client, oversight
 
 DEPARTMENTS = [
     ("jinghe-natural-resources", "精河县自然资源局", "精河县"),
