@@ -18,7 +18,8 @@ from api import errors
 from api.limits import BodyLimit
 from api.routes import (
     auth,
-    cases,
+    case_actions,
+    case_reads,
     catalogue,
     coordination,
     departments,
@@ -86,7 +87,8 @@ def create_app(
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(auth.router)
-    app.include_router(cases.router)
+    app.include_router(case_reads.router)
+    app.include_router(case_actions.router)
     app.include_router(project_lists.router)
     app.include_router(departments.router)
     app.include_router(catalogue.router)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path
 from api.auth.access import CaseCoordinator
 from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
-from api.routes.cases import CaseId
+from api.params import CaseId
 from domain.coordination import (
     Coordination,
     CoordinationProblem,

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from api.auth.access import DepartmentStaff, record_read
 from api.deps import EngineDep, IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES, forbidden, not_found
+from api.params import CaseId, Limit, MatterCode, Offset
 from api.public import MatterPublic
-from api.routes.cases import CaseId, Limit, MatterCode, Offset
 from api.schemas import InboxTask, Page
 from domain.actions import (
     AcceptMatter,

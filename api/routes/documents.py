@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth.access import CaseCoordinator, Exporter, Reader, record_read
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, refused
-from api.routes.cases import CaseId
+from api.params import CaseId
 from api.routes.oversight import Filter
 from domain.actors import Role
 from domain.papers import Paper, PaperFormat, not_yet

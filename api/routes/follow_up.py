@@ -5,8 +5,8 @@ from fastapi import APIRouter
 from api.auth.access import CaseCoordinator, CaseParty
 from api.deps import IdempotencyKey, TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.params import CaseId
 from api.public import CasePublic
-from api.routes.cases import CaseId
 from domain.case import CaseStatus
 from domain.follow_up import (
     Callback,

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 from api.auth.access import NotificationReader
 from api.deps import EngineDep
 from api.errors import ERROR_RESPONSES
-from api.routes.cases import Limit, Offset
+from api.params import Limit, Offset
 from api.schemas import Page
 from domain.actors import Principal, Role
 from domain.ledger import LedgerEvent, Recipient

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from api.auth.access import Operator
 from api.deps import DispatcherDep, EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES
-from api.routes.cases import CaseId
+from api.params import CaseId
 from domain.ledger import CaseSummary
 from ops.notifications import redeliver_notification
 from ops.repair import (

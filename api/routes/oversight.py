@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, computed_field
 from api.auth.access import OversightReader
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, not_found
-from api.routes.cases import CaseId, Limit, Offset
+from api.params import CaseId, Limit, Offset
 from api.schemas import IsoDate, Page
 from domain.actions import Satisfaction
 from domain.actors import Role

@@ -1,24 +1,19 @@
-"""Coordinators' routes: open a case and drive it; anyone allowed reads status and ledger."""
+"""Coordinators' and enterprises' actions on a case: open it, then drive it stage by stage."""
 
-from typing import Annotated
-
-import structlog
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, status
 
 from api.auth.access import (
     CaseCoordinator,
     CaseId,
-    CaseLister,
     CaseParty,
     Coordinator,
-    Reader,
     ensure_may_open,
-    record_read,
 )
 from api.deps import EngineDep, IdempotencyKey, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.params import MatterCode
 from api.public import CasePublic, MatterPublic
-from api.schemas import CaseCreated, CaseListItem, Page
+from api.schemas import CaseCreated
 from domain.actions import (
     CasePlan,
     CasePlanRequest,
@@ -39,25 +34,17 @@ from domain.actions import (
     Termination,
     TerminationRequest,
 )
-from domain.actors import Role
 from domain.application import Application
 from domain.case import CaseStage, CaseStatus
-from domain.ledger import LedgerEntry
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
-from services.commands import case_status, update_case, update_matter
+from services.commands import update_case, update_matter
 from services.opening import open_case_once
-from store import ledger, material_reads, projection
-from store.material_reads import MaterialRead
+from store import projection
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
-log = structlog.get_logger(__name__)
-
-MatterCode = Annotated[str, Path(pattern=r"^[a-z0-9_\-]+$")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]  # within any database's integers
-Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
@@ -78,82 +65,6 @@ async def open_case(
     row = projection.case_row(engine, case_id)
     stage = CaseStage(row.stage) if row else CaseStage.INITIAL_REVIEW
     return CaseCreated(case_id=case_id, stage=stage)
-
-
-@router.get("", response_model=Page[CaseListItem])
-def list_cases(
-    engine: EngineDep,
-    principal: CaseLister,
-    offset: Offset = 0,
-    limit: Limit = 50,
-    stage: CaseStage | None = None,
-    park: str | None = None,
-    jurisdiction: str | None = None,
-    uscc: str | None = None,
-    q: Annotated[
-        str | None,
-        Query(max_length=100, description="企业名称、项目名称、信用代码或案件编号的一部分"),
-    ] = None,
-    overdue: Annotated[bool | None, Query(description="有超期未办结的事项")] = None,
-) -> Page[CaseListItem]:
-    """List cases from the projection, those with an overdue matter first, then newest
-    first: a coordinator's jurisdiction (and park), an enterprise's own cases, everything
-    for ops."""
-    if principal.role is Role.COORDINATOR:
-        jurisdiction = principal.jurisdiction
-        park = principal.park or park
-    elif principal.role is Role.ENTERPRISE:
-        uscc = principal.uscc
-    where = projection.CaseFilter(
-        stage=stage.value if stage else None,
-        park=park,
-        jurisdiction=jurisdiction,
-        uscc=uscc,
-        search=q.strip() if q and q.strip() else None,
-        overdue=overdue,
-    )
-    rows, total = projection.list_cases(engine, where, offset=offset, limit=limit)
-    items = [
-        CaseListItem.model_validate({**row.model_dump(), "overdue": late}) for row, late in rows
-    ]
-    return Page(items=items, total=total, offset=offset, limit=limit)
-
-
-@router.get("/{case_id}", response_model=CasePublic)
-async def get_case(
-    case_id: CaseId, principal: Reader, client: TemporalDep, engine: EngineDep
-) -> CaseStatus:
-    """Read the case's live status from its workflow. It holds the 委托书, so the read is
-    recorded (see ``/material-reads``)."""
-    status = await case_status(client, case_id)
-    record_read(engine, principal.actor, "case_status", case_id)
-    return status
-
-
-@router.get("/{case_id}/ledger", response_model=Page[LedgerEntry])
-async def get_ledger(
-    case_id: CaseId,
-    principal: Reader,
-    client: TemporalDep,
-    engine: EngineDep,
-    offset: Offset = 0,
-    limit: Limit = 100,
-) -> Page[LedgerEntry]:
-    """Read the case's 台账 in the order it was written (a recorded read: its entries
-    quote the 委托书 and the departments' decisions)."""
-    entries, total = ledger.entries(engine, case_id, offset=offset, limit=limit)
-    record_read(engine, principal.actor, "ledger", case_id)
-    return Page(items=entries, total=total, offset=offset, limit=limit)
-
-
-@router.get("/{case_id}/material-reads", response_model=Page[MaterialRead])
-def list_material_reads(
-    case_id: CaseId, principal: Reader, engine: EngineDep, offset: Offset = 0, limit: Limit = 100
-) -> Page[MaterialRead]:
-    """Who read this case's materials, and when, oldest first: the enterprise can see
-    every look at its documents."""
-    reads, total = material_reads.for_case(engine, case_id, offset=offset, limit=limit)
-    return Page(items=reads, total=total, offset=offset, limit=limit)
 
 
 @router.post("/{case_id}/review", response_model=CasePublic)

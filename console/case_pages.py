@@ -1,0 +1,183 @@
+"""The case pages: the list, the 委托书 form, a case with its actions, papers and exports."""
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from console import forms, session, timeline
+from console.api import ApiProblem
+from console.frame import (
+    PAGE_SIZE,
+    Failure,
+    Visitor,
+    checked_form,
+    failure_context,
+    offset_of,
+    page_count,
+    router,
+    see_other,
+    submit,
+    visitor,
+)
+from domain.actors import Role
+from domain.case import CaseStage, CaseStatus
+from domain.clock import BUSINESS_ZONE
+from domain.papers import PAPER_NAMES, Paper, available
+from domain.permitted import case_actions
+
+LIFECYCLE = [
+    CaseStage.INITIAL_REVIEW,
+    CaseStage.PLANNING,
+    CaseStage.PROCESSING,
+    CaseStage.DELIVERY,
+    CaseStage.EVALUATION,
+    CaseStage.ARCHIVED,
+]
+
+CASE_ACTION = re.compile(
+    r"^(review|plan|delivery|receipt|evaluation|feedback-report|termination"
+    r"|matters/[a-z0-9_\-]+/(resubmission|deferred-materials))$"
+)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+async def case_list(
+    request: Request,
+    q: str = "",
+    stage: str = "",
+    park: str = "",
+    overdue: bool = False,
+    page: int = 1,
+) -> Response:
+    who = await visitor(request)
+    page = max(page, 1)
+    cases = await who.api.get(
+        "/cases",
+        q=q[:100],
+        stage=stage if stage in set(CaseStage) else None,
+        park=park,
+        overdue="true" if overdue else None,
+        offset=offset_of(page),
+        limit=PAGE_SIZE,
+    )
+    parks = []
+    if who.role is Role.COORDINATOR and not who.me.get("park"):
+        parks = (await who.api.get(f"/catalogue/{who.me['jurisdiction']}"))["parks"]
+    return who.page(
+        "cases.html",
+        cases=cases,
+        filters={"q": q, "stage": stage, "park": park, "overdue": overdue},
+        parks=parks,
+        page=page,
+        pages=page_count(cases["total"]),
+    )
+
+
+async def _new_case_page(
+    who: Visitor, values: dict[str, Any], problem: ApiProblem | None, status_code: int = 200
+) -> Response:
+    if who.role is not Role.COORDINATOR:
+        raise ApiProblem(403, "forbidden", "只有园区管委会代办人员可以登记委托", [])
+    pack = await who.api.get(f"/catalogue/{who.me['jurisdiction']}")
+    return who.page(
+        "new_case.html",
+        status_code=status_code,
+        pack=pack,
+        values=values,
+        problem=problem,
+        errors=problem.field_errors if problem else {},
+        key=values.get("idempotency_key") or session.new_key(),
+    )
+
+
+@router.get("/cases/new", response_class=HTMLResponse)
+async def new_case_page(request: Request) -> Response:
+    who = await visitor(request)
+    today = datetime.now(BUSINESS_ZONE).date()
+    values = {"scope": "full", "period.start": today.isoformat(), "matters": []}
+    return await _new_case_page(who, values, None)
+
+
+@router.post("/cases/new", response_class=HTMLResponse)
+async def open_case(request: Request) -> Response:
+    who = await visitor(request)
+    form = await checked_form(request, who)
+    body = forms.nest(form, lists=frozenset({"matters"}))
+    body["jurisdiction"] = who.me["jurisdiction"]
+    if who.me.get("park"):
+        body["park"] = who.me["park"]
+    body.setdefault("matters", [])
+    try:
+        created = await who.api.post("/cases", body, key=str(form.get("idempotency_key")))
+    except ApiProblem as problem:
+        values = {k: form.getlist(k) if k == "matters" else form.get(k) for k in form}
+        return await _new_case_page(who, values, problem, problem.status)
+    return see_other(f"/console/cases/{created['case_id']}?done=opened")
+
+
+async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:
+    case = CaseStatus.model_validate(await who.api.get(f"/cases/{case_id}"))
+    ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
+    today = datetime.now(BUSINESS_ZONE).date()
+    papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
+    return who.page(
+        "case.html",
+        case=case,
+        ledger=ledger,
+        chart=timeline.build(case, today),
+        lifecycle=LIFECYCLE,
+        actions=case_actions(case, who.role),
+        papers=papers,
+        today=today,
+        **failure_context(failure),
+    )
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+async def case_page(request: Request, case_id: str) -> Response:
+    return await _case_page(await visitor(request), case_id)
+
+
+@router.post("/cases/{case_id}/act/{action:path}", response_class=HTMLResponse)
+async def act_on_case(request: Request, case_id: str, action: str) -> Response:
+    who = await visitor(request)
+    form = await checked_form(request, who)
+    if not CASE_ACTION.match(action):
+        raise ApiProblem(404, "not_found", "没有这个操作", [])
+    return await submit(
+        who,
+        form,
+        action,
+        f"/cases/{quote(case_id)}/{action}",
+        lambda failure: _case_page(who, case_id, failure),
+        f"/console/cases/{case_id}?done={action.rsplit('/', 1)[-1]}",
+    )
+
+
+@router.get("/cases/{case_id}/papers/{paper}.{form}")
+async def case_paper(request: Request, case_id: str, paper: Paper, form: str) -> Response:
+    who = await visitor(request)
+    answer = await who.api.send(
+        "GET", f"/cases/{quote(case_id)}/papers/{paper.value}", params={"format": form}
+    )
+    return _download(answer)
+
+
+@router.get("/tracking-table.{form}")
+async def tracking_table(request: Request, form: str, cross_county: bool = False) -> Response:
+    who = await visitor(request)
+    params = {"format": form, "cross_county": str(cross_county).lower()}
+    return _download(await who.api.send("GET", "/tracking-table", params=params))
+
+
+def _download(answer: httpx.Response) -> Response:
+    headers = {"Content-Disposition": answer.headers.get("content-disposition", "attachment")}
+    return Response(answer.content, media_type=answer.headers["content-type"], headers=headers)
+
+
+# --- departments -----------------------------------------------------------------------

@@ -1,0 +1,174 @@
+"""What every console page shares: the router, the templates, who is visiting, the form
+checks, paging and the one way an action is submitted to the API."""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from console import forms, session
+from console.api import Api, ApiProblem
+from domain.actions import Satisfaction
+from domain.actors import Role
+from domain.case import STAGE_NAMES
+from domain.dates import day_text, time_text
+from domain.matter import MATTER_STATE_NAMES
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["day"] = day_text
+templates.env.filters["when"] = time_text
+templates.env.filters["iso_when"] = lambda text: (
+    time_text(datetime.fromisoformat(text)) if text else ""
+)
+templates.env.filters["iso_day"] = lambda text: (
+    day_text(datetime.fromisoformat(text)) if text else ""
+)
+templates.env.globals.update(
+    stage_names=STAGE_NAMES,
+    matter_state_names=MATTER_STATE_NAMES,
+    satisfaction_levels=list(Satisfaction),
+    # The API names a field by its path; a person reads the form's label.
+    field_labels={
+        "enterprise": "委托人",
+        "enterprise.name": "企业名称",
+        "enterprise.uscc": "统一社会信用代码",
+        "contact.name": "联系人",
+        "contact.phone": "联系电话",
+        "park": "园区",
+        "project": "项目",
+        "project.name": "项目名称",
+        "project.investment_wan_yuan": "总投资",
+        "project.industry": "所属行业",
+        "matters": "委托事项",
+        "period": "委托期限",
+        "period.start": "委托期限自",
+        "period.end": "委托期限至",
+        "agent.id": "工号",
+        "agent.name": "代办专员姓名",
+        "agent.phone": "代办专员电话",
+        "materials_received": "收到的材料",
+        "reasons": "不予受理的理由",
+        "result_reference": "批文或证照编号",
+        "items": "需补正的材料",
+        "reason": "理由",
+        "signed_by": "签收人",
+        "received_by": "签收人",
+        "text": "报告定稿",
+        "reference": "报送文号",
+    },
+)
+
+HOME = {
+    Role.COORDINATOR: "/console/cases",
+    Role.OPS: "/console/cases",
+    Role.ENTERPRISE: "/console/cases",
+    Role.DEPARTMENT: "/console/inbox",
+    Role.OVERSIGHT: "/console/dashboard",
+}
+PAGE_SIZE = 20
+DONE = {
+    "opened": "委托已登记，案件进入初审",
+    "review": "初审结果已提交",
+    "plan": "代办计划已提交，事项开始移交部门",
+    "delivery": "办结送达已登记",
+    "receipt": "签收已登记",
+    "evaluation": "评价已提交，谢谢",
+    "feedback-report": "评价反馈报告已报送",
+    "termination": "委托已终止",
+    "resubmission": "补正材料已移交部门",
+    "deferred-materials": "容缺材料已补齐",
+    "hand-off-acknowledgement": "已签收移交",
+    "acceptance": "已受理",
+    "correction-request": "补正通知已发出",
+    "approval": "已办结",
+    "refusal": "已作出不予许可决定",
+}
+
+
+class SignInNeeded(Exception):
+    pass
+
+
+class Visitor:
+    """The signed-in person on this request: their API client and who the API says they are."""
+
+    def __init__(self, request: Request, api: Api, me: dict[str, Any], token: str) -> None:
+        self.request, self.api, self.me, self.token = request, api, me, token
+        self.role = Role(me["role"])
+
+    def page(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.update(
+            me=self.me,
+            role=self.role.value,
+            csrf=session.form_token(self.request, self.token),
+            done=DONE.get(self.request.query_params.get("done", "")),
+        )
+        return templates.TemplateResponse(self.request, name, context, status_code=status_code)
+
+
+async def visitor(request: Request) -> Visitor:
+    token = session.token_of(request)
+    if not token:
+        raise SignInNeeded
+    api = Api(request, token)
+    return Visitor(request, api, await api.get("/auth/me"), token)
+
+
+async def checked_form(request: Request, who: Visitor) -> Any:
+    form = await request.form()
+    if not session.form_token_ok(request, who.token, form.get("csrf")):
+        raise ApiProblem(403, "forbidden", "表单已过期或来源不明，请刷新页面后重试", [])
+    return form
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def offset_of(page: int) -> int:
+    return (page - 1) * PAGE_SIZE
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+Failure = tuple[str, ApiProblem]  # the action whose form failed, and the API's answer
+
+
+def failure_context(failure: Failure | None) -> dict[str, Any]:
+    """What a page with action forms needs: which form failed and why, and a fresh key."""
+    failed, error = failure if failure else (None, None)
+    return {
+        "status_code": error.status if error else 200,
+        "failed": failed,
+        "error": error,
+        "errors": error.field_errors if error else {},
+        "key": session.new_key(),
+    }
+
+
+async def submit(
+    who: Visitor,
+    form: Any,
+    action: str,
+    path: str,
+    again: Callable[[Failure], Awaitable[Response]],
+    done: str,
+) -> Response:
+    """Send a form's action to the API; a refusal shows the page ``again`` with it."""
+    try:
+        await who.api.post(path, forms.nest(form), key=str(form.get("idempotency_key") or ""))
+    except ApiProblem as problem:
+        if problem.status in (401, 403, 404):
+            raise
+        return await again((action, problem))
+    return see_other(done)
+
+
+# --- sign-in ---------------------------------------------------------------------------

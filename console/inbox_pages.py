@@ -1,0 +1,78 @@
+"""A department's inbox and task page, and its actions on a task."""
+
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from console.api import ApiProblem
+from console.frame import (
+    PAGE_SIZE,
+    Failure,
+    Visitor,
+    checked_form,
+    failure_context,
+    offset_of,
+    page_count,
+    router,
+    submit,
+    visitor,
+)
+from domain.actors import Role
+from domain.matter import MatterSnapshot
+from domain.permitted import matter_actions
+
+TASK_VERBS = {"hand-off-acknowledgement", "acceptance", "correction-request", "approval", "refusal"}
+
+
+def _department(who: Visitor) -> str:
+    if who.role is not Role.DEPARTMENT:
+        raise ApiProblem(403, "forbidden", "只有部门工作人员有待办事项", [])
+    return str(who.me["department"])
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+async def inbox(request: Request, page: int = 1) -> Response:
+    who = await visitor(request)
+    department, page = _department(who), max(page, 1)
+    tasks = await who.api.get(
+        f"/departments/{department}/inbox", offset=offset_of(page), limit=PAGE_SIZE
+    )
+    return who.page("inbox.html", tasks=tasks, page=page, pages=page_count(tasks["total"]))
+
+
+async def _task_page(
+    who: Visitor, case_id: str, matter: str, failure: Failure | None = None
+) -> Response:
+    department = _department(who)
+    task = await who.api.get(f"/departments/{department}/tasks/{quote(case_id)}/{matter}")
+    actions = matter_actions(MatterSnapshot.model_validate(task["matter"]), who.role)
+    return who.page("task.html", task=task, actions=actions, **failure_context(failure))
+
+
+@router.get("/inbox/{case_id}/{matter}", response_class=HTMLResponse)
+async def task_page(request: Request, case_id: str, matter: str) -> Response:
+    return await _task_page(await visitor(request), case_id, matter)
+
+
+@router.post("/inbox/{case_id}/{matter}/act/{verb}", response_class=HTMLResponse)
+async def act_on_task(request: Request, case_id: str, matter: str, verb: str) -> Response:
+    who = await visitor(request)
+    form = await checked_form(request, who)
+    department = _department(who)
+    if verb not in TASK_VERBS:
+        raise ApiProblem(404, "not_found", "没有这个操作", [])
+    decided = verb in ("approval", "refusal")  # the task leaves the inbox: back to the list
+    return await submit(
+        who,
+        form,
+        verb,
+        f"/departments/{department}/tasks/{quote(case_id)}/{matter}/{verb}",
+        lambda failure: _task_page(who, case_id, matter, failure),
+        f"/console/inbox?done={verb}"
+        if decided
+        else f"/console/inbox/{case_id}/{matter}?done={verb}",
+    )
+
+
+# --- the 州工信局 dashboard ---------------------------------------------------------------

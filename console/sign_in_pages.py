@@ -1,0 +1,56 @@
+"""Signing in and out, and each role's home page."""
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from console import session
+from console.api import Api, ApiProblem
+from console.frame import HOME, checked_form, router, see_other, templates, visitor
+from domain.actors import Role
+
+
+@router.get("", response_class=HTMLResponse)
+async def home(request: Request) -> Response:
+    who = await visitor(request)
+    return see_other(HOME.get(who.role, "/console/cases"))
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request, next: str = "") -> Response:
+    return templates.TemplateResponse(request, "sign_in.html", {"next": next, "problem": None})
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+async def sign_in(request: Request) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = str(form.get("next", ""))
+    try:
+        if not username or not password:
+            raise ApiProblem(401, "unauthenticated", "请输入用户名和密码", [])
+        answer = (
+            await Api(request, None).send(
+                "POST", "/auth/token", data={"username": username, "password": password}
+            )
+        ).json()
+    except ApiProblem as problem:
+        context = {"next": target, "problem": problem.message, "username": username}
+        return templates.TemplateResponse(request, "sign_in.html", context, status_code=401)
+    role = Role(answer["account"]["role"])
+    if not target.startswith("/console/") or target.startswith("//"):
+        target = HOME.get(role, "/console/cases")
+    response = see_other(target)
+    session.keep(response, request, answer["access_token"], request.app.state.settings.token_hours)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    who = await visitor(request)
+    await checked_form(request, who)
+    response = see_other("/console/sign-in")
+    session.forget(response)
+    return response
+
+
+# --- cases -----------------------------------------------------------------------------
