@@ -10,8 +10,6 @@ with workflow.unsafe.imports_passed_through():
         Delivery,
         Evaluation,
         InitialReview,
-        JointDecision,
-        JointReview,
         Receipt,
         ReviewDecision,
         Termination,
@@ -29,16 +27,17 @@ with workflow.unsafe.imports_passed_through():
     from domain.coordination import ProblemKind
     from domain.follow_up import BAD_RATINGS, FollowUp
     from domain.ledger import CaseSummary, LedgerEvent, Notice, Recipient
-    from domain.matter import MatterInput, MatterSnapshot, MatterState
-    from workflows.case_budget import BUDGET_PATCH, BUDGET_TRACKING_PATCH, CaseBudgetHandlers
+    from domain.matter import MatterSnapshot, MatterState
+    from workflows.case_budget import BUDGET_PATCH, CaseBudgetHandlers
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
     from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
+    from workflows.case_joint_review import JointReviewHandlers
+    from workflows.case_matters import MatterScheduling
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
     from workflows.guards import (
         refuse,
         require_case_action,
         require_exact_matters,
-        require_role,
         require_team,
     )
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
@@ -48,17 +47,15 @@ with workflow.unsafe.imports_passed_through():
 # The Overdue search attribute follows the matters, for the oversight cross-check.
 OVERDUE_ATTRIBUTE_PATCH = "overdue-search-attribute"
 
-STOPPED_MATTER = (
-    MatterState.REFUSED,
-    MatterState.BLOCKED,
-    MatterState.WITHDRAWN,
-    MatterState.TERMINATED,
-)
-
 
 @workflow.defn
 class CaseWorkflow(
-    CoordinationHandlers, FeedbackReportHandlers, FollowUpHandlers, CaseBudgetHandlers
+    MatterScheduling,
+    JointReviewHandlers,
+    CoordinationHandlers,
+    FeedbackReportHandlers,
+    FollowUpHandlers,
+    CaseBudgetHandlers,
 ):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
@@ -251,46 +248,6 @@ class CaseWorkflow(
                     "应由投资者（项目单位）自主选择"
                 )
 
-    # --- 集中联审 (包头) ---------------------------------------------------------------------
-
-    @workflow.update
-    async def joint_review(self, review: JointReview) -> CaseStatus:
-        names = "、".join(self._matter(d.matter).name for d in review.decisions)
-        await self._record(
-            LedgerEvent.JOINT_REVIEW_HELD,
-            review.actor,
-            f"{review.meeting_on}召开集中联审会议（{'、'.join(review.participants)}），"
-            f"一次决定{names}",
-            review.model_dump(mode="json", exclude={"actor"}),
-        )
-        for item in review.decisions:
-            await self._children[item.matter].signal(
-                MatterWorkflow.decide_by_joint_review,
-                JointDecision(
-                    **item.model_dump(),
-                    meeting_on=review.meeting_on,
-                    participants=review.participants,
-                    recorded_by=review.actor,
-                ),
-            )
-        return self._status
-
-    @joint_review.validator
-    def _validate_joint_review(self, review: JointReview) -> None:
-        require_role(review.actor, Role.COORDINATOR)
-        if not self._input.joint_review:
-            raise refuse(f"{self._status.jurisdiction_name}未实行集中联审")
-        require_case_action(self._status, review.actor, "joint_review")
-        for item in review.decisions:
-            matter = self._status.matter(item.matter)
-            if matter is None:
-                raise refuse(f"本案件没有事项{item.matter}")
-            if item.matter not in self._children or matter.state not in (
-                MatterState.HANDED_OVER,
-                MatterState.ACCEPTED,
-            ):
-                raise refuse(f"“{matter.name}”当前为{matter.state_name}，不能提交联审决定")
-
     # --- 办结送达 ---------------------------------------------------------------------------
 
     @workflow.update
@@ -392,77 +349,6 @@ class CaseWorkflow(
     @terminate.validator
     def _validate_terminate(self, termination: Termination) -> None:
         require_case_action(self._status, termination.actor, "terminate")
-
-    # --- 事项办理 ---------------------------------------------------------------------------
-
-    async def _process_matters(self) -> None:
-        """Start each matter once everything it depends on is approved; stop at the last."""
-        while self._status.stage is CaseStage.PROCESSING:
-            if self._status.budget is not None and workflow.patched(BUDGET_TRACKING_PATCH):
-                await self._reproject_budget()
-            for matter in self._status.matters:
-                if matter.state is MatterState.WAITING and matter.code not in self._starting:
-                    await self._start_if_ready(matter)
-            if all(m.state.is_final for m in self._status.matters):
-                self._set_stage(CaseStage.DELIVERY)
-                outcomes = {m.code: m.state.value for m in self._status.matters}
-                await self._record(
-                    LedgerEvent.MATTERS_COMPLETED,
-                    SYSTEM_ACTOR,
-                    "全部委托事项办理完毕，进入办结送达",
-                    {"outcomes": outcomes},
-                )
-                return
-            version = self._matters_version()
-
-            def changed(v: tuple[int, ...] = version) -> bool:
-                return (
-                    self._matters_version() != v or self._status.stage is not CaseStage.PROCESSING
-                )
-
-            await workflow.wait_condition(changed)
-
-    async def _start_if_ready(self, matter: MatterSnapshot) -> None:
-        dependencies = [self._matter(code) for code in matter.depends_on]
-        stopped = [d.name for d in dependencies if d.state in STOPPED_MATTER]
-        if stopped:
-            self._stop_unstarted(matter, MatterState.BLOCKED)
-            await self._record(
-                LedgerEvent.MATTER_BLOCKED,
-                SYSTEM_ACTOR,
-                f"“{matter.name}”的前置事项未获通过（{'、'.join(stopped)}），无法办理",
-                {"dependencies": stopped},
-                matter=matter.code,
-                matters=[matter],
-            )
-        elif all(d.state is MatterState.APPROVED for d in dependencies):
-            case_matter = next(m for m in self._input.matters if m.code == matter.code)
-            agent = self._status.agent
-            # The matter stays WAITING until the child's signal says the hand-over is in the
-            # ledger, so a query never shows a task the projection does not have yet.
-            self._starting.add(matter.code)
-            self._children[matter.code] = await workflow.start_child_workflow(
-                MatterWorkflow.run,
-                MatterInput(
-                    case_id=self._status.case_id,
-                    matter=case_matter,
-                    materials=matter.materials,
-                    planned_finish=matter.planned_finish,
-                    handed_over_by=Actor(id=agent.id if agent else "system", role=Role.COORDINATOR),
-                    hand_off_ack_hours=self._input.hand_off_ack_hours,
-                    park=self._status.park,
-                    team_levels=self._team_levels(),
-                ),
-                id=f"{workflow.info().workflow_id}/{matter.code}",
-            )
-            termination = self._status.termination
-            if termination is not None:  # terminated while the child was being started
-                await self._children[matter.code].signal(
-                    MatterWorkflow.withdraw,
-                    WithdrawMatter(
-                        actor=termination.termination.actor, reason=termination.termination.reason
-                    ),
-                )
 
     # --- state helpers ---------------------------------------------------------------------
 

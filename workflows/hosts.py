@@ -7,13 +7,13 @@ methods are declared for the checker only; the workflow class defines them.
 """
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actors import Actor
-    from domain.case import CaseInput, CaseStatus
+    from domain.case import CaseInput, CaseStage, CaseStatus
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import MatterInput, MatterSnapshot, MatterState
 
@@ -23,8 +23,22 @@ class CaseHost:
 
     _input: CaseInput
     _status: CaseStatus
+    _children: dict[str, workflow.ChildWorkflowHandle[Any, Any]]
+    _starting: set[str]  # matters whose child is started or being started
 
     if TYPE_CHECKING:
+
+        def _matter(self, code: str) -> MatterSnapshot: ...
+
+        def _stop_unstarted(self, matter: MatterSnapshot, state: MatterState) -> None: ...
+
+        def _matters_version(self) -> tuple[int, ...]: ...
+
+        def _set_stage(self, stage: CaseStage) -> None: ...
+
+        def _team_levels(self) -> dict[str, str]: ...
+
+        async def _reproject_budget(self) -> None: ...
 
         async def _record(
             self,
@@ -64,3 +78,5 @@ class MatterHost:
         def _notice(self, recipient: Recipient, message: str) -> Notice: ...
 
         def _decide(self, state: MatterState, actor: Actor) -> None: ...
+
+        async def _terminate_for_deferral(self) -> None: ...
