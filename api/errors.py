@@ -49,18 +49,6 @@ def forbidden(message: str) -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
-def not_found(message: str) -> NotFound:
-    return NotFound(message)
-
-
-def refused(message: str) -> ActionRefused:
-    return ActionRefused(message)
-
-
-def invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(field, message)
-
-
 # Each domain error's status and code; a subclass takes its nearest listed ancestor's.
 DOMAIN_STATUS: dict[type, tuple[int, str]] = {
     NotFound: (404, "not_found"),

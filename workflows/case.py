@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_matters import MatterScheduling
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
     from workflows.guards import (
-        refuse,
+        action_refused,
         require_case_action,
         require_exact_matters,
         require_team,
@@ -203,7 +203,7 @@ class CaseWorkflow(
         require_case_action(self._status, review.actor, "review")
         eligibility = self._status.eligibility
         if review.decision is ReviewDecision.ACCEPT and eligibility and not eligibility.eligible:
-            raise refuse(
+            raise action_refused(
                 "不符合帮代办条件，应不予受理并告知理由：" + "；".join(eligibility.reasons)
             )
 
@@ -243,7 +243,7 @@ class CaseWorkflow(
                 if m.intermediary and m.intermediary.chosen_by == "agent"
             ]
             if named:
-                raise refuse(
+                raise action_refused(
                     "代办人员不得为企业指定中介机构（" + "、".join(named) + "），"
                     "应由投资者（项目单位）自主选择"
                 )
@@ -313,7 +313,7 @@ class CaseWorkflow(
         if self._status.cross_county:
             missing = [n for n, score in evaluation.cross_county_scores.items() if score is None]
             if missing:
-                raise refuse("跨县市案件还须评价：" + "、".join(missing))
+                raise action_refused("跨县市案件还须评价：" + "、".join(missing))
 
     # --- 终止委托 ---------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
         StallReport,
     )
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from workflows.guards import refuse, require_case_action, require_role
+    from workflows.guards import action_refused, require_case_action, require_role
     from workflows.hosts import CaseHost
 
 COORDINATION_PATCH = "coordination-48h"
@@ -98,7 +98,7 @@ class CoordinationHandlers(CaseHost):
         for problem in self._status.problems:
             if problem.number == number:
                 return problem
-        raise refuse(f"没有编号为{number}的协调事项")
+        raise action_refused(f"没有编号为{number}的协调事项")
 
     # --- updates ---------------------------------------------------------------------------
 
@@ -113,9 +113,9 @@ class CoordinationHandlers(CaseHost):
         require_case_action(self._status, report.actor, "report_stall")
         matter = next((m for m in self._status.matters if m.code == report.matter), None)
         if matter is None:
-            raise refuse(f"本案件没有委托事项{report.matter}")
+            raise action_refused(f"本案件没有委托事项{report.matter}")
         if matter.state.is_final:
-            raise refuse(f"“{matter.name}”已办理完毕（{matter.state_name}）")
+            raise action_refused(f"“{matter.name}”已办理完毕（{matter.state_name}）")
 
     @workflow.update
     async def record_coordination(self, coordination: Coordination) -> CoordinationProblem:
@@ -156,7 +156,7 @@ class CoordinationHandlers(CaseHost):
     def _validate_record_coordination(self, coordination: Coordination) -> None:
         require_role(coordination.actor, Role.COORDINATOR)
         if self._problem(coordination.problem).coordination is not None:
-            raise refuse(f"协调事项{coordination.problem}已记录协调情况")
+            raise action_refused(f"协调事项{coordination.problem}已记录协调情况")
 
     @workflow.update
     async def escalate_problem(self, escalation: Escalation) -> CoordinationProblem:
@@ -185,9 +185,9 @@ class CoordinationHandlers(CaseHost):
         require_role(escalation.actor, Role.COORDINATOR)
         problem = self._problem(escalation.problem)
         if problem.escalated_at is not None:
-            raise refuse(f"协调事项{problem.number}已报请领导协调")
+            raise action_refused(f"协调事项{problem.number}已报请领导协调")
         if problem.coordination is not None and not problem.open_resolutions:
-            raise refuse(f"协调事项{problem.number}的议定事项均已办结，无需上报")
+            raise action_refused(f"协调事项{problem.number}的议定事项均已办结，无需上报")
 
     @workflow.update
     async def close_resolution(self, closing: ResolutionClosing) -> CoordinationProblem:
@@ -212,6 +212,6 @@ class CoordinationHandlers(CaseHost):
         problem = self._problem(closing.problem)
         resolutions = problem.coordination.resolutions if problem.coordination else []
         if not 1 <= closing.resolution <= len(resolutions):
-            raise refuse(f"协调事项{closing.problem}没有第{closing.resolution}项议定事项")
+            raise action_refused(f"协调事项{closing.problem}没有第{closing.resolution}项议定事项")
         if resolutions[closing.resolution - 1].closed_at is not None:
-            raise refuse("该议定事项已办结")
+            raise action_refused("该议定事项已办结")

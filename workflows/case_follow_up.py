@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.ledger import LedgerEvent, Notice, Recipient
     from workflows.clock import business_today, reckon, start_of
-    from workflows.guards import refuse, require_role, require_stage
+    from workflows.guards import action_refused, require_role, require_stage
     from workflows.hosts import CaseHost
 
 FOLLOW_UP_PATCH = "bad-rating-follow-up"
@@ -103,7 +103,7 @@ class FollowUpHandlers(CaseHost):
     def _validate_record_callback(self, callback: Callback) -> None:
         follow_up = self._require_follow_up(callback.actor)
         if follow_up.callback is not None:
-            raise refuse("已记录回访")
+            raise action_refused("已记录回访")
 
     @workflow.update
     async def record_remedy(self, remedy: Remedy) -> CaseStatus:
@@ -122,9 +122,9 @@ class FollowUpHandlers(CaseHost):
     def _validate_record_remedy(self, remedy: Remedy) -> None:
         follow_up = self._require_follow_up(remedy.actor)
         if follow_up.callback is None:
-            raise refuse("请先回访企业，再记录整改")
+            raise action_refused("请先回访企业，再记录整改")
         if follow_up.remedy is not None:
-            raise refuse("已记录整改")
+            raise action_refused("已记录整改")
 
     @workflow.update
     async def rate_follow_up(self, rating: FollowUpRating) -> CaseStatus:
@@ -143,14 +143,14 @@ class FollowUpHandlers(CaseHost):
     def _validate_rate_follow_up(self, rating: FollowUpRating) -> None:
         follow_up = self._require_follow_up(rating.actor, Role.ENTERPRISE)
         if follow_up.remedy is None:
-            raise refuse("整改完成后才能再次评价")
+            raise action_refused("整改完成后才能再次评价")
         if follow_up.rating is not None:
-            raise refuse("整改后的评价只有一次")
+            raise action_refused("整改后的评价只有一次")
 
     def _require_follow_up(self, actor, role: Role = Role.COORDINATOR) -> FollowUp:
         require_role(actor, role)
         require_stage(self._status, "差评整改", CaseStage.EVALUATION)
         follow_up = self._current_follow_up()
         if follow_up is None:
-            raise refuse("本案件没有需要整改的差评")
+            raise action_refused("本案件没有需要整改的差评")
         return follow_up

@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent
     from domain.matter import MatterState
     from workflows.guards import (
-        refuse,
+        action_refused,
         require_case_action,
         require_role,
     )
@@ -54,14 +54,14 @@ class JointReviewHandlers(CaseHost):
     def _validate_joint_review(self, review: JointReview) -> None:
         require_role(review.actor, Role.COORDINATOR)
         if not self._input.joint_review:
-            raise refuse(f"{self._status.jurisdiction_name}未实行集中联审")
+            raise action_refused(f"{self._status.jurisdiction_name}未实行集中联审")
         require_case_action(self._status, review.actor, "joint_review")
         for item in review.decisions:
             matter = self._status.matter(item.matter)
             if matter is None:
-                raise refuse(f"本案件没有事项{item.matter}")
+                raise action_refused(f"本案件没有事项{item.matter}")
             if item.matter not in self._children or matter.state not in (
                 MatterState.HANDED_OVER,
                 MatterState.ACCEPTED,
             ):
-                raise refuse(f"“{matter.name}”当前为{matter.state_name}，不能提交联审决定")
+                raise action_refused(f"“{matter.name}”当前为{matter.state_name}，不能提交联审决定")

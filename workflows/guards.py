@@ -25,13 +25,13 @@ from domain.permitted import (
 ACTION_REFUSED = "ActionRefused"
 
 
-def refuse(message: str) -> ApplicationError:
+def action_refused(message: str) -> ApplicationError:
     return ApplicationError(message, type=ACTION_REFUSED, non_retryable=True)
 
 
 def refuse_if(problem: Problem) -> None:
     if problem is not None:
-        raise refuse(problem)
+        raise action_refused(problem)
 
 
 def require_role(actor: Actor, *roles: Role) -> None:
@@ -63,18 +63,20 @@ def require_exact_matters(case: CaseStatus, planned: Iterable[str]) -> None:
     missing = sorted(expected - set(planned))
     repeated = sorted({code for code in planned if planned.count(code) > 1})
     if unknown:
-        raise refuse("计划中含有本案件未委托的事项：" + "、".join(unknown))
+        raise action_refused("计划中含有本案件未委托的事项：" + "、".join(unknown))
     if missing:
         names = [matter.name for code in missing if (matter := case.matter(code))]
-        raise refuse("计划未覆盖全部委托事项，缺少：" + "、".join(names))
+        raise action_refused("计划未覆盖全部委托事项，缺少：" + "、".join(names))
     if repeated:
-        raise refuse("计划中事项重复：" + "、".join(repeated))
+        raise action_refused("计划中事项重复：" + "、".join(repeated))
 
 
 def require_department(matter: MatterSnapshot, actor: Actor) -> None:
     require_role(actor, Role.DEPARTMENT)
     if actor.department != matter.department:
-        raise refuse(f"“{matter.name}”由{matter.department_name}办理，{actor.department}无权操作")
+        raise action_refused(
+            f"“{matter.name}”由{matter.department_name}办理，{actor.department}无权操作"
+        )
 
 
 def require_matter_state(matter: MatterSnapshot, action: str, *states: MatterState) -> None:
@@ -93,7 +95,7 @@ def require_told_at_once(rounds: Sequence[CorrectionRound], items: list[str]) ->
     names = [_without_notes(material) for material in resubmitted]
     late = [item for item in items if not any(name and name in item for name in names)]
     if late:
-        raise refuse(
+        raise action_refused(
             "一次性告知：再次补正只能针对本次补正提交的材料（"
             + "、".join(resubmitted)
             + "）；以下内容应在首次补正通知中一并告知："
@@ -118,7 +120,7 @@ def require_team(rule: AgentTeamRule, team: list[TeamMember], departments: dict[
             <= rule.max_per_level
         ]
         if off:
-            raise refuse(
+            raise action_refused(
                 f"各相关部门须选派{rule.min_per_level}—{rule.max_per_level}名代办帮办员"
                 f"（现为{'、'.join(off)}）"
             )
@@ -130,7 +132,7 @@ def require_team(rule: AgentTeamRule, team: list[TeamMember], departments: dict[
             short.append(f"{AGENT_LEVEL_NAMES[level]}{count}名")
     if short:
         levels = "、".join(AGENT_LEVEL_NAMES[level] for level in rule.levels)
-        raise refuse(
+        raise action_refused(
             f"三包一：{levels}各须明确{rule.min_per_level}—{rule.max_per_level}名代办帮办人员"
             f"（现为{'、'.join(short)}）"
         )

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.permitted import UNDER_REVIEW
     from workflows import clock
     from workflows.guards import (
-        refuse,
+        action_refused,
         require_department,
         require_matter_action,
         require_matter_state,
@@ -154,11 +154,11 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         require_matter_action(self._matter, action.actor, "accept")
         if action.supply_by is not None:
             if not self._input.matter.definition.deferral_allowed:
-                raise refuse(f"“{self._matter.name}”不适用容缺受理")
+                raise action_refused(f"“{self._matter.name}”不适用容缺受理")
             if self._input.matter.definition.limit_days is None:
-                raise refuse(f"“{self._matter.name}”为即办事项，不适用容缺受理")
+                raise action_refused(f"“{self._matter.name}”为即办事项，不适用容缺受理")
             if action.supply_by <= clock.business_today():
-                raise refuse("容缺材料补齐期限应晚于受理当日")
+                raise action_refused("容缺材料补齐期限应晚于受理当日")
 
     @workflow.update
     async def request_correction(self, action: RequestCorrection) -> MatterSnapshot:
@@ -269,7 +269,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
             return
         require_department(self._matter, action.actor)
         if not self._input.matter.definition.commitment_allowed:
-            raise refuse(f"“{self._matter.name}”不适用告知承诺制")
+            raise action_refused(f"“{self._matter.name}”不适用告知承诺制")
         require_matter_state(self._matter, "凭承诺办结", *UNDER_REVIEW)
 
     @workflow.update

@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.matter import MatterSnapshot
     from workflows import clock
     from workflows.guards import (
-        refuse,
+        action_refused,
         require_matter_action,
     )
     from workflows.hosts import MatterHost
@@ -41,7 +41,7 @@ class MatterClockHandlers(MatterHost):
         require_matter_action(self._matter, action.actor, "suspend_clock")
         self._require_clock("暂停计时")
         if self._matter.clock and self._matter.clock.paused:
-            raise refuse("办理时限已在暂停中")
+            raise action_refused("办理时限已在暂停中")
 
     @workflow.update
     async def resume_clock(self, action: ResumeClock) -> MatterSnapshot:
@@ -62,7 +62,7 @@ class MatterClockHandlers(MatterHost):
         require_matter_action(self._matter, action.actor, "resume_clock")
         paused = self._matter.clock.paused if self._matter.clock else None
         if paused is None or paused.reason is PauseReason.CORRECTION:
-            raise refuse("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
+            raise action_refused("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
 
     @workflow.update
     async def extend_deadline(self, action: ExtendDeadline) -> MatterSnapshot:
@@ -100,9 +100,9 @@ class MatterClockHandlers(MatterHost):
         self._require_clock("延长办理期限")
         allowed = self._input.matter.definition.extension_days
         if self._matter.clock and self._matter.clock.extension is not None:
-            raise refuse("办理期限只能延长一次（行政许可法第四十二条）")
+            raise action_refused("办理期限只能延长一次（行政许可法第四十二条）")
         if action.days > allowed:
-            raise refuse(
+            raise action_refused(
                 f"“{self._matter.name}”最多可延长{allowed}日"
                 if allowed
                 else f"“{self._matter.name}”的办理期限不能延长"
@@ -132,7 +132,7 @@ class MatterClockHandlers(MatterHost):
 
     def _require_clock(self, action: str) -> None:
         if self._matter.clock is None:
-            raise refuse(
+            raise action_refused(
                 f"“{self._matter.name}”没有办理时限（即办或受理早于计时功能上线），不能{action}"
             )
 

@@ -8,7 +8,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import Deferral, MatterSnapshot, MatterState
-    from workflows.guards import refuse, require_matter_action
+    from workflows.guards import action_refused, require_matter_action
     from workflows.hosts import MatterHost
 
 DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
@@ -27,7 +27,7 @@ class DeferralHandlers(MatterHost):
                 None,
                 None,
             )
-            raise refuse(f"容缺材料补齐期限{action.supply_by}不得晚于承诺办理期限{due}")
+            raise action_refused(f"容缺材料补齐期限{action.supply_by}不得晚于承诺办理期限{due}")
         self._matter.deferral = Deferral(items=action.deferred_items, supply_by=action.supply_by)
         return f"；容缺受理，暂缺{'、'.join(action.deferred_items)}，须于{action.supply_by}前补齐"
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-import structlog
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
@@ -22,7 +21,7 @@ from domain.application import Application
 from policies.registry import PACKS
 from services import tokens
 from services.commands import case_status
-from store import accounts, material_reads, projection
+from store import accounts, projection
 
 CaseId = Annotated[str, Path(pattern=r"^[A-Z]{2,4}-\d{4}-\d{5}$", examples=["BZ-2026-00001"])]
 
@@ -191,19 +190,6 @@ def ensure_may_open(principal: Principal, application: Application) -> None:
             f"您只能为{principal.jurisdiction}"
             f"{'的' + principal.park if principal.park else ''}开立案件"
         )
-
-
-def record_read(
-    engine: Engine,
-    actor: Actor,
-    resource: str,
-    case_id: str | None = None,
-    matter: str | None = None,
-) -> None:
-    request_id = structlog.contextvars.get_contextvars().get("request_id")
-    material_reads.record(
-        engine, actor, resource, case_id=case_id, matter=matter, request_id=request_id
-    )
 
 
 Reader = Annotated[Principal, Depends(case_reader)]

@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 
 from api.auth.access import SignedIn
 from api.deps import EngineDep, SettingsDep
-from api.errors import ERROR_RESPONSES, ApiError, invalid, unauthenticated
+from api.errors import ERROR_RESPONSES, ApiError, unauthenticated
 from domain.actors import Principal
 from domain.clock import BUSINESS_ZONE
+from domain.errors import InvalidInput
 from services import tokens
 from services.accounts import password_problem
 from store import accounts
@@ -69,7 +70,7 @@ def change_password(body: PasswordChange, principal: SignedIn, engine: EngineDep
     try:
         accounts.sign_in(engine, principal.username, body.current_password, tokens.now())
     except (accounts.SignInRefused, accounts.AccountLocked) as error:
-        raise invalid("current_password", "当前密码不正确") from error
+        raise InvalidInput("current_password", "当前密码不正确") from error
     if problem := password_problem(body.new_password):
-        raise invalid("new_password", problem)
+        raise InvalidInput("new_password", problem)
     accounts.set_password(engine, principal.username, body.new_password)

@@ -8,7 +8,6 @@ from api.auth.access import (
     CaseId,
     CaseLister,
     Reader,
-    record_read,
 )
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES
@@ -19,6 +18,7 @@ from domain.actors import Role
 from domain.case import CaseStage, CaseStatus
 from domain.ledger import LedgerEntry
 from services.commands import case_status
+from services.reads import record_read
 from store import ledger, material_reads, projection
 from store.material_reads import MaterialRead
 

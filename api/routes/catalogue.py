@@ -4,8 +4,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from api.auth.access import signed_in
-from api.errors import ERROR_RESPONSES, not_found
+from api.errors import ERROR_RESPONSES
 from domain.catalogue import PolicyPack
+from domain.errors import NotFound
 from policies.registry import PACKS
 
 # Any signed-in account may read the catalogues: they are the policies as published.
@@ -33,5 +34,5 @@ def catalogue(jurisdiction: str) -> PolicyPack:
     """Parks, departments and matters (limits, materials, dependencies) of one jurisdiction."""
     pack = PACKS.get(jurisdiction)
     if pack is None:
-        raise not_found(f"未知的辖区：{jurisdiction}")
+        raise NotFound(f"未知的辖区：{jurisdiction}")
     return pack

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from api.auth.access import DepartmentStaff, record_read
+from api.auth.access import DepartmentStaff
 from api.deps import EngineDep, IdempotencyKey, TemporalDep
-from api.errors import ERROR_RESPONSES, forbidden, not_found
+from api.errors import ERROR_RESPONSES, forbidden
 from api.params import CaseId, Limit, MatterCode, Offset
 from api.public import MatterPublic
 from api.schemas import InboxTask, Page
@@ -30,8 +30,10 @@ from domain.actions import (
     SuspendClockRequest,
 )
 from domain.application import Contact
+from domain.errors import NotFound
 from domain.matter import MatterSnapshot, MatterState
 from services.commands import case_status, update_matter
+from services.reads import record_read
 from store import projection
 from workflows.matter import MatterWorkflow
 
@@ -81,7 +83,7 @@ async def read_task(
     status = await case_status(client, case_id)
     found = next((m for m in status.matters if m.code == matter), None)
     if found is None:
-        raise not_found(f"案件{case_id}没有事项{matter}")
+        raise NotFound(f"案件{case_id}没有事项{matter}")
     if found.department != department:
         raise forbidden(f"事项{matter}不由本部门办理")
     if found.state in (MatterState.WAITING, MatterState.BLOCKED):

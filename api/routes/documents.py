@@ -9,18 +9,20 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.auth.access import CaseCoordinator, Exporter, Reader, record_read
+from api.auth.access import CaseCoordinator, Exporter, Reader
 from api.deps import EngineDep, TemporalDep
-from api.errors import ERROR_RESPONSES, refused
+from api.errors import ERROR_RESPONSES
 from api.params import CaseId
 from api.routes.oversight import Filter
 from domain.actors import Role
+from domain.errors import ActionRefused
 from domain.papers import Paper, PaperFormat, not_yet
 from domain.report import FeedbackFilingRequest
 from papers import render as papers
 from papers.tracking_table import MEDIA_TYPES, ExportFormat, TooLongToPrint, export
 from services import report_versions
 from services.commands import case_status
+from services.reads import record_read
 from services.report_versions import NotFiledYet, ReportVersion, VersionTaken
 
 # A file in the response: what client generators read as bytes.
@@ -61,7 +63,7 @@ def tracking_table(
     try:
         content = export(engine, where, format)
     except TooLongToPrint as error:
-        raise refused(str(error)) from error
+        raise ActionRefused(str(error)) from error
     record_read(engine, principal.actor, "tracking_table")
     name = f"tracking-table-{date.today().isoformat()}.{format.value}"
     return Response(
@@ -97,7 +99,7 @@ async def case_paper(
     status = await case_status(client, case_id)
     reason = not_yet(paper, status)
     if reason:
-        raise refused(reason)
+        raise ActionRefused(reason)
     rendered = await run_in_threadpool(papers.render, paper, format, status)
     record_read(engine, principal.actor, f"paper:{paper.value}", case_id)
     ascii_name = f"{case_id}-{paper.value}.{format.value}"
@@ -131,8 +133,8 @@ def revise_feedback_report(
     try:
         return report_versions.revise(engine, case_id, body, actor)
     except NotFiledYet as error:
-        raise refused(
+        raise ActionRefused(
             "评价反馈报告尚未报送：第一版请通过 POST /cases/{id}/feedback-report 报送"
         ) from error
     except VersionTaken as error:
-        raise refused("另一版本刚刚报送，请刷新后重试") from error
+        raise ActionRefused("另一版本刚刚报送，请刷新后重试") from error

@@ -14,12 +14,13 @@ from pydantic import BaseModel, Field, computed_field
 
 from api.auth.access import OversightReader
 from api.deps import EngineDep, TemporalDep
-from api.errors import ERROR_RESPONSES, not_found
+from api.errors import ERROR_RESPONSES
 from api.params import CaseId, Limit, Offset
 from api.schemas import IsoDate, Page
 from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage
+from domain.errors import NotFound
 from domain.follow_up import BAD_RATINGS
 from domain.ledger import LedgerEvent
 from domain.statistics import CycleTime, cycle_times
@@ -132,7 +133,7 @@ def case_timeline(
     """One cross-county case's ledger in order, each entry placed in its county."""
     case = projection.case_row(engine, case_id)
     if case is None or not case.cross_county:
-        raise not_found(f"跨县市案件{case_id}不存在")
+        raise NotFound(f"跨县市案件{case_id}不存在")
     county_of = {m.code: m.county for m in projection.matter_rows(engine, case_id)}
     entries, total = ledger.entries(engine, case_id, offset=offset, limit=limit)
     items = [

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.auth.access import Coordinator, ensure_may_open
 from api.deps import EngineDep, SettingsDep, TemporalDep
-from api.errors import ERROR_RESPONSES, invalid
+from api.errors import ERROR_RESPONSES
 from domain.application import (
     Application,
     Contact,
@@ -17,6 +17,7 @@ from domain.application import (
     EntrustmentScope,
     Project,
 )
+from domain.errors import InvalidInput
 from policies.registry import ApplicationProblem, case_input, pack_for
 from services.opening import open_case
 
@@ -58,9 +59,9 @@ async def push_project_list(
     try:
         pack = pack_for(body.jurisdiction)
     except ApplicationProblem as problem:
-        raise invalid(problem.field, problem.message) from problem
+        raise InvalidInput(problem.field, problem.message) from problem
     if pack.project_lists is None:
-        raise invalid("jurisdiction", f"{pack.name}不以项目清单推送代办")
+        raise InvalidInput("jurisdiction", f"{pack.name}不以项目清单推送代办")
     applications = [
         Application(
             jurisdiction=body.jurisdiction,
@@ -80,7 +81,7 @@ async def push_project_list(
         try:
             case_input("", application, actor)
         except ApplicationProblem as problem:
-            raise invalid(f"projects[{number}].{problem.field}", problem.message) from problem
+            raise InvalidInput(f"projects[{number}].{problem.field}", problem.message) from problem
     return [
         ListedCase(
             project_name=application.subject,
