@@ -157,3 +157,25 @@ def test_form_names_are_the_api_fields() -> None:
         "matters": [{"matter": "a", "materials": ["申请书", "营业执照"]}, {"matter": "b"}],
         "choices": ["p", "q"],
     }
+
+
+async def test_a_department_s_task_page_shows_its_corrections_and_what_it_may_do_now(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """The task page answered 500 once a matter had a 补正 (it read a round's items as the
+    dict's method); and it offers what domain.permitted allows in each state."""
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    matter = "land-preexamination"
+    await driver.wait_for_matter(case_id, matter, "handed_over")
+    await driver.department_act(case_id, matter, "acceptance", {})
+    await driver.department_act(case_id, matter, "correction-request", {"items": ["用地红线图"]})
+    driver.http.headers.pop("Authorization", None)
+    await _sign_in(driver.http, engine, "clerk.bole-natural-resources")
+
+    page = await driver.http.get(f"/console/inbox/{case_id}/{matter}")
+    assert page.status_code == 200, page.text
+    assert "第1次补正：用地红线图（待补正）" in page.text
+    assert "等待企业经代办专员补正材料" in page.text
+    assert "/act/approval" not in page.text and "/act/correction-request" not in page.text
