@@ -14,6 +14,8 @@ from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from papers.cells import printable
+
 FONT = "宋体"  # what a Chinese office's Word has; the PDF embeds Noto instead
 _HEADINGS = {"h1": 16, "h2": 14, "h3": 12}
 _ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -141,7 +143,7 @@ class _Writer(HTMLParser):
 
 def html_to_docx(html: str) -> bytes:
     writer = _Writer()
-    writer.feed(html)
+    writer.feed(printable(html))  # Word's XML has no place for control characters
     writer.close()
     out = io.BytesIO()
     writer.document.save(out)

@@ -14,6 +14,7 @@ from domain.actions import TerminationCause
 from domain.case import STAGE_NAMES, CaseStatus
 from domain.dates import day_text, time_text
 from domain.papers import Paper, PaperFormat, paper_name
+from papers.cells import printable
 from papers.docx import html_to_docx
 
 MEDIA_TYPES = {
@@ -60,7 +61,7 @@ def table_html(title: str, columns: list[str], rows: list[list[str]]) -> str:
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # loads Pango; only the processes that print pay for it
 
-    return HTML(string=html).write_pdf()
+    return HTML(string=printable(html)).write_pdf()
 
 
 @cache

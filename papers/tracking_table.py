@@ -7,7 +7,7 @@ ledger. 回访结果 is the form's 满意/不满意: 非常满意, 满意 and �
 import csv
 import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import StrEnum
 
@@ -22,6 +22,7 @@ from domain.case import STAGE_NAMES, CaseStage
 from domain.clock import BUSINESS_ZONE
 from domain.follow_up import BAD_RATINGS
 from domain.matter import MatterState
+from papers.cells import csv_text, printable
 from papers.render import html_to_pdf, table_html
 from store.oversight import OversightFilter, matters_of
 from store.tables import CaseRow, MatterRow, as_utc
@@ -118,22 +119,37 @@ def export(engine: Engine, where: OversightFilter, form: ExportFormat) -> bytes:
             )
         return html_to_pdf(table_html("代办服务全程跟踪备案表", COLUMNS, table))
     if form is ExportFormat.CSV:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows(engine, where))
-        # With a BOM, Excel (the offices' tool) opens UTF-8 Chinese correctly.
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return csv_bytes(COLUMNS, rows(engine, where))
+    return xlsx_bytes("代办服务全程跟踪备案表", COLUMNS, rows(engine, where))
+
+
+def csv_bytes(columns: list[str], table: Iterable[list[str]]) -> bytes:
+    """The rows as CSV: every cell printable text, none a formula a spreadsheet would run."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows([csv_text(value) for value in row] for row in table)
+    # With a BOM, Excel (the offices' tool) opens UTF-8 Chinese correctly.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(title: str, columns: list[str], table: Iterable[list[str]]) -> bytes:
+    """The rows as XLSX: every cell a string cell, so "=..." is shown, never evaluated."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("代办服务全程跟踪备案表")
+    sheet = book.create_sheet(title)
     header = []
-    for name in COLUMNS:
+    for name in columns:
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    for row in rows(engine, where):
-        sheet.append(row)
+    for row in table:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=printable(value))
+            cell.data_type = "s"  # openpyxl would make a formula of text starting with "="
+            cells.append(cell)
+        sheet.append(cells)
     out_bytes = io.BytesIO()
     book.save(out_bytes)
     return out_bytes.getvalue()
