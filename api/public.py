@@ -28,7 +28,7 @@ from domain.clock import MatterClock
 from domain.coordination import CoordinationProblem
 from domain.eligibility import Eligibility
 from domain.follow_up import FollowUp
-from domain.matter import MATTER_STATE_NAMES, CorrectionRound, Deferral, MatterState
+from domain.matter import MATTER_STATE_NAMES, CorrectionRound, Deferral, MatterState, is_overdue
 from domain.report import FeedbackReport
 
 
@@ -68,9 +68,7 @@ class MatterPublic(BaseModel):
     @computed_field(description="已过办理期限而未办结")
     @property
     def overdue(self) -> bool:
-        return (
-            self.clock is not None and self.clock.overdue_at is not None and not self.state.is_final
-        )
+        return is_overdue(self.state, self.clock)
 
 
 class CasePublic(BaseModel):

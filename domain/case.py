@@ -166,10 +166,7 @@ class CaseStatus(BaseModel):
     @property
     def has_overdue_matter(self) -> bool:
         """A matter past its deadline and not decided yet."""
-        return any(
-            m.clock is not None and m.clock.overdue_at is not None and not m.state.is_final
-            for m in self.matters
-        )
+        return any(m.overdue for m in self.matters)
 
     @property
     def open_problems(self) -> int:

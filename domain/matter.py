@@ -83,6 +83,11 @@ class MatterInput(BaseModel):
     team_levels: dict[str, str] = {}  # 三包一: agent id -> city, county or park
 
 
+def is_overdue(state: MatterState, clock: MatterClock | None) -> bool:
+    """Past its deadline and not decided yet."""
+    return clock is not None and clock.overdue_at is not None and not state.is_final
+
+
 class MatterSnapshot(BaseModel):
     code: str
     name: str
@@ -110,3 +115,7 @@ class MatterSnapshot(BaseModel):
     @property
     def state_name(self) -> str:
         return MATTER_STATE_NAMES[self.state]
+
+    @property
+    def overdue(self) -> bool:
+        return is_overdue(self.state, self.clock)
