@@ -7,10 +7,8 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.actions import (
         CasePlan,
-        Delivery,
         Evaluation,
         InitialReview,
-        Receipt,
         ReviewDecision,
         Termination,
         WithdrawMatter,
@@ -21,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
         CaseInput,
         CaseStage,
         CaseStatus,
-        DeliveryRecord,
         TerminationRecord,
     )
     from domain.coordination import ProblemKind
@@ -30,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.matter import MatterSnapshot, MatterState
     from workflows.case_budget import BUDGET_PATCH, CaseBudgetHandlers
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
+    from workflows.case_delivery import DeliveryHandlers
     from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
     from workflows.case_joint_review import JointReviewHandlers
     from workflows.case_matters import MatterScheduling
@@ -51,6 +49,7 @@ OVERDUE_ATTRIBUTE_PATCH = "overdue-search-attribute"
 @workflow.defn
 class CaseWorkflow(
     MatterScheduling,
+    DeliveryHandlers,
     JointReviewHandlers,
     CoordinationHandlers,
     FeedbackReportHandlers,
@@ -247,47 +246,6 @@ class CaseWorkflow(
                     "代办人员不得为企业指定中介机构（" + "、".join(named) + "），"
                     "应由投资者（项目单位）自主选择"
                 )
-
-    # --- 办结送达 ---------------------------------------------------------------------------
-
-    @workflow.update
-    async def deliver(self, delivery: Delivery) -> CaseStatus:
-        results = {
-            m.code: m.result_reference or m.refusal_reason or m.state_name
-            for m in self._status.matters
-        }
-        self._status.delivery = DeliveryRecord(
-            delivery=delivery, results=results, delivered_at=workflow.now()
-        )
-        await self._record(
-            LedgerEvent.RESULTS_DELIVERED,
-            delivery.actor,
-            f"办理结果送达企业（{delivery.method}）",
-            {"results": results, "method": delivery.method, "note": delivery.note},
-        )
-        return self._status
-
-    @deliver.validator
-    def _validate_deliver(self, delivery: Delivery) -> None:
-        require_case_action(self._status, delivery.actor, "deliver")
-
-    @workflow.update
-    async def sign_receipt(self, receipt: Receipt) -> CaseStatus:
-        assert self._status.delivery is not None
-        self._status.delivery.receipt = receipt
-        self._status.delivery.signed_at = workflow.now()
-        self._set_stage(CaseStage.EVALUATION)
-        await self._record(
-            LedgerEvent.RECEIPT_SIGNED,
-            receipt.actor,
-            f"{receipt.signed_by}签收办理结果及原始材料",
-            receipt.model_dump(mode="json", exclude={"actor"}),
-        )
-        return self._status
-
-    @sign_receipt.validator
-    def _validate_sign_receipt(self, receipt: Receipt) -> None:
-        require_case_action(self._status, receipt.actor, "sign_receipt")
 
     # --- 评价归档 ---------------------------------------------------------------------------
 

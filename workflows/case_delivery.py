@@ -1,0 +1,54 @@
+"""办结送达, which CaseWorkflow inherits: the agent delivers every matter's result to the
+enterprise, and the enterprise signs for them (the case then awaits its rating)."""
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actions import Delivery, Receipt
+    from domain.case import CaseStage, CaseStatus, DeliveryRecord
+    from domain.ledger import LedgerEvent
+    from workflows.guards import require_case_action
+    from workflows.hosts import CaseHost
+
+
+class DeliveryHandlers(CaseHost):
+    """Uses CaseWorkflow's ``_status``, ``_record`` and ``_set_stage``."""
+
+    @workflow.update
+    async def deliver(self, delivery: Delivery) -> CaseStatus:
+        results = {
+            m.code: m.result_reference or m.refusal_reason or m.state_name
+            for m in self._status.matters
+        }
+        self._status.delivery = DeliveryRecord(
+            delivery=delivery, results=results, delivered_at=workflow.now()
+        )
+        await self._record(
+            LedgerEvent.RESULTS_DELIVERED,
+            delivery.actor,
+            f"办理结果送达企业（{delivery.method}）",
+            {"results": results, "method": delivery.method, "note": delivery.note},
+        )
+        return self._status
+
+    @deliver.validator
+    def _validate_deliver(self, delivery: Delivery) -> None:
+        require_case_action(self._status, delivery.actor, "deliver")
+
+    @workflow.update
+    async def sign_receipt(self, receipt: Receipt) -> CaseStatus:
+        assert self._status.delivery is not None
+        self._status.delivery.receipt = receipt
+        self._status.delivery.signed_at = workflow.now()
+        self._set_stage(CaseStage.EVALUATION)
+        await self._record(
+            LedgerEvent.RECEIPT_SIGNED,
+            receipt.actor,
+            f"{receipt.signed_by}签收办理结果及原始材料",
+            receipt.model_dump(mode="json", exclude={"actor"}),
+        )
+        return self._status
+
+    @sign_receipt.validator
+    def _validate_sign_receipt(self, receipt: Receipt) -> None:
+        require_case_action(self._status, receipt.actor, "sign_receipt")
