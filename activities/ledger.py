@@ -3,10 +3,13 @@
 import structlog
 from sqlalchemy import Engine
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.names import RECORD_EVENT
+from domain.errors import ACTION_REFUSED_TYPE
 from domain.ledger import LedgerWrite
 from store import ledger
+from store.ledger import OneTimeEventRepeated
 
 log = structlog.get_logger(__name__)
 
@@ -31,7 +34,17 @@ class LedgerActivities:
             activity=info.activity_type,
             attempt=info.attempt,
         ):
-            written = ledger.append(self._engine, write)
+            try:
+                written = ledger.append(self._engine, write)
+            except OneTimeEventRepeated as repeated:
+                # The workflows take one action at a time, so this means a bug: say so
+                # loudly, and never retry into the same refusal.
+                log.error("one_time_event_repeated", ledger_event=entry.event.value)
+                raise ApplicationError(
+                    f"台账中已有该记录（{repeated}），不能重复记录",
+                    type=ACTION_REFUSED_TYPE,
+                    non_retryable=True,
+                ) from repeated
             log.info(
                 "ledger_entry_written" if written else "ledger_entry_already_written",
                 ledger_event=entry.event.value,

@@ -33,12 +33,13 @@ EngineDep = Annotated[Engine, Depends(_engine)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 DispatcherDep = Annotated[NotificationDispatcher, Depends(_dispatcher)]
 
-IdempotencyKey = Annotated[
+RawIdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         pattern=r"^[A-Za-z0-9._:\-]{8,100}$",
-        description="repeat a request with the same key to have it take effect once",
+        description="repeat a request with the same key to have it take effect once; the "
+        "same key with another body, or from another account, is refused (409)",
     ),
 ]
 

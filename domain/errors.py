@@ -4,6 +4,10 @@ Services and ops raise these, never HTTP errors, so the command line and the API
 what went wrong. The message is what the person reads, in Chinese.
 """
 
+# The type of the Temporal ApplicationError that carries a refusal out of a workflow (its
+# validators, handlers, or the ledger activity refusing a repeated one-time event).
+ACTION_REFUSED_TYPE = "ActionRefused"
+
 
 class DomainError(Exception):
     """A use case cannot go ahead; ``message`` says why."""

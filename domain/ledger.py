@@ -63,6 +63,40 @@ class LedgerEvent(StrEnum):
     JOINT_REVIEW_HELD = "joint_review_held"
 
 
+# Events a case (or, with a matter, a matter) has at most once, by group: events of one
+# group exclude each other (初审 accepts or refuses, a department approves or refuses).
+# The ledger's ``once_key`` column is unique, so the database refuses a second one
+# whatever the workflow code does.
+ONE_TIME_EVENTS: dict[LedgerEvent, str] = {
+    LedgerEvent.APPLICATION_RECEIVED: "received",
+    LedgerEvent.APPLICATION_ACCEPTED: "initial_review",
+    LedgerEvent.APPLICATION_REFUSED: "initial_review",
+    LedgerEvent.PLAN_AGREED: "plan",
+    LedgerEvent.MATTERS_COMPLETED: "matters_completed",
+    LedgerEvent.RESULTS_DELIVERED: "delivered",
+    LedgerEvent.RECEIPT_SIGNED: "receipt",
+    LedgerEvent.CASE_EVALUATED: "evaluated",
+    LedgerEvent.CASE_ARCHIVED: "closed",
+    LedgerEvent.CASE_TERMINATED: "closed",
+    LedgerEvent.FEEDBACK_REPORT_FILED: "report_filed",
+    LedgerEvent.CASE_BUDGET_PLANNED: "budget",
+    LedgerEvent.MATERIALS_HANDED_OVER: "handed_over",
+    LedgerEvent.CROSS_COUNTY_HANDED_OFF: "handed_over",
+    LedgerEvent.HAND_OFF_ACKNOWLEDGED: "acknowledged",
+    LedgerEvent.MATTER_ACCEPTED: "accepted",
+    LedgerEvent.MATTER_APPROVED: "decision",
+    LedgerEvent.MATTER_REFUSED: "decision",
+    LedgerEvent.MATTER_BLOCKED: "decision",
+    LedgerEvent.MATTER_WITHDRAWN: "withdrawn",
+}
+
+
+def once_key(case_id: str, matter: str | None, event: LedgerEvent) -> str | None:
+    """The entry's one-time key, or None for an event that may recur."""
+    group = ONE_TIME_EVENTS.get(event)
+    return None if group is None else f"{case_id}|{matter or ''}|{group}"
+
+
 class LedgerEntry(BaseModel):
     key: str  # workflow id + update id or a name fixed by the workflow: retries write once
     case_id: str

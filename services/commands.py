@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 import structlog
 from sqlalchemy import Engine
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
@@ -26,7 +26,16 @@ Update = UpdateMethodMultiParam[[Any, Action], Result]
 log = structlog.get_logger(__name__)
 
 
-async def start_case(client: Client, task_queue: str, case: CaseInput) -> None:
+# The memo field that names the Idempotency-Key a case was opened under (a retry after a
+# crash recognises its own case by it).
+OPENED_WITH_KEY = "opened_with_key"
+
+
+async def start_case(
+    client: Client, task_queue: str, case: CaseInput, *, key: str | None = None
+) -> None:
+    """Start the case's workflow; an id that was ever used, even by a closed workflow, is
+    refused (``WorkflowAlreadyStartedError``), so a case number is never issued twice."""
     attributes = TypedSearchAttributes(
         [
             SearchAttributePair(CASE_STAGE, CaseStage.INITIAL_REVIEW.value),
@@ -36,8 +45,22 @@ async def start_case(client: Client, task_queue: str, case: CaseInput) -> None:
         ]
     )
     await client.start_workflow(
-        CaseWorkflow.run, case, id=case.case_id, task_queue=task_queue, search_attributes=attributes
+        CaseWorkflow.run,
+        case,
+        id=case.case_id,
+        task_queue=task_queue,
+        search_attributes=attributes,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        memo={OPENED_WITH_KEY: key} if key else None,
     )
+
+
+async def opened_with_key(client: Client, case_id: str) -> str | None:
+    """The key the case's workflow was started under, from its memo."""
+    description = await client.get_workflow_handle(case_id).describe()
+    memo = await description.memo()
+    value = memo.get(OPENED_WITH_KEY)
+    return value if isinstance(value, str) else None
 
 
 async def case_status(client: Client, case_id: str) -> CaseStatus:
@@ -121,15 +144,26 @@ async def _update(
     try:
         return await handle.execute_update(update, action, id=update_id)
     except WorkflowUpdateFailedError as error:
-        cause = error.cause
-        if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
-            log.info("action_refused", update=name, reason=cause.message)
-            raise ActionRefused(cause.message) from error
+        refusal = _refusal(error)
+        if refusal is not None:
+            log.info("action_refused", update=name, reason=refusal)
+            raise ActionRefused(refusal) from error
         raise
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
             raise await closed() from error
         raise
+
+
+def _refusal(error: BaseException) -> str | None:
+    """The refusal's message, raised by a validator or handler or (under an ActivityError)
+    by the ledger refusing a repeated one-time event; None for any other failure."""
+    cause = error.__cause__ or getattr(error, "cause", None)
+    while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
+            return cause.message
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    return None
 
 
 async def _case_closed(client: Client, case_id: str) -> DomainError:

@@ -34,23 +34,46 @@ class InvalidToken(Exception):
     pass
 
 
+class SecretUnusable(Exception):
+    """The token secret is missing or too short: no process may start on it, or it would
+    reject the others' tokens (or accept forged ones)."""
+
+
+MIN_SECRET_LENGTH = 32
+
+
 def signing_secret(settings: Settings) -> str:
-    """The configured secret, else the one kept in the secret file (made on first use)."""
+    """The configured secret, else the one kept in the secret file (made on first use).
+
+    The file appears whole or not at all (written aside, then linked into place, which
+    fails if another process linked first), so processes starting together all read the
+    same secret and never an empty one; one that is empty or short anyway is refused.
+    """
     if settings.token_secret is not None:
         return settings.token_secret.get_secret_value()
     path: Path = settings.token_secret_file
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
+    if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_urlsafe(48)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return path.read_text().strip()
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as file:
-            file.write(secret)
-        return secret
+            file.write(secrets.token_urlsafe(48))
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(aside, path)
+        except FileExistsError:  # another process made it first: use theirs
+            pass
+        finally:
+            aside.unlink()
+    secret = path.read_text().strip()
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise SecretUnusable(
+            f"{path} holds no usable token secret ({len(secret)} characters, at least "
+            f"{MIN_SECRET_LENGTH} needed): delete it to have a new one made, or set "
+            "DAIBAN_TOKEN_SECRET (the same value for every API process)"
+        )
+    return secret
 
 
 def issue(

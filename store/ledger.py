@@ -7,11 +7,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.actors import Actor
-from domain.ledger import LedgerEntry, LedgerWrite
+from domain.ledger import LedgerEntry, LedgerWrite, once_key
 from store import chain
 from store.db import session_scope
 from store.projection import upsert_case, upsert_matter
 from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
+
+
+class OneTimeEventRepeated(Exception):
+    """A one-time event (domain.ledger.ONE_TIME_EVENTS) is already in the case's ledger."""
 
 
 def append(engine: Engine, write: LedgerWrite) -> bool:
@@ -54,6 +58,9 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
         with Session(engine) as session:
             if _exists(session, write.entry.key):
                 return False
+            once = once_key(write.entry.case_id, write.entry.matter, write.entry.event)
+            if once is not None and _once_taken(session, once):
+                raise OneTimeEventRepeated(once) from None
         raise
 
 
@@ -83,8 +90,16 @@ def _exists(session: Session, key: str) -> bool:
     )
 
 
+def _once_taken(session: Session, once: str) -> bool:
+    return (
+        session.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.once_key == once)).first()
+        is not None
+    )
+
+
 def _to_row(entry: LedgerEntry) -> LedgerEntryRow:
     return LedgerEntryRow(
+        once_key=once_key(entry.case_id, entry.matter, entry.event),
         key=entry.key,
         case_id=entry.case_id,
         workflow_id=entry.workflow_id,

@@ -47,7 +47,10 @@ class LedgerEntryRow(SQLModel, table=True):
     """One 台账 entry. Append-only: nothing in the code updates or deletes a row."""
 
     __tablename__ = "ledger_entry"
-    __table_args__ = (UniqueConstraint("key", name="uq_ledger_entry_key"),)
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_ledger_entry_key"),
+        UniqueConstraint("once_key", name="uq_ledger_entry_once"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300)
@@ -66,6 +69,9 @@ class LedgerEntryRow(SQLModel, table=True):
     # of the entry before it, so an edit, a removal or a reordering shows.
     prev_hash: str = Field(default="", max_length=64)
     entry_hash: str = Field(default="", max_length=64)
+    # case|matter|group for a one-time event (domain.ledger.ONE_TIME_EVENTS), else NULL:
+    # unique, so no case is accepted twice. Not hashed: it follows from the content.
+    once_key: str | None = Field(default=None, max_length=200)
 
 
 class LedgerHead(SQLModel, table=True):
@@ -200,6 +206,11 @@ class IdempotentRequest(SQLModel, table=True):
     body_digest: str = Field(max_length=64)
     result: str | None = Field(default=None, max_length=200)  # None while in progress
     created_at: datetime = utc_column(nullable=False)
+    # While in progress: the attempt holding the claim, until when, and what it set aside
+    # (the case number it is opening), so a retry after a crash recovers it.
+    lease_until: datetime | None = utc_column(nullable=True)
+    reserved: str | None = Field(default=None, max_length=200)
+    attempt: int = 1
 
 
 class CaseSequence(SQLModel, table=True):

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         require_team,
     )
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
+    from workflows.one_at_a_time import one_at_a_time
     from workflows.recording import record
     from workflows.search_attributes import CASE_STAGE, OVERDUE
 
@@ -91,6 +92,8 @@ class CaseWorkflow(
         self._announced = set()
         self._application_recorded = False
         self._overdue = False  # as last written to the Overdue search attribute
+        self._jointly_decided: set[str] = set()  # matters sent a 集中联审 decision
+        self._turn = asyncio.Lock()  # human actions one at a time (workflows/one_at_a_time.py)
 
     @workflow.run
     async def run(self, case: CaseInput) -> CaseStatus:
@@ -167,6 +170,7 @@ class CaseWorkflow(
     # --- 初审 ------------------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def review(self, review: InitialReview) -> CaseStatus:
         await self._application_received()
         if review.decision is ReviewDecision.ACCEPT:
@@ -209,6 +213,7 @@ class CaseWorkflow(
     # --- 计划制定 ---------------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def plan(self, plan: CasePlan) -> CaseStatus:
         self._status.plan = plan
         self._status.agent = plan.agent
@@ -250,6 +255,7 @@ class CaseWorkflow(
     # --- 评价归档 ---------------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def evaluate(self, evaluation: Evaluation) -> CaseStatus:
         self._status.evaluation = evaluation
         self._status.evaluated_at = workflow.now()
@@ -276,6 +282,7 @@ class CaseWorkflow(
     # --- 终止委托 ---------------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def terminate(self, termination: Termination) -> CaseStatus:
         await self._application_received()
         self._status.termination = TerminationRecord(

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent, Notice, Recipient
     from workflows.guards import action_refused, require_case_action, require_role
     from workflows.hosts import CaseHost
+    from workflows.one_at_a_time import one_at_a_time
 
 COORDINATION_PATCH = "coordination-48h"
 
@@ -103,6 +104,7 @@ class CoordinationHandlers(CaseHost):
     # --- updates ---------------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def report_stall(self, report: StallReport) -> CoordinationProblem:
         return self._open_problem(
             ProblemKind.STALLED_HAND_OFF, report.matter, report.description, report.actor
@@ -116,8 +118,24 @@ class CoordinationHandlers(CaseHost):
             raise action_refused(f"本案件没有委托事项{report.matter}")
         if matter.state.is_final:
             raise action_refused(f"“{matter.name}”已办理完毕（{matter.state_name}）")
+        waiting = next(
+            (
+                p
+                for p in self._status.problems
+                if p.matter == report.matter
+                and p.kind is ProblemKind.STALLED_HAND_OFF
+                and p.coordination is None
+            ),
+            None,
+        )
+        if waiting is not None:  # the same stall reported twice is one problem, not two
+            raise action_refused(
+                f"“{matter.name}”已有待协调的问题（协调事项{waiting.number}），"
+                "请在该协调事项下记录协调情况"
+            )
 
     @workflow.update
+    @one_at_a_time
     async def record_coordination(self, coordination: Coordination) -> CoordinationProblem:
         problem = self._problem(coordination.problem)
         # The ledger tells the story in order: the obligation before its answer.
@@ -159,6 +177,7 @@ class CoordinationHandlers(CaseHost):
             raise action_refused(f"协调事项{coordination.problem}已记录协调情况")
 
     @workflow.update
+    @one_at_a_time
     async def escalate_problem(self, escalation: Escalation) -> CoordinationProblem:
         problem = self._problem(escalation.problem)
         await workflow.wait_condition(lambda: problem.number in self._announced)
@@ -190,6 +209,7 @@ class CoordinationHandlers(CaseHost):
             raise action_refused(f"协调事项{problem.number}的议定事项均已办结，无需上报")
 
     @workflow.update
+    @one_at_a_time
     async def close_resolution(self, closing: ResolutionClosing) -> CoordinationProblem:
         problem = self._problem(closing.problem)
         assert problem.coordination is not None

@@ -9,12 +9,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent
     from workflows.guards import require_case_action
     from workflows.hosts import CaseHost
+    from workflows.one_at_a_time import one_at_a_time
 
 
 class DeliveryHandlers(CaseHost):
     """Uses CaseWorkflow's ``_status``, ``_record`` and ``_set_stage``."""
 
     @workflow.update
+    @one_at_a_time
     async def deliver(self, delivery: Delivery) -> CaseStatus:
         results = {
             m.code: m.result_reference or m.refusal_reason or m.state_name
@@ -36,6 +38,7 @@ class DeliveryHandlers(CaseHost):
         require_case_action(self._status, delivery.actor, "deliver")
 
     @workflow.update
+    @one_at_a_time
     async def sign_receipt(self, receipt: Receipt) -> CaseStatus:
         assert self._status.delivery is not None
         self._status.delivery.receipt = receipt

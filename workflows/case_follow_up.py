@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.clock import business_today, reckon, start_of
     from workflows.guards import action_refused, require_role, require_stage
     from workflows.hosts import CaseHost
+    from workflows.one_at_a_time import one_at_a_time
 
 FOLLOW_UP_PATCH = "bad-rating-follow-up"
 STEP_NAMES = {"callback": "回访", "remedy": "整改"}
@@ -87,6 +88,7 @@ class FollowUpHandlers(CaseHost):
     # --- updates ---------------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def record_callback(self, callback: Callback) -> CaseStatus:
         follow_up = self._current_follow_up()
         assert follow_up is not None
@@ -106,6 +108,7 @@ class FollowUpHandlers(CaseHost):
             raise action_refused("已记录回访")
 
     @workflow.update
+    @one_at_a_time
     async def record_remedy(self, remedy: Remedy) -> CaseStatus:
         follow_up = self._current_follow_up()
         assert follow_up is not None
@@ -127,6 +130,7 @@ class FollowUpHandlers(CaseHost):
             raise action_refused("已记录整改")
 
     @workflow.update
+    @one_at_a_time
     async def rate_follow_up(self, rating: FollowUpRating) -> CaseStatus:
         follow_up = self._current_follow_up()
         assert follow_up is not None

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.hosts import CaseHost
     from workflows.matter import MatterWorkflow
+    from workflows.one_at_a_time import one_at_a_time
 
 
 class JointReviewHandlers(CaseHost):
@@ -29,7 +30,11 @@ class JointReviewHandlers(CaseHost):
     # --- 集中联审 (包头) ---------------------------------------------------------------------
 
     @workflow.update
+    @one_at_a_time
     async def joint_review(self, review: JointReview) -> CaseStatus:
+        # The matters answer the decision asynchronously; until they do, their states still
+        # look open, so a second meeting on them is refused by this mark instead.
+        self._jointly_decided.update(item.matter for item in review.decisions)
         names = "、".join(self._matter(d.matter).name for d in review.decisions)
         await self._record(
             LedgerEvent.JOINT_REVIEW_HELD,
@@ -65,3 +70,5 @@ class JointReviewHandlers(CaseHost):
                 MatterState.ACCEPTED,
             ):
                 raise action_refused(f"“{matter.name}”当前为{matter.state_name}，不能提交联审决定")
+            if item.matter in self._jointly_decided:
+                raise action_refused(f"“{matter.name}”已由集中联审作出决定")

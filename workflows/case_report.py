@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.clock import business_today, reckon, start_of
     from workflows.guards import require_case_action
     from workflows.hosts import CaseHost
+    from workflows.one_at_a_time import one_at_a_time
 
 REPORT_PATCH = "feedback-report"
 QUICK_TIMEOUT = timedelta(seconds=30)
@@ -91,6 +92,7 @@ class FeedbackReportHandlers(CaseHost):
             await workflow.wait_condition(lambda: report.filed_at is not None)
 
     @workflow.update
+    @one_at_a_time
     async def file_feedback_report(self, filing: FeedbackFiling) -> CaseStatus:
         status: CaseStatus = self._status
         report = status.feedback_report

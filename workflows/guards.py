@@ -12,6 +12,7 @@ from domain.actions import AGENT_LEVEL_NAMES, TeamMember
 from domain.actors import Actor, Role
 from domain.case import CaseStage, CaseStatus
 from domain.catalogue import AgentTeamRule
+from domain.errors import ACTION_REFUSED_TYPE
 from domain.matter import CorrectionRound, MatterSnapshot, MatterState
 from domain.permitted import (
     CASE_ACTIONS,
@@ -22,7 +23,7 @@ from domain.permitted import (
     stage_problem,
 )
 
-ACTION_REFUSED = "ActionRefused"
+ACTION_REFUSED = ACTION_REFUSED_TYPE
 
 
 def action_refused(message: str) -> ApplicationError:

@@ -25,6 +25,8 @@ class CaseHost:
     _status: CaseStatus
     _children: dict[str, workflow.ChildWorkflowHandle[Any, Any]]
     _starting: set[str]  # matters whose child is started or being started
+    _turn: asyncio.Lock  # human actions one at a time (workflows/one_at_a_time.py)
+    _jointly_decided: set[str]  # matters sent a 集中联审 decision
 
     if TYPE_CHECKING:
 
@@ -62,6 +64,7 @@ class MatterHost:
     _input: MatterInput
     _matter: MatterSnapshot
     _clock_lock: asyncio.Lock
+    _turn: asyncio.Lock  # human actions one at a time (workflows/one_at_a_time.py)
 
     if TYPE_CHECKING:
 

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.matter_alarms import MatterAlarms
     from workflows.matter_clock import MatterClockHandlers
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
+    from workflows.one_at_a_time import in_turn, one_at_a_time
     from workflows.recording import record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
@@ -61,6 +62,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         )
         self._handed_over = False
         self._clock_lock = asyncio.Lock()  # clock moves await activities: one at a time
+        self._turn = asyncio.Lock()  # human actions one at a time (workflows/one_at_a_time.py)
 
     @workflow.run
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
@@ -109,6 +111,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         return self._matter
 
     @workflow.update
+    @one_at_a_time
     async def acknowledge_hand_off(self, action: AcknowledgeHandOff) -> MatterSnapshot:
         await self._hand_over_recorded()
         self._matter.hand_off_acknowledged_at = workflow.now()
@@ -128,6 +131,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         require_matter_action(self._matter, action.actor, "acknowledge_hand_off")
 
     @workflow.update
+    @one_at_a_time
     async def accept(self, action: AcceptMatter) -> MatterSnapshot:
         await self._hand_over_recorded()
         self._matter.state = MatterState.ACCEPTED
@@ -161,6 +165,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
                 raise action_refused("容缺材料补齐期限应晚于受理当日")
 
     @workflow.update
+    @one_at_a_time
     async def request_correction(self, action: RequestCorrection) -> MatterSnapshot:
         await self._hand_over_recorded()
         self._matter.state = MatterState.CORRECTION_REQUESTED
@@ -193,6 +198,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         require_told_at_once(self._matter.corrections, action.items)
 
     @workflow.update
+    @one_at_a_time
     async def resubmit(self, action: Resubmission) -> MatterSnapshot:
         correction = self._matter.corrections[-1]
         correction.resubmitted_at = workflow.now()
@@ -225,6 +231,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         require_matter_action(self._matter, action.actor, "resubmit")
 
     @workflow.update
+    @one_at_a_time
     async def approve(self, action: ApproveMatter) -> MatterSnapshot:
         await self._hand_over_recorded()  # a decision on commitment can come at once
         deferral = self._matter.deferral
@@ -273,6 +280,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         require_matter_state(self._matter, "凭承诺办结", *UNDER_REVIEW)
 
     @workflow.update
+    @one_at_a_time
     async def refuse(self, action: RefuseMatter) -> MatterSnapshot:
         await self._hand_over_recorded()
         self._decide(MatterState.REFUSED, action.actor)
@@ -293,6 +301,9 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
     async def decide_by_joint_review(self, decision: JointDecision) -> None:
         """The departments decided this matter at a 集中联审 the case recorded; the case's
         validator checked the state, so only a decision made meanwhile is ignored."""
+        await in_turn(self, lambda: self._decide_by_joint_review(decision))
+
+    async def _decide_by_joint_review(self, decision: JointDecision) -> None:
         await self._hand_over_recorded()
         if self._matter.state not in UNDER_REVIEW:
             return
@@ -328,6 +339,9 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
     @workflow.signal
     async def withdraw(self, action: WithdrawMatter) -> None:
         """The case was terminated: stop, and say so in the ledger."""
+        await in_turn(self, lambda: self._withdraw(action))
+
+    async def _withdraw(self, action: WithdrawMatter) -> None:
         if self._matter.state.is_final:
             return
         self._decide(MatterState.WITHDRAWN, action.actor)

@@ -15,12 +15,14 @@ with workflow.unsafe.imports_passed_through():
         require_matter_action,
     )
     from workflows.hosts import MatterHost
+    from workflows.one_at_a_time import one_at_a_time
 
 
 class MatterClockHandlers(MatterHost):
     """Uses MatterWorkflow's ``_matter``, ``_input``, ``_clock_lock``, ``_changed``, ``_notice``."""
 
     @workflow.update
+    @one_at_a_time
     async def suspend_clock(self, action: SuspendClock) -> MatterSnapshot:
         matter_clock = self._matter.clock
         assert matter_clock is not None
@@ -44,6 +46,7 @@ class MatterClockHandlers(MatterHost):
             raise action_refused("办理时限已在暂停中")
 
     @workflow.update
+    @one_at_a_time
     async def resume_clock(self, action: ResumeClock) -> MatterSnapshot:
         matter_clock = self._matter.clock
         assert matter_clock is not None
@@ -65,6 +68,7 @@ class MatterClockHandlers(MatterHost):
             raise action_refused("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
 
     @workflow.update
+    @one_at_a_time
     async def extend_deadline(self, action: ExtendDeadline) -> MatterSnapshot:
         matter_clock = self._matter.clock
         assert matter_clock is not None

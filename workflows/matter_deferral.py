@@ -10,6 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.matter import Deferral, MatterSnapshot, MatterState
     from workflows.guards import action_refused, require_matter_action
     from workflows.hosts import MatterHost
+    from workflows.one_at_a_time import one_at_a_time
 
 DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
 
@@ -32,6 +33,7 @@ class DeferralHandlers(MatterHost):
         return f"；容缺受理，暂缺{'、'.join(action.deferred_items)}，须于{action.supply_by}前补齐"
 
     @workflow.update
+    @one_at_a_time
     async def supply_deferred(self, action: SupplyDeferred) -> MatterSnapshot:
         deferral = self._matter.deferral
         assert deferral is not None

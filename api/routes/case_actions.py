@@ -9,8 +9,9 @@ from api.auth.access import (
     Coordinator,
     ensure_may_open,
 )
-from api.deps import EngineDep, IdempotencyKey, SettingsDep, TemporalDep
+from api.deps import EngineDep, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.idempotency import IdempotencyKey
 from api.params import MatterCode
 from api.public import CasePublic, MatterPublic
 from api.schemas import CaseCreated

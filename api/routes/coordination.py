@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.auth.access import CaseCoordinator
-from api.deps import IdempotencyKey, TemporalDep
+from api.deps import TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.idempotency import IdempotencyKey
 from api.params import CaseId
 from domain.coordination import (
     Coordination,

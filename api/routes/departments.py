@@ -6,8 +6,9 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from api.auth.access import DepartmentStaff
-from api.deps import EngineDep, IdempotencyKey, TemporalDep
+from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, forbidden
+from api.idempotency import IdempotencyKey
 from api.params import CaseId, Limit, MatterCode, Offset
 from api.public import MatterPublic
 from api.schemas import InboxTask, Page

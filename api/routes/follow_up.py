@@ -3,8 +3,9 @@
 from fastapi import APIRouter
 
 from api.auth.access import CaseCoordinator, CaseParty
-from api.deps import IdempotencyKey, TemporalDep
+from api.deps import TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.idempotency import IdempotencyKey
 from api.params import CaseId
 from api.public import CasePublic
 from domain.case import CaseStatus

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from api.auth.access import Coordinator, ensure_may_open
 from api.deps import EngineDep, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
+from api.idempotency import IdempotencyKey
 from domain.application import (
     Application,
     Contact,
@@ -19,7 +20,7 @@ from domain.application import (
 )
 from domain.errors import InvalidInput
 from policies.registry import ApplicationProblem, case_input, pack_for
-from services.opening import open_case
+from services.opening import open_case_once
 
 router = APIRouter(prefix="/project-lists", tags=["cases"], responses=ERROR_RESPONSES)
 
@@ -51,10 +52,12 @@ async def push_project_list(
     client: TemporalDep,
     engine: EngineDep,
     settings: SettingsDep,
+    key: IdempotencyKey = None,
 ) -> list[ListedCase]:
     """Open one case per signed project; the office stays the project's office for routing.
 
-    Every project is checked first, so a bad one opens none (422 names it).
+    Every project is checked first, so a bad one opens none (422 names it). Send an
+    Idempotency-Key so that a list pushed twice opens its cases once.
     """
     try:
         pack = pack_for(body.jurisdiction)
@@ -82,17 +85,20 @@ async def push_project_list(
             case_input("", application, actor)
         except ApplicationProblem as problem:
             raise InvalidInput(f"projects[{number}].{problem.field}", problem.message) from problem
+    # With a key, each project is opened once under key#n: a list pushed again (or retried
+    # after a crash half-way) opens only the projects not yet opened, and answers the same.
     return [
         ListedCase(
             project_name=application.subject,
-            case_id=await open_case(
+            case_id=await open_case_once(
                 application,
                 actor,
                 client,
                 engine,
                 settings.task_queue,
+                f"{key}#{number}" if key else None,
                 copied_to=pack.project_lists.copy_to,
             ),
         )
-        for application in applications
+        for number, application in enumerate(applications)
     ]

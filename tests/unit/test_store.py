@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -19,7 +20,7 @@ def _write(key: str, version: int, stage: str) -> LedgerWrite:
             key=key,
             case_id="BZ-2026-00001",
             workflow_id="BZ-2026-00001",
-            event=LedgerEvent.PLAN_AGREED,
+            event=LedgerEvent.OPS_ACTION,
             actor=Actor(id="li", role=Role.COORDINATOR),
             occurred_at=NOW,
             summary="制定代办计划",
@@ -71,3 +72,25 @@ def test_an_alarm_sounded_again_after_a_reset_writes_nothing_twice(engine: Engin
         notices = session.exec(select(NotificationRow)).all()
     assert sorted(n.recipient for n in notices) == ["agent", "department"]
     assert ledger.entries(engine, "BZ-2026-00001")[1] == 1
+
+
+def test_a_one_time_event_cannot_be_appended_twice_for_a_case(engine: Engine) -> None:
+    """Whatever the workflow code does, the database holds one 初审 decision per case (and
+    one acceptance, decision ... per matter): a second key for it is refused, a retry of
+    the same key is still a no-op."""
+    accepted = _write("BZ-2026-00001/review:a/application_accepted", 2, "planning")
+    accepted.entry.event = LedgerEvent.APPLICATION_ACCEPTED
+    assert ledger.append(engine, accepted) is True
+    assert ledger.append(engine, accepted.model_copy(deep=True)) is False
+    again = accepted.model_copy(deep=True)
+    again.entry.key = "BZ-2026-00001/review:b/application_accepted"
+    with pytest.raises(ledger.OneTimeEventRepeated):
+        ledger.append(engine, again)
+    refused = again.model_copy(deep=True)
+    refused.entry.event, refused.entry.key = LedgerEvent.APPLICATION_REFUSED, "k-refused"
+    with pytest.raises(ledger.OneTimeEventRepeated):  # accepted or refused, never both
+        ledger.append(engine, refused)
+    recurring = again.model_copy(deep=True)
+    recurring.entry.event = LedgerEvent.OPS_ACTION
+    assert ledger.append(engine, recurring) is True
+    assert ledger.entries(engine, "BZ-2026-00001")[1] == 2

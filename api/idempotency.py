@@ -1,0 +1,42 @@
+"""The Idempotency-Key header: a repeat takes effect once; the key with another body is 409.
+
+Temporal dedupes an update by its id, which carries the key, and hands a repeat the first
+result; opening a case claims the key in the database (services/opening.py). Neither can
+tell a repeat from a *different* request under the same key, so the key's first body,
+with the account that sent it, is remembered here, and anything else under it is refused.
+"""
+
+import json
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.auth.access import SignedIn
+from api.deps import EngineDep, RawIdempotencyKey
+from domain.errors import ActionRefused
+from store import idempotency
+
+
+async def _idempotency_key(
+    request: Request, principal: SignedIn, engine: EngineDep, key: RawIdempotencyKey = None
+) -> str | None:
+    if key is None:
+        return None
+    body = await request.body()
+    try:  # the same JSON however it is spaced or ordered
+        canonical = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False).encode()
+    except ValueError:
+        canonical = body
+    sender = f"{principal.actor.id}\n{request.method} {request.url.path}\n".encode()
+    try:
+        idempotency.remember_body(
+            engine, f"request:{request.url.path}:{key}", idempotency.digest(sender + canonical)
+        )
+    except idempotency.KeyReused as error:
+        raise ActionRefused(
+            "该幂等键已用于另一请求（内容或发送账号不同），请换一个键；重试同一请求须原样重发"
+        ) from error
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
