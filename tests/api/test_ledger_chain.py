@@ -139,3 +139,39 @@ def test_concurrent_writers_in_two_processes_keep_one_chain(database_url: str) -
     result = verify(engines[0])
     assert result.ok, result
     assert result.entries == 200
+
+
+def test_entries_appended_during_a_verification_are_left_to_the_next(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live system appends while it is verified: the walk stops at the head it read, so
+    the new entries are not mistaken for a tampered tail (4 of 6 runs said so before)."""
+    from store import chain
+
+    _write(engine, 5)
+    monkeypatch.setattr(chain, "_BATCH", 2)
+    appended = []
+
+    def append_meanwhile(checked: int, total: int) -> None:
+        if not appended:
+            appended.append(True)
+            for i in range(3):
+                ledger.append(
+                    engine,
+                    LedgerWrite(
+                        entry=LedgerEntry(
+                            key=f"BZ-2026-00009/run/late{i}",
+                            case_id="BZ-2026-00009",
+                            workflow_id="BZ-2026-00009",
+                            event=LedgerEvent.OPS_ACTION,
+                            actor=Actor(id="li.si", role=Role.COORDINATOR),
+                            occurred_at=NOW,
+                            summary="验证期间写入",
+                        )
+                    ),
+                )
+
+    result = verify(engine, append_meanwhile)
+    assert result.ok, result.problem
+    assert result.entries == 5
+    assert verify(engine).entries == 8

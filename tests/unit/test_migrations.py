@@ -88,3 +88,8 @@ def test_entries_written_before_the_chain_are_chained_by_the_migration(tmp_path:
     assert _differences(engine) == []
     result = verify(engine)
     assert (result.ok, result.entries) == (True, 3)
+    # Written before the one-time rule, the three plans stay in the record; only the first
+    # holds the case's one-time key, so a fourth can no longer be appended.
+    with engine.connect() as connection:
+        keys = connection.execute(text("select once_key from ledger_entry order by id")).all()
+    assert [k for (k,) in keys] == ["BZ-2026-00001||plan", None, None]
