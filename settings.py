@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     # A working day: people sign in each morning. Tokens for systems are given longer
     # lives by ops (python -m ops account token --hours).
     token_hours: int = Field(8, ge=1, le=24 * 90)
+    # The console's cookies carry the Secure flag when this is true. Behind a proxy that
+    # ends TLS the API sees plain http, so a deployment sets it; unset, it follows the
+    # request's scheme (the embedded default on http://127.0.0.1).
+    cookie_secure: bool | None = None
+    # Database waits, bounded so a stuck transaction makes a retryable 503, not a hang:
+    # how long a statement waits for a lock, and (PostgreSQL) how long a session may sit
+    # idle inside a transaction before the server ends it.
+    database_lock_timeout_ms: int = Field(5000, ge=100, le=600_000)
+    database_idle_in_transaction_ms: int = Field(30_000, ge=1000, le=3_600_000)
 
     @field_validator("database_url")
     @classmethod

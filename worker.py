@@ -9,8 +9,9 @@ import structlog
 from activities.ledger import LedgerActivities
 from logs import configure_logging
 from notifications.relay import NotificationDispatcher, channel_for
+from services import search_attributes
 from settings import get_settings
-from store.db import create_schema, make_engine
+from store.db import create_schema, engine_for
 from temporal_client import connect
 from temporal_worker import build_worker
 
@@ -20,9 +21,10 @@ log = structlog.get_logger(__name__)
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     create_schema(engine)
     client = await connect(settings)
+    await search_attributes.require(client, settings.temporal_namespace)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -4,12 +4,13 @@
 """
 
 import gc
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 from temporalio.client import Client
@@ -30,11 +31,13 @@ from api.routes import (
     oversight,
     project_lists,
 )
+from api.text_input import refuse_control_characters
 from console import pages as console
 from notifications.relay import NotificationDispatcher, channel_for
+from services import search_attributes
 from services.tokens import signing_secret
 from settings import Settings, get_settings
-from store.db import create_schema, make_engine
+from store.db import create_schema, engine_for
 from temporal_client import connect
 
 log = structlog.get_logger(__name__)
@@ -43,6 +46,34 @@ log = structlog.get_logger(__name__)
 def operation_id(route: APIRoute) -> str:
     """A route's OpenAPI operation id: its function's name, unique across the API."""
     return route.name
+
+
+# A client's X-Request-ID is kept only if it looks like one (it goes into logs and the
+# recorded reads); anything else is replaced by our own.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+# The console has no scripts and no frames; the API's /docs (Swagger UI) loads its own
+# scripts, so the strict policy is the console's only. Every answer gets the rest.
+CONSOLE_POLICY = (
+    "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def request_id_of(request: Request) -> str:
+    sent = request.headers.get("X-Request-ID", "")
+    return sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+
+
+def security_headers(path: str) -> dict[str, str]:
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+    if path.startswith("/console"):
+        headers["Content-Security-Policy"] = CONSOLE_POLICY
+    return headers
 
 
 def create_app(
@@ -55,13 +86,14 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.token_secret = signing_secret(settings)
-        app.state.engine = engine or make_engine(settings.database_url)
+        app.state.engine = engine or engine_for(settings)
         create_schema(app.state.engine)
         app.state.notification_dispatcher = NotificationDispatcher(
             app.state.engine, channel_for(settings.notification_webhook_url)
         )
         if client is None:
             app.state.temporal_client = await connect(settings)
+            await search_attributes.require(app.state.temporal_client, settings.temporal_namespace)
         else:
             app.state.temporal_client = client
         # What exists now (modules, schemas, templates) lives as long as the process; frozen,
@@ -83,6 +115,7 @@ def create_app(
         # what client generators need to name their models and methods.
         separate_input_output_schemas=False,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(refuse_control_characters)],
     )
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
@@ -104,10 +137,11 @@ def create_app(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         structlog.contextvars.clear_contextvars()
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request_id = request_id_of(request)
         structlog.contextvars.bind_contextvars(request_id=request_id, path=request.url.path)
         response = await call_next(request)
         response.headers["X-Request-ID"] = request_id
+        response.headers.update(security_headers(request.url.path))
         log.info("request_handled", method=request.method, status=response.status_code)
         return response
 

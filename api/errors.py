@@ -2,14 +2,19 @@
 
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import ActionRefused, DomainError, InvalidInput, NotFound, Unavailable
+
+log = structlog.get_logger(__name__)
+_RETRY = {"Retry-After": "5"}  # seconds: a 503 here is a moment's unavailability
 
 
 class ErrorDetail(BaseModel):
@@ -76,6 +81,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "当前阶段或状态不允许此操作"),
         (413, "请求内容过大"),
         (422, "请求内容不合法"),
+        (503, "数据库或流程引擎暂时不可用，可稍后重试"),
     )
 }
 
@@ -148,12 +154,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, error: DomainError) -> JSONResponse:
         status, code = domain_status(error)
+        headers = _RETRY if status == 503 else None
         details = (
             [ErrorDetail(field=error.field, message=error.message)]
             if isinstance(error, InvalidInput)
             else []
         )
-        return _body(status, code, error.message, details)
+        return _body(status, code, error.message, details, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -175,6 +182,27 @@ def install(app: FastAPI) -> None:
         headers = dict(error.headers) if error.headers else None
         return _body(error.status_code, code, message, [], headers)
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_unavailable(_: Request, error: DBAPIError) -> JSONResponse:
+        # Down, locked past the lock timeout, or a session ended by the server: nothing was
+        # changed (the transaction rolled back), so the client may simply retry.
+        log.warning("database_unavailable", error=str(error.orig)[:200])
+        return _body(503, "database_unavailable", "数据库暂时不可用，请稍后重试", [], _RETRY)
+
+    @app.exception_handler(DataError)
+    async def _out_of_range(_: Request, error: DataError) -> JSONResponse:
+        log.info("database_refused_value", error=str(error.orig)[:200])
+        message = "请求中的数值超出范围"
+        return _body(422, "invalid_input", message, [ErrorDetail(message=message)])
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        # Logged with its traceback by the server; the client gets the one error body and
+        # the request id (in the X-Request-ID header) to quote.
+        log.error("unexpected_error", error=repr(error)[:300])
+        return _body(500, "internal_error", "服务内部错误，请将请求编号告知运维人员", [])
+
     @app.exception_handler(RPCError)
     async def _temporal(_: Request, error: RPCError) -> JSONResponse:
         # Ops name workflows by id: one that never existed, or whose history Temporal has
@@ -182,5 +210,5 @@ def install(app: FastAPI) -> None:
         if error.status is RPCStatusCode.NOT_FOUND:
             return _body(404, "not_found", "工作流不存在，或其历史已过保留期被清除", [])
         if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-            return _body(503, "temporal_unavailable", "流程引擎暂时不可用，请稍后重试", [])
+            return _body(503, "temporal_unavailable", "流程引擎暂时不可用，请稍后重试", [], _RETRY)
         raise error

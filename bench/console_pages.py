@@ -30,7 +30,7 @@ from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
 from temporal_worker import build_worker
 from tests.support.driver import CaseDriver
-from tests.support.identities import api_client
+from tests.support.identities import api_client, sign_in_form
 
 PASSWORD = "bench-console-password"
 LAND = "jinghe-natural-resources"
@@ -99,8 +99,10 @@ async def main(cases: int, repeat: int) -> list[str]:
                         browser = httpx.AsyncClient(
                             transport=httpx.ASGITransport(app=app), base_url="http://daiban"
                         )
+                        form = await sign_in_form(browser)
                         signed = await browser.post(
-                            "/console/sign-in", data={"username": username, "password": PASSWORD}
+                            "/console/sign-in",
+                            data={"username": username, "password": PASSWORD, **form},
                         )
                         assert signed.status_code == 303, signed.text
                         browsers[role] = browser

@@ -54,7 +54,11 @@ class Api:
             headers["Authorization"] = f"Bearer {self.token}"
         if "request_id" in saved:
             headers["X-Request-ID"] = saved["request_id"]
-        transport = httpx.ASGITransport(app=self.request.app)
+        # The person's own address, not the console's: sign-in throttling counts by it.
+        peer = self.request.client
+        transport = httpx.ASGITransport(
+            app=self.request.app, client=(peer.host, peer.port) if peer else ("127.0.0.1", 0)
+        )
         try:
             async with httpx.AsyncClient(transport=transport, base_url=_BASE) as client:
                 response = await client.request(method, path, headers=headers, **options)

@@ -1,5 +1,7 @@
 """Signing in and out, and each role's home page."""
 
+from collections.abc import Mapping
+
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
@@ -15,9 +17,19 @@ async def home(request: Request) -> Response:
     return see_other(HOME.get(who.role, "/console/cases"))
 
 
+def _sign_in_form(
+    request: Request, context: Mapping[str, object], status_code: int = 200
+) -> Response:
+    nonce = session.sign_in_nonce(request)
+    page = {**context, "form_token": session.form_token(request, f"sign-in:{nonce}")}
+    response = templates.TemplateResponse(request, "sign_in.html", page, status_code)
+    session.start_sign_in(response, request, nonce)
+    return response
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_page(request: Request, next: str = "") -> Response:
-    return templates.TemplateResponse(request, "sign_in.html", {"next": next, "problem": None})
+    return _sign_in_form(request, {"next": next, "problem": None})
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -25,6 +37,9 @@ async def sign_in(request: Request) -> Response:
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = str(form.get("next", ""))
+    if not session.sign_in_form_ok(request, form.get("form_token")):
+        context = {"next": target, "problem": "登录页面已过期，请重新登录", "username": username}
+        return _sign_in_form(request, context, status_code=403)
     try:
         if not username or not password:
             raise ApiProblem(401, "unauthenticated", "请输入用户名和密码", [])
@@ -35,7 +50,7 @@ async def sign_in(request: Request) -> Response:
         ).json()
     except ApiProblem as problem:
         context = {"next": target, "problem": problem.message, "username": username}
-        return templates.TemplateResponse(request, "sign_in.html", context, status_code=401)
+        return _sign_in_form(request, context, status_code=401)
     role = Role(answer["account"]["role"])
     if not target.startswith("/console/") or target.startswith("//"):
         target = HOME.get(role, "/console/cases")

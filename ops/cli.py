@@ -31,7 +31,7 @@ from ops.search_attributes import register as register_search_attributes
 from ops.stuck import find_stuck
 from settings import get_settings
 from store import chain
-from store.db import create_schema, make_engine
+from store.db import create_schema, engine_for
 from temporal_client import connect
 from workflows import search_attributes
 
@@ -109,7 +109,7 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
         paths = sorted(args.histories.rglob("*.json"))
         return _replayed(await replay_files(paths, progress=_progress))
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     create_schema(engine)
     if args.verb == "account":
         result, said = account_commands.run(args, engine, settings)

@@ -21,7 +21,7 @@ from temporalio.client import Client
 
 from logs import configure_logging
 from settings import get_settings
-from store.db import create_schema, make_engine
+from store.db import create_schema, engine_for
 from store.tables import MatterRow
 from temporal_client import connect
 from workflows.matter import MatterWorkflow
@@ -57,7 +57,7 @@ async def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     create_schema(engine)
     count = await recompute(
         await connect(settings),

@@ -1,10 +1,12 @@
 """Accounts: who may sign in, with what password, bound to what scope.
 
-Passwords are hashed with Argon2 (pwdlib). Five wrong passwords in a row lock the account
-for 15 minutes, the usual rule for government systems (等保 login-failure handling).
+Passwords are hashed with Argon2 (pwdlib). Failed sign-ins are throttled per username and
+client address (store/sign_in_throttle.py), the 等保 login-failure rule without letting a
+stranger lock an owner out; a throttled, unknown, disabled or wrong sign-in all answer the
+same, after the same hashing work.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pwdlib import PasswordHash
 from sqlalchemy import Engine
@@ -12,11 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.actors import Principal, Role
+from store import sign_in_throttle
 from store.db import session_scope
-from store.tables import AccountRow, as_utc
-
-FAILURES_BEFORE_LOCK = 5
-LOCK_FOR = timedelta(minutes=15)
+from store.tables import AccountRow
 
 _hasher = PasswordHash.recommended()
 # Checked against when the username is unknown, so a wrong name takes as long as a wrong
@@ -33,13 +33,8 @@ class NoSuchAccount(Exception):
 
 
 class SignInRefused(Exception):
-    """Wrong name or password, or the account is disabled: one message for all three."""
-
-
-class AccountLocked(Exception):
-    def __init__(self, until: datetime) -> None:
-        super().__init__(until)
-        self.until = until
+    """Wrong name or password, a disabled account, or too many failures from this address:
+    one message for all four, so none of them tells a stranger anything."""
 
 
 def principal_of(row: AccountRow) -> Principal:
@@ -84,30 +79,22 @@ def exists_any(engine: Engine) -> bool:
         return session.exec(select(AccountRow.username).limit(1)).first() is not None
 
 
-def sign_in(engine: Engine, username: str, password: str, now: datetime) -> AccountRow:
-    """The account, if the password is right; counts failures and locks after five."""
-    with session_scope(engine) as session:
-        row = session.get(AccountRow, username)
-        if row is None or not row.password_hash:
-            _hasher.verify(password, _DUMMY_HASH)
-            raise SignInRefused(username)
-        locked_until = as_utc(row.locked_until)
-        if locked_until is not None and locked_until > now:
-            raise AccountLocked(locked_until)
-        if not _hasher.verify(password, row.password_hash) or not row.active:
-            row.failed_sign_ins += 1
-            if row.failed_sign_ins >= FAILURES_BEFORE_LOCK:
-                row.locked_until = now + LOCK_FOR
-                row.failed_sign_ins = 0
-            session.add(row)
-            session.commit()
-            raise SignInRefused(username)
-        row.failed_sign_ins = 0
-        row.locked_until = None
-        session.add(row)
-        session.flush()
-        session.expunge(row)
-        return row
+def sign_in(engine: Engine, username: str, password: str, address: str) -> AccountRow:
+    """The account, if the password is right and the attempt is within the throttle.
+
+    The attempt is counted first; every refusal runs one Argon2 verification, real or
+    against a dummy hash, so all take the same time.
+    """
+    throttled = sign_in_throttle.count_attempt(engine, username, address)
+    row = get(engine, username)
+    usable = row is not None and row.password_hash and row.active and not throttled
+    if row is None or not usable:
+        _hasher.verify(password, _DUMMY_HASH)
+        raise SignInRefused(username)
+    if not _hasher.verify(password, row.password_hash):
+        raise SignInRefused(username)
+    sign_in_throttle.clear(engine, username, address)
+    return row
 
 
 def _change(
@@ -136,13 +123,12 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         username,
         end_tokens=True,
         password_hash=_hasher.hash(password),
-        failed_sign_ins=0,
-        locked_until=None,
     )
 
 
 def set_active(engine: Engine, username: str, active: bool) -> None:
-    _change(engine, username, active=active)
+    # Disabling ends every token issued: enabling again must not bring them back.
+    _change(engine, username, end_tokens=not active, active=active)
 
 
 def revoke_tokens(engine: Engine, username: str) -> int:

@@ -1,23 +1,38 @@
 """Engine and sessions for SQLite (the embedded default) or PostgreSQL."""
 
+import fcntl
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlmodel import Session, SQLModel, create_engine
 
 from store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
+if TYPE_CHECKING:
+    from settings import Settings
 
-def make_engine(database_url: str) -> Engine:
-    """Create the engine; on SQLite, WAL lets the API read while the worker writes."""
+
+def make_engine(
+    database_url: str, *, lock_timeout_ms: int = 5000, idle_in_transaction_ms: int = 30_000
+) -> Engine:
+    """Create the engine; on SQLite, WAL lets the API read while the worker writes.
+
+    Waits are bounded: a statement waits at most ``lock_timeout_ms`` for a lock (SQLite's
+    busy timeout, PostgreSQL's lock_timeout), and PostgreSQL ends a session idle in a
+    transaction after ``idle_in_transaction_ms``, so one stuck session (30 s on the chain
+    head stalled a review for 29 s) becomes a retryable 503, not a hang. A new SQLite file
+    is made readable by its owner only: it holds password hashes.
+    """
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         engine = create_engine(database_url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -25,11 +40,30 @@ def make_engine(database_url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    options = (
+        f"-c lock_timeout={int(lock_timeout_ms)} "
+        f"-c idle_in_transaction_session_timeout={int(idle_in_transaction_ms)}"
+    )
+    return create_engine(database_url, pool_pre_ping=True, connect_args={"options": options})
+
+
+def engine_for(settings: "Settings") -> Engine:
+    return make_engine(
+        settings.database_url,
+        lock_timeout_ms=settings.database_lock_timeout_ms,
+        idle_in_transaction_ms=settings.database_idle_in_transaction_ms,
+    )
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file 0600 (its -wal and -shm files take the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -42,13 +76,36 @@ def create_schema(engine: Engine) -> None:
     recipe); an existing one is migrated. Run ``python -m store.migrate`` before starting
     several processes on one database, so they do not migrate it at the same time.
     """
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once migrate one at a time (one crashed with
+            # UniqueViolation before); the lock ends with this transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config = _alembic(connection)
         if inspect(connection).has_table("case_projection"):
             command.upgrade(config, "head")
         else:
             SQLModel.metadata.create_all(connection)
             command.stamp(config, "head")
+
+
+_MIGRATION_LOCK = 0x6461_6962  # "daib": this application's advisory lock
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite takes its write lock only at the first write, after the schema was read:
+    a file lock beside the database serialises migrating processes instead."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _alembic(connection: Connection) -> Config:

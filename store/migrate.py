@@ -5,13 +5,13 @@
 
 from logs import configure_logging
 from settings import get_settings
-from store.db import create_schema, make_engine
+from store.db import create_schema, engine_for
 
 
 def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_format, "WARNING")
-    create_schema(make_engine(settings.database_url))
+    create_schema(engine_for(settings))
 
 
 if __name__ == "__main__":

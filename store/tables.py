@@ -243,8 +243,6 @@ class AccountRow(SQLModel, table=True):
     password_hash: str = Field(default="", max_length=200)
     active: bool = True
     token_version: int = 0
-    failed_sign_ins: int = 0
-    locked_until: datetime | None = utc_column()
     created_at: datetime = utc_column(nullable=False)
 
 
@@ -264,3 +262,14 @@ class MaterialReadRow(SQLModel, table=True):
     actor_department: str | None = Field(default=None, max_length=60)
     request_id: str | None = Field(default=None, max_length=64)
     read_at: datetime = utc_column(nullable=False)
+
+
+class SignInThrottleRow(SQLModel, table=True):
+    """Failed sign-ins counted per key (username and address, or address) until
+    ``window_until`` (epoch seconds, so both databases compare it the same way)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = 0
+    window_until: float = 0

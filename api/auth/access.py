@@ -18,6 +18,7 @@ from api.deps import EngineDep, TemporalDep, bind_actor
 from api.errors import forbidden, unauthenticated
 from domain.actors import ROLE_NAMES, Actor, Principal, Role
 from domain.application import Application
+from domain.errors import NotFound
 from policies.registry import PACKS
 from services import tokens
 from services.commands import case_status
@@ -113,7 +114,9 @@ def may_read(principal: Principal, scope: CaseScope) -> bool:
 
 
 def _out_of_scope(case_id: str) -> Exception:
-    return forbidden(f"案件{case_id}不在您的办理或查看范围内")
+    """A case outside the caller's scope answers exactly like a missing one: case numbers
+    are sequential, and a 403 would let any enterprise count the prefecture's cases."""
+    return NotFound(f"案件{case_id}不存在")
 
 
 async def _within_case(

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from api.auth.access import Operator
 from api.deps import DispatcherDep, EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES
-from api.params import CaseId
+from api.params import CaseId, RowId
 from domain.ledger import CaseSummary
 from ops.notifications import redeliver_notification
 from ops.repair import (
@@ -161,7 +161,7 @@ class RedeliveryResult(BaseModel):
 
 @router.post("/notifications/{notification_id}/redelivery", response_model=RedeliveryResult)
 async def redeliver(
-    notification_id: Annotated[int, Path(ge=1)],
+    notification_id: RowId,
     body: RepairRequest,
     dispatcher: DispatcherDep,
     actor: Operator,

@@ -1,5 +1,6 @@
 """Sign-in, tokens, the scope each account is bound to, and the record of material reads."""
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -60,7 +61,7 @@ async def test_sign_in_gives_a_token_for_a_working_day(http: httpx.AsyncClient, 
     assert me.json()["username"] == "li.na" and me.json()["role"] == "coordinator"
 
 
-async def test_wrong_passwords_lock_the_account_and_say_nothing_about_names(
+async def test_wrong_passwords_are_throttled_and_say_nothing_about_names(
     http: httpx.AsyncClient, li_na: str
 ) -> None:
     unknown = await _sign_in(http, "no.such.user", PASSWORD)
@@ -70,10 +71,35 @@ async def test_wrong_passwords_lock_the_account_and_say_nothing_about_names(
     assert wrong.json()["error"]["message"] == "用户名或密码错误"
     for _ in range(4):
         await _sign_in(http, li_na, "wrong-password-1")
-    locked = await _sign_in(http, li_na, PASSWORD)  # the right password, too late
-    assert locked.status_code == 401
-    assert locked.json()["error"]["code"] == "account_locked"
-    assert "账号锁定至" in locked.json()["error"]["message"]
+    throttled = await _sign_in(http, li_na, PASSWORD)  # the right password, too late
+    assert throttled.status_code == 401
+    assert throttled.json() == wrong.json()  # exactly like a wrong password
+
+
+async def test_concurrent_guesses_are_counted_before_they_are_checked(
+    http: httpx.AsyncClient, li_na: str
+) -> None:
+    """40 guesses at once, the right password last: five are checked, none signs in. The
+    password pool queues 32; the rest are told to come back (503), uncounted."""
+    guesses = [_sign_in(http, li_na, f"wrong-password-{n}") for n in range(39)]
+    answers = await asyncio.gather(*guesses, _sign_in(http, li_na, PASSWORD))
+    codes = [a.status_code for a in answers]
+    assert set(codes) <= {401, 503} and codes.count(401) >= 5, codes
+    assert len({a.text for a in answers if a.status_code == 401}) == 1
+    assert (await _sign_in(http, li_na, PASSWORD)).status_code == 401  # still throttled
+
+
+async def test_a_stranger_cannot_lock_the_owner_out(
+    http: httpx.AsyncClient, engine: Engine, li_na: str
+) -> None:
+    """The throttle counts by username *and* address: guesses from elsewhere lock only the
+    guesser, and the owner at their own address still signs in."""
+    from store import sign_in_throttle
+
+    for _ in range(10):
+        sign_in_throttle.count_attempt(engine, li_na, "203.0.113.9")
+    assert (await _sign_in(http, li_na, PASSWORD)).status_code == 200
+    assert sign_in_throttle.count_attempt(engine, li_na, "203.0.113.9")  # still locked
 
 
 async def test_bad_tokens_are_401(http: httpx.AsyncClient) -> None:
@@ -100,6 +126,9 @@ async def test_disabling_revoking_and_a_new_password_end_old_tokens(
     assert (await http.get("/auth/me", headers=first)).status_code == 401
     assert (await _sign_in(http, li_na, PASSWORD)).status_code == 401
     accounts.set_active(engine, li_na, True)
+    # Disabling revoked it: enabling again does not bring an old token back.
+    assert (await http.get("/auth/me", headers=first)).status_code == 401
+    first = _bearer(await _sign_in(http, li_na, PASSWORD))
     assert (await http.get("/auth/me", headers=first)).status_code == 200
 
     accounts.revoke_tokens(engine, li_na)
@@ -189,10 +218,11 @@ async def test_each_role_sees_only_its_own(driver: CaseDriver, engine: Engine) -
     )
     http = driver.http
 
-    # Coordinators: their jurisdiction, and their park if bound to one.
-    assert (await http.get(f"/cases/{case_id}", headers=coordinator("CJ"))).status_code == 403
+    # Coordinators: their jurisdiction, and their park if bound to one. A case out of
+    # scope answers like a missing one (404), so nobody can count the cases.
+    assert (await http.get(f"/cases/{case_id}", headers=coordinator("CJ"))).status_code == 404
     wutai_agent = coordinator("BZ", park="bole-wutai")
-    assert (await http.get(f"/cases/{case_id}", headers=wutai_agent)).status_code == 403
+    assert (await http.get(f"/cases/{case_id}", headers=wutai_agent)).status_code == 404
     assert (await http.get(f"/cases/{other}", headers=wutai_agent)).status_code == 200
     listed = (await http.get("/cases", headers=wutai_agent)).json()["items"]
     assert [c["case_id"] for c in listed] == [other]
@@ -205,7 +235,7 @@ async def test_each_role_sees_only_its_own(driver: CaseDriver, engine: Engine) -
     assert refused.json()["error"]["message"] == "您只能为BZ的bole-wutai开立案件"
     # Enterprises: their own cases only.
     assert (await http.get(f"/cases/{case_id}", headers=enterprise())).status_code == 200
-    assert (await http.get(f"/cases/{other}", headers=enterprise())).status_code == 403
+    assert (await http.get(f"/cases/{other}", headers=enterprise())).status_code == 404
     mine = await http.get("/cases", params={"uscc": "91110000802100433B"}, headers=enterprise())
     assert [c["case_id"] for c in mine.json()["items"]] == [case_id]
     # Departments: no case pages at all; only their own path and their own matters.
@@ -214,8 +244,8 @@ async def test_each_role_sees_only_its_own(driver: CaseDriver, engine: Engine) -
     assert inbox.status_code == 403
     assert inbox.json()["error"]["message"] == f"只能查看和办理本部门（{BOLE_LAND}）的任务"
     # Oversight: cross-county cases only.
-    assert (await http.get(f"/cases/{case_id}", headers=oversight())).status_code == 403
-    assert (await http.get(f"/cases/{other}", headers=oversight())).status_code == 403
+    assert (await http.get(f"/cases/{case_id}", headers=oversight())).status_code == 404
+    assert (await http.get(f"/cases/{other}", headers=oversight())).status_code == 404
 
 
 async def test_oversight_reads_a_cross_county_case_read_only(driver: CaseDriver) -> None:

@@ -163,3 +163,37 @@ async def test_a_chunked_oversize_body_is_refused_too(driver: CaseDriver) -> Non
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "body_too_large"
+
+
+CONTROLS = [
+    ({"name": "博乐\x00示例有限公司", "uscc": "91350100M000100Y43"}, "U+0000"),
+    ({"name": "博乐\u202e示例有限公司", "uscc": "91350100M000100Y43"}, "改变文字方向"),
+    ({"name": "博乐\u2066示例有限公司", "uscc": "91350100M000100Y43"}, "U+2066"),
+    ({"name": "博乐\n示例有限公司", "uscc": "91350100M000100Y43"}, "不能换行"),
+    ({"name": "博乐\x1b[31m示例", "uscc": "91350100M000100Y43"}, "U+001B"),
+]
+
+
+@pytest.mark.parametrize(("enterprise", "says"), CONTROLS)
+async def test_control_characters_in_any_text_are_refused_in_chinese(
+    http: httpx.AsyncClient, enterprise: dict, says: str
+) -> None:
+    response = await http.post(
+        "/cases", json=application(enterprise=enterprise), headers=COORDINATOR
+    )
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["details"][0]["field"] == "enterprise.name"
+    assert says in error["message"]
+
+
+async def test_a_multi_line_note_keeps_its_line_breaks_but_not_a_nul(
+    driver: CaseDriver,
+) -> None:
+    case_id = await driver.open()
+    review = {"decision": "refuse", "reasons": ["第一条\n第二条\t说明"]}
+    nul = {"decision": "refuse", "reasons": ["第一条\x00"]}
+    refused = await driver.http.post(f"/cases/{case_id}/review", json=nul, headers=COORDINATOR)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"][0]["field"] == "reasons[0]"
+    assert (await driver.post(f"/cases/{case_id}/review", review))["stage"] == "refused"

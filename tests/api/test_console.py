@@ -10,15 +10,17 @@ from bench.oversight_queries import generate
 from console.forms import nest
 from store import accounts, projection
 from tests.support.driver import CaseDriver
+from tests.support.identities import sign_in_form
 
 PASSWORD = "console-test-password-1"
 
 
-async def _sign_in(http: httpx.AsyncClient, engine: Engine, username: str) -> httpx.Response:
+async def _sign_in(
+    http: httpx.AsyncClient, engine: Engine, username: str, next: str = ""
+) -> httpx.Response:
     accounts.set_password(engine, username, PASSWORD)
-    return await http.post(
-        "/console/sign-in", data={"username": username, "password": PASSWORD, "next": ""}
-    )
+    form = {"username": username, "password": PASSWORD, "next": next}
+    return await http.post("/console/sign-in", data={**form, **await sign_in_form(http)})
 
 
 @pytest.fixture
@@ -42,12 +44,37 @@ async def test_a_stranger_is_sent_to_sign_in_and_back(
     assert (await browser.get("/console/cases")).status_code == 200
 
     # Only a console address is a place to go back to after signing in.
-    accounts.set_password(engine, "li.si", PASSWORD)
-    away = await browser.post(
-        "/console/sign-in",
-        data={"username": "li.si", "password": PASSWORD, "next": "//evil.example/console/"},
-    )
+    away = await _sign_in(browser, engine, "li.si", next="//evil.example/console/")
     assert away.headers["location"] == "/console/cases"
+
+
+async def test_a_sign_in_posted_from_another_site_signs_nobody_in(
+    browser: httpx.AsyncClient, engine: Engine
+) -> None:
+    """Login CSRF: without the page's cookie and form token the post is refused."""
+    accounts.set_password(engine, "li.si", PASSWORD)
+    forged = await browser.post(
+        "/console/sign-in", data={"username": "li.si", "password": PASSWORD, "next": ""}
+    )
+    assert forged.status_code == 403
+    assert "daiban_session" not in forged.headers.get("set-cookie", "")
+    stolen = await sign_in_form(browser)
+    browser.cookies.clear()  # a token copied to another browser, without its cookie
+    replayed = await browser.post(
+        "/console/sign-in",
+        data={"username": "li.si", "password": PASSWORD, "next": "", **stolen},
+    )
+    assert replayed.status_code == 403
+
+
+async def test_console_pages_carry_the_security_headers(browser: httpx.AsyncClient) -> None:
+    page = await browser.get("/console/sign-in")
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "same-origin"
+    api = await browser.get("/health")
+    assert api.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_a_form_without_its_token_does_nothing(

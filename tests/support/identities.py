@@ -5,6 +5,7 @@ department's system would), and every API client the tests build signs in as ops
 a request says otherwise with ``headers=coordinator("CJ")`` and the like.
 """
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -152,3 +153,11 @@ async def api_client(
             transport=transport, base_url="http://daiban", headers=ops()
         ) as http:
             yield http
+
+
+async def sign_in_form(http: httpx.AsyncClient) -> dict[str, str]:
+    """Open the sign-in page, as a browser does: its cookie and its form token."""
+    page = await http.get("/console/sign-in")
+    found = re.search(r'name="form_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return {"form_token": found.group(1)}

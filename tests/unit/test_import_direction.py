@@ -25,7 +25,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "temporal_client": {"settings"},
     "temporal_worker": {"activities", "policies", "workflows"},
     "temporal_dev": {"settings", "temporal_client", "workflows"},
-    "worker": {"activities", "logs", "notifications", "settings", "store"}
+    "worker": {"activities", "logs", "notifications", "services", "settings", "store"}
     | {"temporal_client", "temporal_worker"},
 }
 ENTRY_POINTS = {"worker", "api.main", "ops.__main__"}
