@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     # how long a statement waits for a lock, and (PostgreSQL) how long a session may sit
     # idle inside a transaction before the server ends it.
     database_lock_timeout_ms: int = Field(5000, ge=100, le=600_000)
-    database_idle_in_transaction_ms: int = Field(30_000, ge=1000, le=3_600_000)
+    database_idle_in_transaction_ms: int = Field(10_000, ge=1000, le=3_600_000)
 
     @field_validator("database_url")
     @classmethod

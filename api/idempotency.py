@@ -7,36 +7,50 @@ with the account that sent it, is remembered here, and anything else under it is
 """
 
 import json
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 
 from api.auth.access import SignedIn
 from api.deps import EngineDep, RawIdempotencyKey
-from domain.errors import ActionRefused
+from api.errors import ApiError
+from domain.errors import ActionRefused, DomainError
 from store import idempotency
 
 
 async def _idempotency_key(
     request: Request, principal: SignedIn, engine: EngineDep, key: RawIdempotencyKey = None
-) -> str | None:
+) -> AsyncIterator[str | None]:
     if key is None:
-        return None
+        yield None
+        return
     body = await request.body()
     try:  # the same JSON however it is spaced or ordered
         canonical = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False).encode()
     except ValueError:
         canonical = body
     sender = f"{principal.actor.id}\n{request.method} {request.url.path}\n".encode()
+    scoped = f"request:{request.url.path}:{key}"
+    body_digest = idempotency.digest(sender + canonical)
     try:
-        idempotency.remember_body(
-            engine, f"request:{request.url.path}:{key}", idempotency.digest(sender + canonical)
-        )
+        first = idempotency.remember_body(engine, scoped, body_digest)
     except idempotency.KeyReused as error:
         raise ActionRefused(
             "该幂等键已用于另一请求（内容或发送账号不同），请换一个键；重试同一请求须原样重发"
         ) from error
-    return key
+    try:
+        # What the route uses as the key carries the body's digest: Temporal's update id
+        # (and a case opening's claim) then differ for a corrected request under a key
+        # that a refusal freed, instead of handing it the refused first one's outcome.
+        yield f"{key}~{body_digest[:12]}"
+    except (DomainError, ApiError, RequestValidationError):
+        # Refused or invalid: nothing took effect, so the key is free for the corrected
+        # request (a form sent again after its errors were fixed keeps its key).
+        if first:
+            idempotency.forget(engine, scoped)
+        raise
 
 
 IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]

@@ -25,10 +25,11 @@ fi
 export PATH="$root/.venv/bin:$PATH"
 
 # Debian packages outside the venv: Pango and the Noto CJK fonts that the papers' PDFs
-# embed, and for the tests Debian's chromium, which Playwright drives.
+# embed, and for the tests Debian's chromium, which Playwright drives, and postgresql,
+# whose throwaway clusters the database tests also run on.
 debs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
 if [ "$extras" = test ]; then
-    debs+=(chromium)
+    debs+=(chromium postgresql)
 fi
 if command -v dpkg-query >/dev/null; then
     missing=()

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def make_engine(
-    database_url: str, *, lock_timeout_ms: int = 5000, idle_in_transaction_ms: int = 30_000
+    database_url: str, *, lock_timeout_ms: int = 5000, idle_in_transaction_ms: int = 10_000
 ) -> Engine:
     """Create the engine; on SQLite, WAL lets the API read while the worker writes.
 

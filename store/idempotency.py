@@ -21,7 +21,7 @@ from typing import cast
 
 from sqlalchemy import CursorResult, Engine, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, delete
 
 from store.db import session_scope
 from store.tables import IdempotentRequest, as_utc
@@ -52,8 +52,20 @@ def digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+KEY_LENGTH = 140  # the column's
+
+
+def _fitted(key: str) -> str:
+    """The key as stored: as given when it fits the column, else its start and a hash
+    (a department's task path and a client's key can be longer together)."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"{key[: KEY_LENGTH - 65]}#{digest(key.encode())}"
+
+
 def claim(engine: Engine, key: str, body_digest: str, *, lease: timedelta = DEFAULT_LEASE) -> Claim:
     """Claim ``key`` for this request, take over an expired claim, or return the result."""
+    key = _fitted(key)
     now = datetime.now(UTC)
     try:
         with session_scope(engine) as session:
@@ -106,8 +118,10 @@ def expire(engine: Engine, key: str) -> None:
     _set(engine, key, lease_until=datetime.now(UTC))
 
 
-def remember_body(engine: Engine, key: str, body_digest: str) -> None:
-    """Remember the key's first body; raise ``KeyReused`` if it was remembered with another."""
+def remember_body(engine: Engine, key: str, body_digest: str) -> bool:
+    """Remember the key's first body and return True; False for a repeat of it; raise
+    ``KeyReused`` if it was remembered with another."""
+    key = _fitted(key)
     now = datetime.now(UTC)
     try:
         with session_scope(engine) as session:
@@ -116,16 +130,25 @@ def remember_body(engine: Engine, key: str, body_digest: str) -> None:
                     key=key, body_digest=body_digest, created_at=now, result=REMEMBERED
                 )
             )
-        return
+        return True
     except IntegrityError:
         pass
     with Session(engine) as session:
         earlier = session.get(IdempotentRequest, key)
     if earlier is not None and earlier.body_digest != body_digest:
         raise KeyReused(key)
+    return False
+
+
+def forget(engine: Engine, key: str) -> None:
+    """Drop a remembered body: its request was refused, so nothing was done under the key."""
+    key = _fitted(key)
+    with session_scope(engine) as session:
+        session.exec(delete(IdempotentRequest).where(col(IdempotentRequest.key) == key))
 
 
 def _set(engine: Engine, key: str, **values: object) -> None:
+    key = _fitted(key)
     with session_scope(engine) as session:
         session.execute(
             update(IdempotentRequest).where(col(IdempotentRequest.key) == key).values(**values)

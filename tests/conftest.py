@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from temporal_dev import free_port
 from temporal_worker import build_worker
+from tests.support import postgres as postgres_support
 from tests.support.driver import OPENED_CASES, CaseDriver
 from tests.support.identities import api_client, provision, signed
 from tests.support.servers import start_test_server
@@ -72,8 +74,33 @@ async def env(
     await environment.shutdown()
 
 
+# Tests marked ``both_databases`` run on SQLite and on PostgreSQL (a throwaway cluster of
+# Debian's postgresql, one per session, a database per test); DAIBAN_TEST_DATABASE=
+# postgresql runs every test on PostgreSQL.
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
+        metafunc.parametrize("database_url", DATABASES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[postgres_support.Cluster]:
+    if not postgres_support.available():
+        pytest.fail("PostgreSQL is not installed (scripts/test installs Debian's postgresql)")
+    with postgres_support.cluster() as running:
+        yield running
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    kind = getattr(request, "param", None) or os.environ.get("DAIBAN_TEST_DATABASE", "sqlite")
+    if kind == "postgresql":
+        cluster: postgres_support.Cluster = request.getfixturevalue("postgres")
+        return cluster.create_database(f"t{uuid.uuid4().hex[:16]}")
     return f"sqlite:///{tmp_path / 'daiban.db'}"
 
 

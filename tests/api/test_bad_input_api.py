@@ -197,3 +197,37 @@ async def test_a_multi_line_note_keeps_its_line_breaks_but_not_a_nul(
     assert refused.status_code == 422
     assert refused.json()["error"]["details"][0]["field"] == "reasons[0]"
     assert (await driver.post(f"/cases/{case_id}/review", review))["stage"] == "refused"
+
+
+def _string_paths(value: object, path: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _string_paths(v, f"{path}.{k}".lstrip("."))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _string_paths(v, f"{path}[{i}]")]
+    return []
+
+
+def _injected(value: object, target: str, path: str = "") -> object:
+    if isinstance(value, str):
+        return value[:1] + "\x07" + value[1:] if path == target else value
+    if isinstance(value, dict):
+        return {k: _injected(v, target, f"{path}.{k}".lstrip(".")) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_injected(v, target, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+async def test_a_control_character_in_any_string_of_a_weituoshu_is_named(
+    http: httpx.AsyncClient,
+) -> None:
+    """Every string of the 委托书, one at a time: 422 naming it, and no case opened."""
+    body = application()
+    paths = _string_paths(body)
+    assert len(paths) >= 12
+    for path in paths:
+        response = await http.post("/cases", json=_injected(body, path), headers=COORDINATOR)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["error"]["details"][0]["field"] == path
+    assert (await http.get("/cases")).json()["total"] == 0

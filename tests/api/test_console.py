@@ -206,3 +206,24 @@ async def test_a_department_s_task_page_shows_its_corrections_and_what_it_may_do
     assert "第1次补正：用地红线图（待补正）" in page.text
     assert "等待企业经代办专员补正材料" in page.text
     assert "/act/approval" not in page.text and "/act/correction-request" not in page.text
+
+
+async def test_a_client_request_id_is_kept_only_if_it_looks_like_one(
+    browser: httpx.AsyncClient,
+) -> None:
+    kept = await browser.get("/health", headers={"X-Request-ID": "gateway-7f3a.42"})
+    assert kept.headers["x-request-id"] == "gateway-7f3a.42"
+    for sent in ("x" * 8000, "a b", "<script>", ""):
+        replaced = await browser.get("/health", headers={"X-Request-ID": sent})
+        assert replaced.headers["x-request-id"] != sent
+        assert len(replaced.headers["x-request-id"]) == 32
+
+
+async def test_the_cookie_is_secure_when_the_setting_says_so(
+    browser: httpx.AsyncClient, engine: Engine
+) -> None:
+    """Behind a proxy that ends TLS the API sees http: the setting, not the scheme, decides."""
+    app = browser._transport.app
+    app.state.settings = app.state.settings.model_copy(update={"cookie_secure": True})
+    signed = await _sign_in(browser, engine, "li.si")
+    assert "Secure" in signed.headers["set-cookie"]

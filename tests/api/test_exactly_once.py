@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from temporalio import workflow
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -33,6 +34,8 @@ from tests.support.identities import coordinator, department
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 from workflows.one_at_a_time import MARK
+
+pytestmark = pytest.mark.both_databases  # and on PostgreSQL
 
 BURST = 20
 # Every update of both workflows, and the burst below that proves it (by its event).

@@ -4,6 +4,7 @@ a project list pushed twice opens its cases once."""
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
@@ -12,6 +13,8 @@ from tests.api.test_ordos import _listed
 from tests.support.driver import COORDINATOR, OPENED_CASES, CaseDriver, application
 from tests.support.identities import coordinator, department
 from tests.support.polling import eventually
+
+pytestmark = pytest.mark.both_databases  # and on PostgreSQL
 
 
 async def _open(http: httpx.AsyncClient, key: str) -> httpx.Response:
@@ -25,7 +28,7 @@ def _claim_of(engine: Engine, key: str) -> IdempotentRequest:
         return session.exec(
             select(IdempotentRequest).where(
                 col(IdempotentRequest.key).startswith("open-case:"),
-                col(IdempotentRequest.key).endswith(f":{key}"),
+                col(IdempotentRequest.key).contains(f":{key}~"),
             )
         ).one()
 

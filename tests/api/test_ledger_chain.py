@@ -17,6 +17,8 @@ from store.db import create_schema, make_engine
 from tests.support.driver import CaseDriver
 from tests.support.identities import ops
 
+pytestmark = pytest.mark.both_databases  # and on PostgreSQL
+
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 

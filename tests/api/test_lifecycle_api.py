@@ -1,6 +1,7 @@
 """The whole single-county lifecycle through the API, with the ledger checked event by event."""
 
 import httpx
+import pytest
 from sqlalchemy import Engine
 from temporalio.client import Client
 
@@ -9,6 +10,8 @@ from tests.support.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, MATTERS, Ca
 from tests.support.histories import record_if_asked
 from tests.support.identities import coordinator
 from workflows.case import CaseWorkflow
+
+pytestmark = pytest.mark.both_databases  # and on PostgreSQL
 
 
 async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(

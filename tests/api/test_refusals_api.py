@@ -2,9 +2,11 @@
 
 import httpx
 from sqlalchemy import Engine
+from sqlmodel import Session, delete, select
 from temporalio.client import Client
 
 from store import projection
+from store.tables import CaseRow, CaseSequence, MatterRow
 from tests.support.driver import (
     BOLE_LAND,
     BOLE_MARKET,
@@ -282,3 +284,26 @@ async def _listed(driver: CaseDriver) -> int:
         return (await driver.http.get("/cases")).json()["total"]
 
     return await eventually(total, "a case in the list")
+
+
+async def test_a_case_number_once_used_is_never_issued_again(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """A restored backup would issue numbers again: a closed case's workflow id is refused
+    by Temporal (REJECT_DUPLICATE), and the next number is taken instead."""
+    first = await driver.open()
+    await driver.post(
+        f"/cases/{first}/termination",
+        {"cause": "enterprise_request", "reason": "企业撤回", "signed_by": "张三"},
+    )
+    await driver.wait_for_stage(first, "terminated")
+    with Session(engine) as session:  # as if restored from before the first case
+        sequence = session.exec(select(CaseSequence).where(CaseSequence.jurisdiction == "BZ")).one()
+        sequence.last -= 1
+        session.add(sequence)
+        for table in (CaseRow, MatterRow):
+            session.exec(delete(table))
+        session.commit()
+    second = await driver.open()
+    assert second != first
+    assert int(second[-5:]) == int(first[-5:]) + 1

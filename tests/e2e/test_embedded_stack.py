@@ -46,3 +46,40 @@ async def _wait_for_visible(client: Client, query: str) -> list[str]:
         return [execution.id async for execution in client.list_workflows(query)]
 
     return await eventually(matching, f"a workflow matching {query!r}", timeout=10, interval=0.1)
+
+
+async def test_a_namespace_without_the_search_attributes_refuses_to_start(
+    dev_client: Client,
+) -> None:
+    """Before, the first 委托书 got a bare 500 and burnt its case number; now neither the
+    API nor the worker starts on such a namespace, and says how to fix it."""
+    from datetime import timedelta
+
+    import pytest
+    from google.protobuf.duration_pb2 import Duration
+    from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
+
+    from services.search_attributes import SearchAttributesMissing, missing, require
+
+    retention = Duration()
+    retention.FromTimedelta(timedelta(days=1))
+    await dev_client.workflow_service.register_namespace(
+        RegisterNamespaceRequest(namespace="bare", workflow_execution_retention_period=retention)
+    )
+
+    async def lacking() -> list[str]:
+        try:
+            return await missing(dev_client, "bare")
+        except Exception:  # the new namespace takes a moment to be known
+            return []
+
+    assert await eventually(lacking, "the new namespace") == [
+        "CaseStage",
+        "Jurisdiction",
+        "Park",
+        "Counties",
+        "Overdue",
+    ]
+    with pytest.raises(SearchAttributesMissing, match="search-attributes register"):
+        await require(dev_client, "bare")
+    await require(dev_client, "default")  # the dev server was started with them

@@ -141,7 +141,7 @@ async def test_a_killed_worker_and_restarted_server_and_api_lose_nothing(
 async def test_the_database_unavailable_for_a_while_drops_nothing(
     tmp_path: Path, engine: Engine, database_url: str
 ) -> None:
-    """Another process holds the SQLite write lock for 12 s (longer than the 10 s busy
+    """Another process holds the SQLite write lock for 12 s (longer than the 5 s busy
     timeout): the worker's ledger writes fail and are retried, the department's action
     waits, and afterwards every entry is there once and the projection has caught up."""
     port, queue = free_port(), f"faults-{uuid.uuid4()}"

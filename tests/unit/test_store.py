@@ -11,6 +11,8 @@ from domain.ledger import CaseSummary, LedgerEntry, LedgerEvent, LedgerWrite, No
 from store import ledger, projection
 from store.tables import NotificationRow
 
+pytestmark = pytest.mark.both_databases  # and on PostgreSQL
+
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
