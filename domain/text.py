@@ -1,4 +1,5 @@
-"""What a person's text may contain: no invisible controls, no direction overrides.
+"""What a person's text may contain: no invisible controls, no direction overrides, and
+where words are required, words (not blanks).
 
 One NUL in an enterprise name was accepted and then broke the XLSX export and the DOCX
 paper for as long as the case existed; a right-to-left override makes "exe.txt" read as
@@ -33,6 +34,35 @@ SINGLE_LINE_FIELDS = {
 }
 
 
+# Fields that hold a person's words: present, they may not be blank ("reasons": [""] once
+# refused a case with "初审不予受理：" and nothing after it). Notes and comments stay
+# optional and may be empty.
+WORDS_REQUIRED_FIELDS = {
+    "reason",
+    "reasons",
+    "outcome",
+    "what",
+    "with_whom",
+    "description",
+    "text",
+    "measures",
+    "explanation",
+    "item",
+    "deferred_items",
+    "commitment",
+    "materials",
+    "items",
+    "participants",
+    "signed_by",
+    "received_by",
+    "result_reference",
+    "reference",
+    "owner",
+    "method",
+    "name",
+}
+
+
 def character_problem(text: str, *, single_line: bool) -> str | None:
     """Why the text may not be stored, or None."""
     for character in text:
@@ -53,6 +83,8 @@ def text_problems(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         field = path.rsplit(".", 1)[-1].split("[", 1)[0]
         problem = character_problem(value, single_line=field in SINGLE_LINE_FIELDS)
+        if problem is None and field in WORDS_REQUIRED_FIELDS and not value.strip():
+            problem = "不能为空白"
         if problem:
             yield path or "body", problem
     elif isinstance(value, dict):

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         require_case_action,
         require_exact_matters,
         require_team,
+        require_within_period,
     )
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
     from workflows.one_at_a_time import one_at_a_time
@@ -237,6 +238,7 @@ class CaseWorkflow(
     def _validate_plan(self, plan: CasePlan) -> None:
         require_case_action(self._status, plan.actor, "plan")
         require_exact_matters(self._status, (m.matter for m in plan.matters))
+        require_within_period(self._status.application.period, plan)
         if self._input.agent_team is not None:
             departments = {m.department: m.department_name for m in self._status.matters}
             require_team(self._input.agent_team, plan.team, departments)

@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.ledger import LedgerEvent
     from domain.matter import MatterState
+    from workflows.clock import business_today
     from workflows.guards import (
         action_refused,
         require_case_action,
@@ -61,6 +62,10 @@ class JointReviewHandlers(CaseHost):
         if not self._input.joint_review:
             raise action_refused(f"{self._status.jurisdiction_name}未实行集中联审")
         require_case_action(self._status, review.actor, "joint_review")
+        if review.meeting_on > business_today():
+            raise action_refused(
+                f"联审会议日期{review.meeting_on.isoformat()}尚未到来：会后再记录其决定"
+            )
         for item in review.decisions:
             matter = self._status.matter(item.matter)
             if matter is None:

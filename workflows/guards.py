@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 
 from temporalio.exceptions import ApplicationError
 
-from domain.actions import AGENT_LEVEL_NAMES, TeamMember
+from domain.actions import AGENT_LEVEL_NAMES, CasePlan, TeamMember
 from domain.actors import Actor, Role
+from domain.application import EntrustmentPeriod
 from domain.case import CaseStage, CaseStatus
 from domain.catalogue import AgentTeamRule
 from domain.errors import ACTION_REFUSED_TYPE
@@ -136,4 +137,19 @@ def require_team(rule: AgentTeamRule, team: list[TeamMember], departments: dict[
         raise action_refused(
             f"三包一：{levels}各须明确{rule.min_per_level}—{rule.max_per_level}名代办帮办人员"
             f"（现为{'、'.join(short)}）"
+        )
+
+
+def require_within_period(period: EntrustmentPeriod, plan: CasePlan) -> None:
+    """The plan's dates lie within the entrustment (委托期限): the agent acts for the
+    enterprise only while the 委托书 runs."""
+    outside = [
+        m.matter
+        for m in plan.matters
+        if m.planned_start < period.start or m.planned_finish > period.end
+    ]
+    if outside:
+        raise action_refused(
+            f"计划日期须在委托期限（{period.start.isoformat()}至{period.end.isoformat()}）之内："
+            + "、".join(outside)
         )

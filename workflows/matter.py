@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.actors import Actor
     from domain.clock import UNIT_NAMES, PauseReason
+    from domain.fees import fee_problem
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
         CorrectionRound,
@@ -28,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import clock
     from workflows.guards import (
         action_refused,
+        refuse_if,
         require_department,
         require_matter_action,
         require_matter_state,
@@ -40,6 +42,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.recording import record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
+# A cross-county acceptance without a 签收 records the 签收 too.
+ACCEPTANCE_SIGNS_PATCH = "acceptance-signs-cross-county-hand-off"
 
 
 @workflow.defn
@@ -138,6 +142,13 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         self._matter.accepted_at = workflow.now()
         summary = f"{self._matter.department_name}受理“{self._matter.name}”"
         details: dict = {"note": action.note}
+        route = self._matter.cross_county
+        unsigned = route is not None and self._matter.hand_off_acknowledged_at is None
+        if unsigned and workflow.patched(ACCEPTANCE_SIGNS_PATCH):
+            # A cross-county matter accepted before its 签收: the acceptance is the 签收.
+            self._matter.hand_off_acknowledged_at = workflow.now()
+            summary += "（受理即签收跨县市移交）"
+            details["hand_off_acknowledged"] = True
         if workflow.patched(clock.CLOCK_PATCH):
             definition = self._input.matter.definition
             async with self._clock_lock:
@@ -271,6 +282,8 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
 
     @approve.validator
     def _validate_approve(self, action: ApproveMatter) -> None:
+        for fee in action.fees:
+            refuse_if(fee_problem(fee.item))
         if action.commitment is None:
             require_matter_action(self._matter, action.actor, "approve")
             return

@@ -105,6 +105,14 @@ class MatterClockHandlers(MatterHost):
         allowed = self._input.matter.definition.extension_days
         if self._matter.clock and self._matter.clock.extension is not None:
             raise action_refused("办理期限只能延长一次（行政许可法第四十二条）")
+        due = self._matter.clock.due_on if self._matter.clock else None
+        if due is not None and clock.business_today() > due:
+            # §42 extends a period that is still running; a late decision is overdue,
+            # not extended.
+            raise action_refused(
+                f"办理期限已于{due.isoformat()}届满，不能再延长"
+                "（行政许可法第四十二条：延长须在期限内经负责人批准）"
+            )
         if action.days > allowed:
             raise action_refused(
                 f"“{self._matter.name}”最多可延长{allowed}日"

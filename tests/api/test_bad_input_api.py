@@ -231,3 +231,43 @@ async def test_a_control_character_in_any_string_of_a_weituoshu_is_named(
         assert response.status_code == 422, (path, response.text)
         assert response.json()["error"]["details"][0]["field"] == path
     assert (await http.get("/cases")).json()["total"] == 0
+
+
+BLANKS = [
+    ("review", {"decision": "refuse", "reasons": [""]}, "reasons[0]"),
+    ("review", {"decision": "refuse", "reasons": ["  "]}, "reasons[0]"),
+    (
+        "termination",
+        {"cause": "enterprise_request", "reason": "\u3000", "signed_by": "张三"},
+        "reason",
+    ),
+]
+
+
+@pytest.mark.parametrize(("verb", "body", "field"), BLANKS)
+async def test_blank_words_are_refused_where_a_person_must_give_them(
+    driver: CaseDriver, verb: str, body: dict, field: str
+) -> None:
+    case_id = await driver.open()
+    response = await driver.http.post(f"/cases/{case_id}/{verb}", json=body, headers=COORDINATOR)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"][0]["field"] == field
+    assert "不能为空白" in response.json()["error"]["message"]
+    assert (await driver.status(case_id))["stage"] == "initial_review"
+
+
+async def test_blank_items_of_a_deferral_a_fee_or_a_commitment_are_refused(
+    http: httpx.AsyncClient,
+) -> None:
+    for verb, body, field in (
+        ("acceptance", {"deferred_items": [" "], "supply_by": "2026-12-30"}, "deferred_items[0]"),
+        (
+            "approval",
+            {"result_reference": "博1号", "fees": [{"item": " ", "amount_yuan": "10"}]},
+            "fees[0].item",
+        ),
+        ("approval", {"result_reference": "博1号", "commitment": ""}, "commitment"),
+    ):
+        response = await http.post(f"{TASK}/{verb}", json=body, headers=department(BOLE_LAND))
+        assert response.status_code == 422, (verb, response.text)
+        assert response.json()["error"]["details"][0]["field"] == field

@@ -1,0 +1,112 @@
+"""Seed and statute rules a coordinator found the engine did not hold (issue 18): no
+extension after the deadline (§42), no service fee (无偿代办), plan dates within the
+委托期限, no 集中联审 recorded before it is held, and a cross-county acceptance that is
+also the 签收."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from domain.clock import BUSINESS_ZONE
+from tests.api.test_baotou import _open, team
+from tests.support.driver import CaseDriver, department, plan
+from tests.support.histories import record_if_asked
+from tests.support.identities import coordinator
+
+
+async def _land_accepted(driver: CaseDriver) -> str:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+    await driver.department_act(case_id, "land-preexamination", "acceptance", {})
+    return case_id
+
+
+@pytest.mark.own_clock
+async def test_an_extension_after_the_deadline_is_refused(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    case_id = await _land_accepted(driver)
+    status = await driver.status(case_id)
+    land = next(m for m in status["matters"] if m["code"] == "land-preexamination")
+    due = datetime.fromisoformat(land["clock"]["due_on"]).date()
+    after = datetime.combine(due + timedelta(days=1), time(9), tzinfo=BUSINESS_ZONE)
+    await env.sleep(after - await env.get_current_time())
+    extension = {"days": 5, "reason": "情况复杂", "explanation": "需现场踏勘"}
+    refused = await driver.department_act(
+        case_id, "land-preexamination", "extension", extension, expect=409
+    )
+    assert f"办理期限已于{due.isoformat()}届满，不能再延长" in refused["error"]["message"]
+
+
+async def test_a_service_fee_is_refused_and_a_statutory_fee_recorded(driver: CaseDriver) -> None:
+    case_id = await _land_accepted(driver)
+    service = {
+        "result_reference": "博自然资〔2026〕1号",
+        "fees": [{"item": "代办服务费", "amount_yuan": "200"}],
+    }
+    refused = await driver.department_act(
+        case_id, "land-preexamination", "approval", service, expect=409
+    )
+    assert "帮办代办为无偿服务，不得收取“代办服务费”" in refused["error"]["message"]
+    statutory = {**service, "fees": [{"item": "土地复垦费", "amount_yuan": "200"}]}
+    approved = await driver.department_act(case_id, "land-preexamination", "approval", statutory)
+    assert approved["state"] == "approved"
+
+
+async def test_plan_dates_outside_the_entrustment_are_refused(driver: CaseDriver) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    late = plan()
+    late["matters"][0]["planned_finish"] = "2027-07-31"  # the 委托书 ends 2027-06-30
+    refused = await driver.post(f"/cases/{case_id}/plan", late, expect=409)
+    assert "计划日期须在委托期限（2026-11-01至2027-06-30）之内" in refused["error"]["message"]
+    assert "enterprise-registration" in refused["error"]["message"]
+
+
+async def test_a_joint_review_cannot_be_recorded_before_it_is_held(driver: CaseDriver) -> None:
+    chosen = ["water-connection", "power-connection"]
+    case_id, matters = await _open(driver, matters=chosen)
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
+    for matter in chosen:
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+    meeting = {
+        "meeting_on": "2099-01-05",
+        "participants": ["包头市供水公司", "包头供电公司"],
+        "decisions": [
+            {"matter": "water-connection", "decision": "approve", "result_reference": "水1号"},
+            {"matter": "power-connection", "decision": "approve", "result_reference": "电2号"},
+        ],
+    }
+    refused = await driver.post(
+        f"/cases/{case_id}/joint-review", meeting, headers=coordinator("BT"), expect=409
+    )
+    assert "联审会议日期2099-01-05尚未到来" in refused["error"]["message"]
+
+
+async def test_a_cross_county_acceptance_is_also_its_signing(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    matters = ["enterprise-registration", "land-preexamination", "construction-permit"]
+    case_id = await driver.open(park="bole-wutai", matters=matters)
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(matters))
+    land = "jinghe-natural-resources"
+    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+    accepted = await driver.post(
+        f"/departments/{land}/tasks/{case_id}/land-preexamination/acceptance",
+        {},
+        headers=department(land),
+    )
+    assert accepted["hand_off_acknowledged_at"] is not None
+    entry = next(
+        e
+        for e in await driver.ledger(case_id)
+        if e["event"] == "matter_accepted" and e["matter"] == "land-preexamination"
+    )
+    assert "受理即签收跨县市移交" in entry["summary"]
+    assert entry["details"]["hand_off_acknowledged"] is True
+    await record_if_asked(env.client, "cross_county_acceptance_signs", case_id, matters)
