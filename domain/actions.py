@@ -172,9 +172,16 @@ class DeliveryRequest(BaseModel):
     note: str = ""
 
 
+PaperDated = Field(
+    None,
+    description="代办员录入企业的纸质签收单或评价表时必填：纸面上的日期（企业有账号时须由企业本人办理）",
+)
+
+
 class ReceiptRequest(BaseModel):
     signed_by: str = Field(min_length=1, max_length=50, description="签收人")
     originals_returned: list[str] = Field([], max_length=100, description="退还的原始材料")
+    paper_dated: date | None = PaperDated
 
 
 class Satisfaction(StrEnum):
@@ -191,6 +198,7 @@ class EvaluationRequest(BaseModel):
     quality: int = Field(ge=1, le=5, description="办理质量 1-5")
     problem_solving: int = Field(ge=1, le=5, description="问题解决能力 1-5")
     comments: str = Field("", max_length=2000)
+    paper_dated: date | None = PaperDated
     # A cross-county case is rated on these too (博州 五.(五)2); required there.
     coordination_efficiency: int | None = Field(None, ge=1, le=5, description="协同效率 1-5")
     cross_region_communication: int | None = Field(

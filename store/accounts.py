@@ -74,6 +74,17 @@ def list_all(engine: Engine) -> list[AccountRow]:
         return list(session.exec(select(AccountRow).order_by(col(AccountRow.username))))
 
 
+def enterprise_signs_in(engine: Engine, uscc: str) -> bool:
+    """Whether the enterprise with this code has an active account of its own."""
+    with Session(engine) as session:
+        found = session.exec(
+            select(AccountRow.username).where(
+                AccountRow.uscc == uscc, AccountRow.role == Role.ENTERPRISE.value, AccountRow.active
+            )
+        ).first()
+        return found is not None
+
+
 def exists_any(engine: Engine) -> bool:
     with Session(engine) as session:
         return session.exec(select(AccountRow.username).limit(1)).first() is not None

@@ -32,10 +32,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_joint_review import JointReviewHandlers
     from workflows.case_matters import MatterScheduling
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
+    from workflows.clock import business_today
     from workflows.guards import (
         action_refused,
+        paper_note,
         require_case_action,
         require_exact_matters,
+        require_paper_record,
         require_team,
         require_within_period,
     )
@@ -264,7 +267,8 @@ class CaseWorkflow(
         await self._record(
             LedgerEvent.CASE_EVALUATED,
             evaluation.actor,
-            f"服务评价：{evaluation.level.value}",
+            f"服务评价：{evaluation.level.value}"
+            + paper_note(evaluation.actor, evaluation.paper_dated, "评价表"),
             evaluation.model_dump(mode="json", exclude={"actor"}),
         )
         if evaluation.level in BAD_RATINGS and workflow.patched(FOLLOW_UP_PATCH):
@@ -276,6 +280,8 @@ class CaseWorkflow(
     @evaluate.validator
     def _validate_evaluate(self, evaluation: Evaluation) -> None:
         require_case_action(self._status, evaluation.actor, "evaluate")
+        today = business_today()
+        require_paper_record(evaluation.actor, evaluation.paper_dated, "评价表", today)
         if self._status.cross_county:
             missing = [n for n, score in evaluation.cross_county_scores.items() if score is None]
             if missing:

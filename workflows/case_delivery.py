@@ -7,7 +7,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import Delivery, Receipt
     from domain.case import CaseStage, CaseStatus, DeliveryRecord
     from domain.ledger import LedgerEvent
-    from workflows.guards import require_case_action
+    from workflows.clock import business_today
+    from workflows.guards import paper_note, require_case_action, require_paper_record
     from workflows.hosts import CaseHost
     from workflows.one_at_a_time import one_at_a_time
 
@@ -47,7 +48,8 @@ class DeliveryHandlers(CaseHost):
         await self._record(
             LedgerEvent.RECEIPT_SIGNED,
             receipt.actor,
-            f"{receipt.signed_by}签收办理结果及原始材料",
+            f"{receipt.signed_by}签收办理结果及原始材料"
+            + paper_note(receipt.actor, receipt.paper_dated, "签收单"),
             receipt.model_dump(mode="json", exclude={"actor"}),
         )
         return self._status
@@ -55,3 +57,4 @@ class DeliveryHandlers(CaseHost):
     @sign_receipt.validator
     def _validate_sign_receipt(self, receipt: Receipt) -> None:
         require_case_action(self._status, receipt.actor, "sign_receipt")
+        require_paper_record(receipt.actor, receipt.paper_dated, "签收单", business_today())

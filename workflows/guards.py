@@ -5,6 +5,7 @@ A refused action changes nothing; its message is what the person sees (HTTP 409)
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from temporalio.exceptions import ApplicationError
 
@@ -105,6 +106,20 @@ def require_told_at_once(rounds: Sequence[CorrectionRound], items: list[str]) ->
         )
 
 
+def require_every_item_answered(round: CorrectionRound, materials: list[str]) -> None:
+    """A resubmission answers every item of the notice. A partial one used to resume the
+    clock, and the missing item could then never be asked for again (一次性告知 refused it
+    as late, though the first notice had named it)."""
+    names = [_without_notes(material) for material in materials]
+    unanswered = [
+        item
+        for item in round.items
+        if not any(name and (name in item or _without_notes(item) in name) for name in names)
+    ]
+    if unanswered:
+        raise action_refused("补正材料须答复补正通知的每一项，尚未提交：" + "、".join(unanswered))
+
+
 def _without_notes(material: str) -> str:
     """用地红线图（修正） -> 用地红线图: the agent's note is not part of the material's name."""
     return re.sub(r"[（(][^）)]*[）)]", "", material).strip()
@@ -153,3 +168,23 @@ def require_within_period(period: EntrustmentPeriod, plan: CasePlan) -> None:
             f"计划日期须在委托期限（{period.start.isoformat()}至{period.end.isoformat()}）之内："
             + "、".join(outside)
         )
+
+
+def require_paper_record(actor: Actor, paper_dated: date | None, what: str, today: date) -> None:
+    """The applicant signs and rates (国办发〔2019〕51号); an agent only records the
+    applicant's own paper, and says when it was dated."""
+    if actor.role is not Role.COORDINATOR:
+        return
+    if paper_dated is None:
+        raise action_refused(
+            f"{what}须由企业本人作出；代办员只能录入企业的纸质{what}，并注明纸面日期"
+        )
+    if paper_dated > today:
+        raise action_refused(f"纸质{what}的日期{paper_dated.isoformat()}晚于今天")
+
+
+def paper_note(actor: Actor, paper_dated: date | None, what: str) -> str:
+    """How the ledger says that an agent recorded the applicant's paper."""
+    if actor.role is not Role.COORDINATOR or paper_dated is None:
+        return ""
+    return f"（企业纸质{what}，纸面日期{paper_dated.isoformat()}，由代办员{actor.id}录入）"

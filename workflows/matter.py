@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         action_refused,
         refuse_if,
         require_department,
+        require_every_item_answered,
         require_matter_action,
         require_matter_state,
         require_told_at_once,
@@ -240,6 +241,8 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
     @resubmit.validator
     def _validate_resubmit(self, action: Resubmission) -> None:
         require_matter_action(self._matter, action.actor, "resubmit")
+        if self._matter.corrections:
+            require_every_item_answered(self._matter.corrections[-1], action.materials)
 
     @workflow.update
     @one_at_a_time

@@ -18,7 +18,7 @@ from api.deps import EngineDep, TemporalDep, bind_actor
 from api.errors import forbidden, unauthenticated
 from domain.actors import ROLE_NAMES, Actor, Principal, Role
 from domain.application import Application
-from domain.errors import NotFound
+from domain.errors import ActionRefused, NotFound
 from policies.registry import PACKS
 from services import tokens
 from services.commands import case_status
@@ -160,6 +160,19 @@ async def case_party(
     return principal.actor
 
 
+async def applicant_party(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Actor:
+    """The enterprise signs for its results and rates the service itself (国办发〔2019〕51号):
+    a coordinator may only record its paper, and only when it has no account to do it."""
+    await _within_case(principal, engine, client, case_id, Role.COORDINATOR, Role.ENTERPRISE)
+    if principal.role is Role.COORDINATOR:
+        scope = await case_scope(engine, client, case_id)
+        if scope.uscc and accounts.enterprise_signs_in(engine, scope.uscc):
+            raise ActionRefused("申请人已开通企业账号，须由企业本人签收和评价，代办员不能代为办理")
+    return principal.actor
+
+
 def roles(*allowed: Role) -> Callable[[Principal], Principal]:
     """A dependency that lets these roles through, with no scope to check."""
 
@@ -198,6 +211,7 @@ def ensure_may_open(principal: Principal, application: Application) -> None:
 Reader = Annotated[Principal, Depends(case_reader)]
 CaseCoordinator = Annotated[Actor, Depends(case_coordinator)]
 CaseParty = Annotated[Actor, Depends(case_party)]
+ApplicantParty = Annotated[Actor, Depends(applicant_party)]
 Coordinator = Annotated[Principal, Depends(roles(Role.COORDINATOR))]
 DepartmentStaff = Annotated[Actor, Depends(department_staff)]
 Operator = Annotated[Actor, Depends(operator)]

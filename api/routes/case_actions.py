@@ -3,9 +3,9 @@
 from fastapi import APIRouter, status
 
 from api.auth.access import (
+    ApplicantParty,
     CaseCoordinator,
     CaseId,
-    CaseParty,
     Coordinator,
     ensure_may_open,
 )
@@ -145,11 +145,13 @@ async def deliver_results(
 async def sign_receipt(
     case_id: CaseId,
     body: ReceiptRequest,
-    actor: CaseParty,
+    actor: ApplicantParty,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
-    """The enterprise signs for the results and its original materials."""
+    """The enterprise signs for the results and its original materials. A coordinator may
+    only record the enterprise's paper receipt (paper_dated), and only for an enterprise
+    without an account."""
     action = Receipt(**body.model_dump(), actor=actor)
     return await update_case(client, case_id, CaseWorkflow.sign_receipt, action, key)
 
@@ -158,11 +160,13 @@ async def sign_receipt(
 async def evaluate_service(
     case_id: CaseId,
     body: EvaluationRequest,
-    actor: CaseParty,
+    actor: ApplicantParty,
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
-    """好差评: rate the service; the feedback report is then drafted for the agent to file."""
+    """好差评: the enterprise rates the service; the feedback report is then drafted for the
+    agent to file. A coordinator may only record a paper rating form (paper_dated) of an
+    enterprise without an account."""
     action = Evaluation(**body.model_dump(), actor=actor)
     return await update_case(client, case_id, CaseWorkflow.evaluate, action, key)
 

@@ -10,7 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.clock import BUSINESS_ZONE
 from tests.api.test_baotou import _open, team
-from tests.support.driver import CaseDriver, department, plan
+from tests.support.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
 from tests.support.identities import coordinator
 
@@ -110,3 +110,64 @@ async def test_a_cross_county_acceptance_is_also_its_signing(
     assert "受理即签收跨县市移交" in entry["summary"]
     assert entry["details"]["hand_off_acknowledged"] is True
     await record_if_asked(env.client, "cross_county_acceptance_signs", case_id, matters)
+
+
+async def _at_delivery(driver: CaseDriver, **overrides) -> str:
+    case_id = await driver.open(matters=["enterprise-registration"], **overrides)
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(["enterprise-registration"]))
+    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+    await driver.approve(case_id, "enterprise-registration")
+    await driver.wait_for_stage(case_id, "delivery")
+    await driver.post(f"/cases/{case_id}/delivery", {})
+    return case_id
+
+
+RATING = {"level": "满意", "efficiency": 4, "quality": 4, "problem_solving": 4}
+
+
+async def test_an_applicant_with_an_account_signs_and_rates_itself(driver: CaseDriver) -> None:
+    case_id = await _at_delivery(driver)  # 张三's enterprise signs in (tests' accounts)
+    for verb, body in (("receipt", {"signed_by": "张三"}), ("evaluation", RATING)):
+        refused = await driver.post(f"/cases/{case_id}/{verb}", body, expect=409)
+        assert "申请人已开通企业账号，须由企业本人签收和评价" in refused["error"]["message"]
+    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
+    rated = await driver.post(f"/cases/{case_id}/evaluation", RATING, headers=ENTERPRISE)
+    assert rated["evaluation"]["level"] == "满意"
+
+
+async def test_an_agent_records_a_paper_receipt_and_rating_and_the_ledger_says_so(
+    driver: CaseDriver,
+) -> None:
+    other = {"name": "无账号示例有限公司", "uscc": "91350100M000200Y4T"}  # no account
+    case_id = await _at_delivery(driver, enterprise=other)
+    refused = await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "李四"}, expect=409)
+    assert "代办员只能录入企业的纸质签收单，并注明纸面日期" in refused["error"]["message"]
+    paper = {"signed_by": "李四", "paper_dated": "2026-11-30"}
+    await driver.post(f"/cases/{case_id}/receipt", paper)
+    await driver.post(f"/cases/{case_id}/evaluation", {**RATING, "paper_dated": "2026-11-30"})
+    entries = {e["event"]: e for e in await driver.ledger(case_id)}
+    assert (
+        "企业纸质签收单，纸面日期2026-11-30，由代办员li.si录入"
+        in entries["receipt_signed"]["summary"]
+    )
+    assert "企业纸质评价表，纸面日期2026-11-30" in entries["case_evaluated"]["summary"]
+    assert entries["case_evaluated"]["details"]["paper_dated"] == "2026-11-30"
+
+
+async def test_a_resubmission_must_answer_every_item_of_the_notice(driver: CaseDriver) -> None:
+    case_id = await _land_accepted(driver)
+    await driver.department_act(
+        case_id,
+        "land-preexamination",
+        "correction-request",
+        {"items": ["用地红线图", "土地权属证明"]},
+    )
+    path = f"/cases/{case_id}/matters/land-preexamination/resubmission"
+    partial = await driver.post(path, {"materials": ["用地红线图（修正）"]}, expect=409)
+    assert "补正材料须答复补正通知的每一项，尚未提交：土地权属证明" in partial["error"]["message"]
+    status = await driver.status(case_id)
+    land = next(m for m in status["matters"] if m["code"] == "land-preexamination")
+    assert land["state"] == "correction_requested" and land["clock"]["due_on"] is None  # paused
+    whole = await driver.post(path, {"materials": ["用地红线图（修正）", "土地权属证明"]})
+    assert whole["state"] == "accepted"
