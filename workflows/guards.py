@@ -110,14 +110,20 @@ def require_every_item_answered(round: CorrectionRound, materials: list[str]) ->
     """A resubmission answers every item of the notice. A partial one used to resume the
     clock, and the missing item could then never be asked for again (一次性告知 refused it
     as late, though the first notice had named it)."""
-    names = [_without_notes(material) for material in materials]
-    unanswered = [
-        item
-        for item in round.items
-        if not any(name and (name in item or _without_notes(item) in name) for name in names)
-    ]
+    unanswered = missing_items(round.items, materials)
     if unanswered:
         raise action_refused("补正材料须答复补正通知的每一项，尚未提交：" + "、".join(unanswered))
+
+
+def missing_items(items: Sequence[str], materials: Sequence[str]) -> list[str]:
+    """The items no material answers: a material answers an item it names, or is named by
+    (用地红线图（修正）answers 用地红线图坐标系错误; the agent's note does not count)."""
+    names = [_without_notes(material) for material in materials]
+    return [
+        item
+        for item in items
+        if not any(name and (name in item or _without_notes(item) in name) for name in names)
+    ]
 
 
 def _without_notes(material: str) -> str:

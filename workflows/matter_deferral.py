@@ -8,7 +8,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import Deferral, MatterSnapshot, MatterState
-    from workflows.guards import action_refused, require_matter_action
+    from workflows.guards import action_refused, missing_items, require_matter_action
     from workflows.hosts import MatterHost
     from workflows.one_at_a_time import one_at_a_time
 
@@ -56,6 +56,15 @@ class DeferralHandlers(MatterHost):
     @supply_deferred.validator
     def _validate_supply_deferred(self, action: SupplyDeferred) -> None:
         require_matter_action(self._matter, action.actor, "supply_deferred")
+        deferral = self._matter.deferral
+        if deferral is not None:
+            # Any material used to release a result held for another (营业执照复印件 for
+            # 节能评估报告专家意见): only the deferred items themselves release it.
+            missing = missing_items(deferral.items, action.materials)
+            if missing:
+                raise action_refused(
+                    "容缺材料须补齐受理时暂缺的各项，尚未提交：" + "、".join(missing)
+                )
 
     async def _terminate_for_deferral(self) -> None:
         deferral = self._matter.deferral

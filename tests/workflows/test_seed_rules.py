@@ -171,3 +171,26 @@ async def test_a_resubmission_must_answer_every_item_of_the_notice(driver: CaseD
     assert land["state"] == "correction_requested" and land["clock"]["due_on"] is None  # paused
     whole = await driver.post(path, {"materials": ["用地红线图（修正）", "土地权属证明"]})
     assert whole["state"] == "accepted"
+
+
+async def test_only_the_deferred_items_release_a_held_result(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    land = "land-preexamination"
+    await driver.wait_for_matter(case_id, land, "handed_over")
+    today = (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
+    deferral = {
+        "deferred_items": ["节能评估报告专家意见"],
+        "supply_by": str(today + timedelta(days=3)),
+    }
+    await driver.department_act(case_id, land, "acceptance", deferral)
+    held = await driver.department_act(case_id, land, "approval", {"result_reference": "博1号"})
+    assert held["state"] == "result_held"
+    path = f"/cases/{case_id}/matters/{land}/deferred-materials"
+    other = await driver.post(path, {"materials": ["营业执照复印件"]}, expect=409)
+    assert "尚未提交：节能评估报告专家意见" in other["error"]["message"]
+    released = await driver.post(path, {"materials": ["节能评估报告专家意见"]})
+    assert released["state"] == "approved"
