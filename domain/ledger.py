@@ -170,6 +170,7 @@ class Recipient(StrEnum):
     ENTERPRISE = "enterprise"
     LEADER = "leader"  # the committee's leader in charge (分管领导)
     COUNTY_GOVERNMENT = "county_government"
+    OVERSIGHT = "oversight"  # 州工信局专班, for cross-county cases (address: the jurisdiction)
 
 
 class Notice(BaseModel):

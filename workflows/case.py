@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
     from workflows.one_at_a_time import one_at_a_time
-    from workflows.recording import record
+    from workflows.recording import NOTICES_PATCH, record
     from workflows.search_attributes import CASE_STAGE, OVERDUE
 
 # The Overdue search attribute follows the matters, for the oversight cross-check.
@@ -193,6 +193,9 @@ class CaseWorkflow(
                 review.actor,
                 f"初审通过，正式受理，出具受理通知书{notice.number}",
                 {"acceptance_notice": notice.model_dump(mode="json")},
+                notices=self._told(
+                    (Recipient.ENTERPRISE, f"您的代办委托已正式受理，受理通知书{notice.number}")
+                ),
             )
         else:
             self._status.refusal_reasons = review.reasons
@@ -202,6 +205,9 @@ class CaseWorkflow(
                 review.actor,
                 "初审不予受理：" + "；".join(review.reasons),
                 {"reasons": review.reasons},
+                notices=self._told(
+                    (Recipient.ENTERPRISE, "您的代办委托初审不予受理：" + "；".join(review.reasons))
+                ),
             )
         return self._status
 
@@ -316,6 +322,7 @@ class CaseWorkflow(
             f"终止委托：{termination.reason}",
             termination.model_dump(mode="json", exclude={"actor"}),
             matters=unstarted,
+            notices=self._told((Recipient.ENTERPRISE, f"代办委托已终止：{termination.reason}")),
         )
         return self._status
 
@@ -328,6 +335,21 @@ class CaseWorkflow(
     async def _application_received(self) -> None:
         """An update may arrive before the run wrote the application: keep the ledger in order."""
         await workflow.wait_condition(lambda: self._application_recorded)
+
+    def _told(self, *messages: tuple[Recipient, str]) -> list[Notice]:
+        """These notices, in a case that tells every role (``NOTICES_PATCH``)."""
+        if not workflow.patched(NOTICES_PATCH):
+            return []
+        address = {
+            Recipient.ENTERPRISE: self._status.case_id,
+            Recipient.AGENT: self._agent_id(),
+            Recipient.OVERSIGHT: self._status.jurisdiction,
+            Recipient.LEADER: self._status.park,
+        }
+        return [
+            Notice(recipient=recipient, address=address[recipient], message=message)
+            for recipient, message in messages
+        ]
 
     def _team_levels(self) -> dict[str, str]:
         plan = self._status.plan

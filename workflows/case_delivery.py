@@ -6,7 +6,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.actions import Delivery, Receipt
     from domain.case import CaseStage, CaseStatus, DeliveryRecord
-    from domain.ledger import LedgerEvent
+    from domain.ledger import LedgerEvent, Recipient
     from workflows.clock import business_today
     from workflows.guards import paper_note, require_case_action, require_paper_record
     from workflows.hosts import CaseHost
@@ -31,6 +31,9 @@ class DeliveryHandlers(CaseHost):
             delivery.actor,
             f"办理结果送达企业（{delivery.method}）",
             {"results": results, "method": delivery.method, "note": delivery.note},
+            notices=self._told(
+                (Recipient.ENTERPRISE, "办理结果已送达，请签收审批结果和退还的原始材料")
+            ),
         )
         return self._status
 
@@ -51,6 +54,9 @@ class DeliveryHandlers(CaseHost):
             f"{receipt.signed_by}签收办理结果及原始材料"
             + paper_note(receipt.actor, receipt.paper_dated, "签收单"),
             receipt.model_dump(mode="json", exclude={"actor"}),
+            notices=self._told(
+                (Recipient.ENTERPRISE, "请对本次帮办代办服务作出评价（好差评），评价由您自主作出")
+            ),
         )
         return self._status
 

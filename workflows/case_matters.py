@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import (
         CaseStage,
     )
-    from domain.ledger import LedgerEvent
+    from domain.ledger import LedgerEvent, Recipient
     from domain.matter import MatterInput, MatterSnapshot, MatterState
     from workflows.case_budget import BUDGET_TRACKING_PATCH
     from workflows.hosts import CaseHost
@@ -47,6 +47,9 @@ class MatterScheduling(CaseHost):
                     SYSTEM_ACTOR,
                     "全部委托事项办理完毕，进入办结送达",
                     {"outcomes": outcomes},
+                    notices=self._told(
+                        (Recipient.AGENT, f"案件{self._status.case_id}全部事项已办结，请送达结果")
+                    ),
                 )
                 return
             version = self._matters_version()

@@ -107,6 +107,14 @@ class FeedbackReportHandlers(CaseHost):
             filing.actor,
             f"评价反馈报告已报送{report.recipient}{late}，{filing.reference}",
             filing.model_dump(mode="json", exclude={"actor"}),
+            notices=self._told(
+                (
+                    Recipient.OVERSIGHT,
+                    f"跨县市案件{status.case_id}评价反馈报告已报送，{filing.reference}",
+                )
+            )
+            if status.cross_county
+            else [],
         )
         return status
 

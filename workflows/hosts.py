@@ -57,6 +57,8 @@ class CaseHost:
 
         def _agent_id(self) -> str: ...
 
+        def _told(self, *messages: tuple[Recipient, str]) -> list[Notice]: ...
+
 
 class MatterHost:
     """`MatterWorkflow`'s state and helpers, as its mixins see them."""

@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.matter_clock import MatterClockHandlers
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
     from workflows.one_at_a_time import in_turn, one_at_a_time
-    from workflows.recording import record
+    from workflows.recording import NOTICES_PATCH, record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
 # A cross-county acceptance without a 签收 records the 签收 too.
@@ -189,6 +189,9 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         async with self._clock_lock:
             if self._matter.clock is not None:
                 await clock.pause(self._matter.clock, PauseReason.CORRECTION, "", action.actor)
+        told = f"{self._matter.department_name}要求补正“{self._matter.name}”：" + "、".join(
+            action.items
+        )
         await self._changed(
             LedgerEvent.CORRECTION_REQUESTED,
             action.actor,
@@ -201,6 +204,10 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
                 "round": len(self._matter.corrections),
                 **self._clock_details(),
             },
+            notices=self._told(
+                (Recipient.AGENT, f"{told}。须在48小时内启动协调并一次性补齐"),
+                (Recipient.ENTERPRISE, f"{told}。请配合代办专员补齐材料"),
+            ),
         )
         return self._matter
 
@@ -306,6 +313,12 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
             action.actor,
             f"{self._matter.department_name}对“{self._matter.name}”不予许可：{action.reason}",
             {"reason": action.reason},
+            notices=self._told(
+                *(
+                    (recipient, f"“{self._matter.name}”不予许可：{action.reason}")
+                    for recipient in (Recipient.AGENT, Recipient.ENTERPRISE)
+                )
+            ),
         )
         return self._matter
 
@@ -366,6 +379,9 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
             action.actor,
             f"案件终止，撤回“{self._matter.name}”：{action.reason}",
             {"reason": action.reason},
+            notices=self._told(
+                (Recipient.DEPARTMENT, f"案件终止，“{self._matter.name}”已撤回，无需继续办理")
+            ),
         )
 
     def _notice(self, recipient: Recipient, message: str) -> Notice:
@@ -376,6 +392,12 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
             Recipient.LEADER: self._input.park or self._input.case_id,
         }[recipient]
         return Notice(recipient=recipient, address=address, message=message)
+
+    def _told(self, *messages: tuple[Recipient, str]) -> list[Notice]:
+        """These notices, in a workflow that tells every role (``NOTICES_PATCH``)."""
+        if not workflow.patched(NOTICES_PATCH):
+            return []
+        return [self._notice(recipient, message) for recipient, message in messages]
 
     async def _hand_over_recorded(self) -> None:
         """Keep the ledger in order: no decision is written before the hand-over entry."""

@@ -20,6 +20,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.matter import MatterSnapshot
 
+# Who is told: the agent and the enterprise of a 补正, a refusal, a termination, results
+# to sign for and a rating due; the department of a withdrawn task; 州工信局 of a filed
+# cross-county report. Histories from before it replay without these notices.
+NOTICES_PATCH = "notices-to-every-role"
+
 # The database may be down for a while: keep retrying, never drop an entry.
 LEDGER_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)

@@ -218,6 +218,7 @@ Operator = Annotated[Actor, Depends(operator)]
 OversightReader = Annotated[Principal, Depends(roles(Role.OVERSIGHT, Role.OPS))]
 Exporter = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.OVERSIGHT))]
 NotificationReader = Annotated[
-    Principal, Depends(roles(Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE, Role.OPS))
+    Principal,
+    Depends(roles(Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE, Role.OVERSIGHT, Role.OPS)),
 ]
 CaseLister = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.ENTERPRISE, Role.OPS))]

@@ -51,6 +51,8 @@ def _own(principal: Principal) -> list[Any]:
                 NotificationRow.recipient == Recipient.ENTERPRISE.value,
                 col(NotificationRow.case_id).in_(cases.where(CaseRow.uscc == principal.uscc)),
             ]
+        case Role.OVERSIGHT:
+            return [NotificationRow.recipient == Recipient.OVERSIGHT.value]
         case Role.COORDINATOR:
             cases = cases.where(CaseRow.jurisdiction == principal.jurisdiction)
             if principal.park:
@@ -73,7 +75,8 @@ def list_notifications(
     limit: Limit = 50,
 ) -> Page[NotificationItem]:
     """Newest first, of the caller's own: a department's notices, the enterprise's about
-    its cases, the notices of a coordinator's jurisdiction (and park); all for ops."""
+    its cases, the notices of a coordinator's jurisdiction (and park), 州工信局's own; all
+    for ops."""
     filters = {
         "recipient": recipient.value if recipient else None,
         "address": address,

@@ -66,7 +66,7 @@ ALLOWED: dict[str, set[str] | str] = {
             "extension",
         )
     },
-    "GET /notifications": {CO, DE, EN, OP},
+    "GET /notifications": {CO, DE, EN, OP, OV},
     "GET /ops/stuck": {OP},
     "POST /ops/workflows/{workflow_id}/replay": {OP},
     "POST /ops/workflows/{workflow_id}/reset": {OP},

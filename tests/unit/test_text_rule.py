@@ -34,7 +34,7 @@ _clean_text = st.text(
         _clean_text,
         lambda children: (
             st.lists(children, max_size=3)
-            | st.dictionaries(st.sampled_from(["name", "note", "items"]), children, max_size=3)
+            | st.dictionaries(st.sampled_from(["note", "comments", "x"]), children, max_size=3)
         ),
         max_leaves=10,
     )
