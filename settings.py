@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # ends TLS the API sees plain http, so a deployment sets it; unset, it follows the
     # request's scheme (the embedded default on http://127.0.0.1).
     cookie_secure: bool | None = None
+    # How long a keyed case opening holds its key: a retry after this takes the claim over
+    # (the first attempt died) and finds or opens the case the key reserved.
+    idempotency_lease_seconds: int = Field(30, ge=1, le=3600)
     # Database waits, bounded so a stuck transaction makes a retryable 503, not a hang:
     # how long a statement waits for a lock, and (PostgreSQL) how long a session may sit
     # idle inside a transaction before the server ends it.

@@ -4,7 +4,7 @@ Shared by the 委托书 route and the project lists an industry office pushes (�
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import Engine
@@ -82,6 +82,8 @@ async def open_case_once(
     task_queue: str,
     key: str | None,
     copied_to: Sequence[str] = (),
+    *,
+    lease: timedelta = idempotency.DEFAULT_LEASE,
 ) -> str:
     """Open the case; with an Idempotency-Key, a repeat of the same 委托书 by the same
     caller gets the first case's id instead of a second case, even when the first attempt
@@ -91,7 +93,7 @@ async def open_case_once(
     scoped = f"open-case:{actor.id}:{key}"
     try:
         claim = idempotency.claim(
-            engine, scoped, idempotency.digest(application.model_dump_json().encode())
+            engine, scoped, idempotency.digest(application.model_dump_json().encode()), lease=lease
         )
     except idempotency.KeyReused as error:
         raise ActionRefused("该幂等键已用于另一份委托书，请换一个键") from error

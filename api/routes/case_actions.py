@@ -1,5 +1,7 @@
 """Coordinators' and enterprises' actions on a case: open it, then drive it stage by stage."""
 
+from datetime import timedelta
+
 from fastapi import APIRouter, status
 
 from api.auth.access import (
@@ -61,7 +63,13 @@ async def open_case(
     Idempotency-Key to make a retried request open one case, not two."""
     ensure_may_open(principal, application)
     case_id = await open_case_once(
-        application, principal.actor, client, engine, settings.task_queue, key
+        application,
+        principal.actor,
+        client,
+        engine,
+        settings.task_queue,
+        key,
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
     )
     row = projection.case_row(engine, case_id)
     stage = CaseStage(row.stage) if row else CaseStage.INITIAL_REVIEW

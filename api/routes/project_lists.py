@@ -1,6 +1,7 @@
 """Project lists (鄂尔多斯 四.(三)): an industry office pushes the projects it has signed;
 each opens a case, copied to the departments the pack names."""
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, status
@@ -98,6 +99,7 @@ async def push_project_list(
                 settings.task_queue,
                 f"{key}#{number}" if key else None,
                 copied_to=pack.project_lists.copy_to,
+                lease=timedelta(seconds=settings.idempotency_lease_seconds),
             ),
         )
         for number, application in enumerate(applications)

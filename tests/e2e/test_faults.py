@@ -18,15 +18,16 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
+import httpx
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from settings import Settings
 from store.chain import verify
-from store.tables import MatterRow
+from store.tables import IdempotentRequest, MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
-from tests.support.driver import CaseDriver, plan
-from tests.support.identities import api_client
+from tests.support.driver import CaseDriver, application, plan
+from tests.support.identities import TOKEN_SECRET, api_client, coordinator, provision
 
 REPO = Path(__file__).parents[2]
 MATTERS = ["enterprise-registration", "land-preexamination"]
@@ -176,3 +177,90 @@ async def test_the_database_unavailable_for_a_while_drops_nothing(
     assert verify(engine).ok
     log = (tmp_path / "worker.log").read_text(encoding="utf-8")
     assert "database is locked" in log  # it did fail, and was retried
+
+
+@contextmanager
+def api_process(environment: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    with open(log, "ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.main"],
+            cwd=REPO,
+            env=environment,
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+async def _up(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=2) as http:
+        for _ in range(200):
+            try:
+                if (await http.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("the API did not come up")
+
+
+async def test_keyed_openings_in_flight_when_the_api_is_killed_each_find_their_case(
+    tmp_path: Path, engine: Engine, database_url: str
+) -> None:
+    """SIGKILL the API while 20 keyed POST /cases are in flight, start it again: every key,
+    retried after its lease, answers with a case, and no key has opened two. (Before, 5 of
+    20 keys answered 409 正在处理 forever, and one had in fact opened its case.)"""
+    provision(engine)
+    temporal_port, api_port = free_port(), free_port()
+    environment = {
+        **_worker_environment(temporal_port, f"faults-{uuid.uuid4()}", database_url),
+        "DAIBAN_API_PORT": str(api_port),
+        "DAIBAN_TOKEN_SECRET": TOKEN_SECRET,
+        "DAIBAN_IDEMPOTENCY_LEASE_SECONDS": "2",
+        "DAIBAN_LOG_LEVEL": "WARNING",
+    }
+    base = f"http://127.0.0.1:{api_port}"
+    keys = [f"sigkill-{n:02d}-{uuid.uuid4().hex[:8]}" for n in range(20)]
+
+    async def open_with(http: httpx.AsyncClient, key: str) -> httpx.Response:
+        headers = {**coordinator(), "Idempotency-Key": key}
+        return await http.post("/cases", json=application(), headers=headers)
+
+    with dev_server(tmp_path / "temporal.db", port=temporal_port):
+        with api_process(environment, tmp_path / "api-1.log") as first:
+            await _up(base)
+            async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+                flying = [asyncio.create_task(open_with(http, key)) for key in keys]
+                while not _claims(engine):  # kill it as the first claims are taken
+                    await asyncio.sleep(0.002)
+                first.send_signal(signal.SIGKILL)
+                cut = await asyncio.gather(*flying, return_exceptions=True)
+        in_progress = [c for c in _claims(engine) if c.result is None]
+        answered = sum(isinstance(c, httpx.Response) and c.status_code == 201 for c in cut)
+        assert answered < 20 and in_progress, (answered, len(in_progress))
+        await asyncio.sleep(2.5)  # every lease has run out
+        with api_process(environment, tmp_path / "api-2.log"):
+            await _up(base)
+            async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+                answers = [await open_with(http, key) for key in keys]
+                again = [await open_with(http, key) for key in keys]
+    assert [a.status_code for a in answers] == [201] * 20, [a.text for a in answers]
+    opened = [a.json()["case_id"] for a in answers]
+    assert len(set(opened)) == 20  # one case per key
+    assert [a.json()["case_id"] for a in again] == opened  # and the same one each time
+    claims = _claims(engine)
+    assert len(claims) == 20 and all(c.result for c in claims)
+
+
+def _claims(engine: Engine) -> list[IdempotentRequest]:
+    with Session(engine) as session:
+        return list(
+            session.exec(
+                select(IdempotentRequest).where(col(IdempotentRequest.key).startswith("open-case:"))
+            )
+        )
