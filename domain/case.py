@@ -68,6 +68,8 @@ class CaseInput(BaseModel):
     hand_off_ack_hours: int = 24  # a department acknowledges a hand-over within a day
     coordination_hours: int = 48  # 博州: start coordinating within 48 hours of a problem
     feedback_report_days: int = 5  # 博州: file the evaluation within 5 working days
+    # Whether the pack asks for that report (only 博州); inputs from before say yes.
+    feedback_report_required: bool = True
     oversight_body: str = ""  # a cross-county case reports to it (博州: 州工信局专班)
     eligibility: Eligibility | None = None  # assessed at opening where the pack has rules
     budget_days: int | None = None  # the whole case's working-day budget (昌吉: 100)

@@ -125,6 +125,9 @@ class PolicyPack(BaseModel):
     coordination_hours: int = Field(48, ge=1, description="start coordinating within (wall clock)")
     hand_off_ack_hours: int = Field(24, ge=1, description="a hand-over unaccepted this long stalls")
     feedback_report_days: int = Field(5, ge=1, description="file the evaluation within (WD)")
+    # Only 博州's seed (五.(五)1-2) asks for the evaluation as a report within 5 working
+    # days; the other seeds end the case with the rating.
+    feedback_report_required: bool = Field(False, description="the 5-working-day report")
     cross_county: list[CrossCountyList] = []
     eligibility: EligibilityRules | None = Field(None, description="who may be served (和硕)")
     routing: Routing | None = Field(None, description="departments by domain (鄂尔多斯)")

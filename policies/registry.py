@@ -49,6 +49,7 @@ def case_input(
         coordination_hours=pack.coordination_hours,
         hand_off_ack_hours=pack.hand_off_ack_hours,
         feedback_report_days=pack.feedback_report_days,
+        feedback_report_required=pack.feedback_report_required,
         oversight_body=pack.oversight_body,
         eligibility=assess_eligibility(application),
         budget_days=pack.case_budget_days,

@@ -125,7 +125,8 @@ class CaseWorkflow(
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
         if not self._status.stage.is_closed and workflow.patched(REPORT_PATCH):
-            await self._report_feedback()
+            if self._input.feedback_report_required:
+                await self._report_feedback()
             follow_up = self._status.follow_up
             await workflow.wait_condition(lambda: follow_up is None or follow_up.closed)
             await workflow.wait_condition(workflow.all_handlers_finished)

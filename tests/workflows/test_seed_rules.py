@@ -194,3 +194,26 @@ async def test_only_the_deferred_items_release_a_held_result(
     assert "尚未提交：节能评估报告专家意见" in other["error"]["message"]
     released = await driver.post(path, {"materials": ["节能评估报告专家意见"]})
     assert released["state"] == "approved"
+
+
+async def test_only_bozhou_asks_for_the_five_working_day_report(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    """包头's seed ends the case with the rating: no report to draft, file or miss."""
+    case_id, matters = await _open(driver, matters=["water-connection"])
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
+    await driver.wait_for_matter(case_id, "water-connection", "handed_over")
+    water = "baotou-water-supply"
+    base = f"/departments/{water}/tasks/{case_id}/water-connection"
+    await driver.post(f"{base}/acceptance", {}, headers=department(water))
+    await driver.post(f"{base}/approval", {"result_reference": "水1号"}, headers=department(water))
+    await driver.wait_for_stage(case_id, "delivery")
+    await driver.post(f"/cases/{case_id}/delivery", {}, headers=coordinator("BT"))
+    bt_enterprise = ENTERPRISE
+    await driver.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=bt_enterprise)
+    await driver.post(f"/cases/{case_id}/evaluation", RATING, headers=bt_enterprise)
+    await driver.wait_for_stage(case_id, "archived")
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    assert "feedback_report_drafted" not in events and events[-1] == "case_archived"
+    await record_if_asked(env.client, "baotou_no_feedback_report", case_id, matters)
