@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, case, func
+from sqlalchemy import ColumnElement, Engine, case, exists, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -121,12 +121,22 @@ def overdue_counts(engine: Engine, case_ids: list[str]) -> dict[str, int]:
 
 
 def stage_county_counts(engine: Engine, where: OversightFilter) -> list[tuple[str, str, int]]:
-    """Cases by county and stage; a case counts once in every county it works in."""
+    """Cases by county and stage: a case counts in its park's county, and in every other
+    county a matter of it has reached (a case refused at 初审 reached none)."""
+    reached = exists(
+        select(MatterRow.case_id).where(
+            col(MatterRow.case_id) == col(CaseCountyRow.case_id),
+            col(MatterRow.county) == col(CaseCountyRow.county),
+            col(MatterRow.handed_over_at).is_not(None),
+        )
+    )
     with Session(engine) as session:
         rows = session.exec(
             select(CaseCountyRow.county, CaseRow.stage, func.count())
             .join(CaseRow, col(CaseRow.case_id) == col(CaseCountyRow.case_id))
-            .where(*where.conditions())
+            .where(
+                *where.conditions(), (col(CaseCountyRow.county) == col(CaseRow.county)) | reached
+            )
             .group_by(col(CaseCountyRow.county), col(CaseRow.stage))
             .order_by(col(CaseCountyRow.county), col(CaseRow.stage))
         ).all()
@@ -142,7 +152,8 @@ class MatterTotals:
 
 
 def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
-    """Counted by the database: one row back however many matters."""
+    """Counted by the database: one row back however many matters. Only matters handed to
+    a department count: a case refused at 初审 entrusted its matters, but none was handled."""
     accepted = col(MatterRow.accepted_at).is_not(None)
     with Session(engine) as session:
         matters, clocked, overdue, corrections = session.exec(
@@ -154,7 +165,7 @@ def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
             )
             .select_from(MatterRow)
             .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
-            .where(*where.conditions())
+            .where(*where.conditions(), col(MatterRow.handed_over_at).is_not(None))
         ).one()
     return MatterTotals(matters, clocked, int(overdue or 0), int(corrections or 0))
 

@@ -20,16 +20,20 @@ from api.schemas import IsoDate, Page
 from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.follow_up import BAD_RATINGS
 from domain.ledger import LedgerEvent
 from domain.statistics import CycleTime, cycle_times
 from ops.drift import Drift, find_drift
+from policies.counties import county_codes, county_named
 from store import ledger, oversight, projection
 from store.oversight import OversightFilter
 
 router = APIRouter(prefix="/oversight", tags=["oversight"], responses=ERROR_RESPONSES)
-County = Annotated[str | None, Query(max_length=40, examples=["精河县"])]
+County = Annotated[
+    str | None,
+    Query(max_length=40, examples=["精河县"], description="县市名称（精河县）或编码（jinghe）"),
+]
 
 
 def case_filter(
@@ -43,6 +47,12 @@ def case_filter(
     opened_from: Annotated[IsoDate | None, Query(description="委托日期起（含）")] = None,
     opened_to: Annotated[IsoDate | None, Query(description="委托日期止（含）")] = None,
 ) -> OversightFilter:
+    if county is not None:
+        named = county_named(county)
+        if named is None:  # a silent 0 would read as "nothing happened there"
+            known = "、".join(f"{name}（{code}）" for code, name in sorted(county_codes().items()))
+            raise InvalidInput("county", f"未知的县市：{county}；可用名称或编码：{known}")
+        county = named
     return OversightFilter(
         county=county,
         park=park,

@@ -12,7 +12,7 @@ from domain.clock import BUSINESS_ZONE
 from tests.api.test_baotou import _open, team
 from tests.support.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
-from tests.support.identities import coordinator
+from tests.support.identities import coordinator, oversight
 
 
 async def _land_accepted(driver: CaseDriver) -> str:
@@ -217,3 +217,37 @@ async def test_only_bozhou_asks_for_the_five_working_day_report(
     events = [e["event"] for e in await driver.ledger(case_id)]
     assert "feedback_report_drafted" not in events and events[-1] == "case_archived"
     await record_if_asked(env.client, "baotou_no_feedback_report", case_id, matters)
+
+
+async def test_a_case_refused_at_review_adds_no_matters_and_reaches_no_other_county(
+    driver: CaseDriver,
+) -> None:
+    matters = ["enterprise-registration", "land-preexamination", "construction-permit"]
+    case_id = await driver.open(park="bole-wutai", matters=matters)
+    await driver.post(f"/cases/{case_id}/review", {"decision": "refuse", "reasons": ["不符合条件"]})
+    await driver.wait_for_stage(case_id, "refused")
+    headers = oversight()
+
+    async def statistics(**params: str) -> dict:
+        response = await driver.http.get("/oversight/statistics", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    got = await statistics()
+    assert got["cases"] == 1 and got["matters"] == 0
+    assert [(r["county"], r["stage"]) for r in got["by_county_and_stage"]] == [
+        ("博乐市", "refused")
+    ]
+    by_code = await driver.http.get(
+        "/oversight/cases", params={"county": "jinghe"}, headers=headers
+    )
+    by_name = await driver.http.get(
+        "/oversight/cases", params={"county": "精河县"}, headers=headers
+    )
+    assert by_code.json() == by_name.json() and by_code.json()["total"] == 1
+    unknown = await driver.http.get(
+        "/oversight/cases", params={"county": "nowhere"}, headers=headers
+    )
+    assert unknown.status_code == 422
+    assert "未知的县市：nowhere" in unknown.json()["error"]["message"]
+    assert "精河县（jinghe）" in unknown.json()["error"]["message"]
