@@ -124,6 +124,7 @@ class CaseSummary(BaseModel):
     opened_at: datetime
     accepted_at: datetime | None = None
     closed_at: datetime | None = None
+    entrustment_start: date | None = None  # None in summaries written before it was kept
     entrustment_end: date
     county: str = ""
     lead_committee: str | None = None
@@ -152,6 +153,7 @@ class CaseSummary(BaseModel):
             opened_at=status.opened_at,
             accepted_at=status.acceptance_notice.issued_at if status.acceptance_notice else None,
             closed_at=status.closed_at,
+            entrustment_start=application.period.start,
             entrustment_end=application.period.end,
             county=status.county,
             lead_committee=status.lead_committee,

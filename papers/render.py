@@ -35,17 +35,22 @@ class Rendered:
     filename: str
 
 
-def render(paper: Paper, form: PaperFormat, case: CaseStatus) -> Rendered:
-    html = paper_html(paper, case)
+def render(
+    paper: Paper, form: PaperFormat, case: CaseStatus, people: dict[str, str] | None = None
+) -> Rendered:
+    """``people``: the display names of the accounts the paper names (a paper prints
+    people, not usernames)."""
+    html = paper_html(paper, case, people or {})
     content = html_to_pdf(html) if form is PaperFormat.PDF else html_to_docx(html)
     filename = f"{case.case_id}-{paper_name(paper, case)}.{form.value}"
     return Rendered(content, MEDIA_TYPES[form], filename)
 
 
-def paper_html(paper: Paper, case: CaseStatus) -> str:
+def paper_html(paper: Paper, case: CaseStatus, people: dict[str, str] | None = None) -> str:
     template = environment().get_template(f"{paper.value}.html")
     return template.render(
         case=case,
+        people=people or {},
         title=paper_name(paper, case),
         stage_names=STAGE_NAMES,
         causes=TERMINATION_CAUSES,

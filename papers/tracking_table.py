@@ -97,7 +97,7 @@ def _row(case: CaseRow, matters: list[MatterRow]) -> list[str]:
         case.enterprise_name,
         "、".join(m.name for m in matters),
         opened.isoformat(),
-        f"{opened.isoformat()}至{case.entrustment_end.isoformat()}",
+        f"{(case.entrustment_start or opened).isoformat()}至{case.entrustment_end.isoformat()}",
         case.agent_name or "",
         progress,
         _visit_result(case.satisfaction),

@@ -106,6 +106,7 @@ class CaseRow(SQLModel, table=True):
     opened_at: datetime = utc_column(nullable=False)
     accepted_at: datetime | None = utc_column()
     closed_at: datetime | None = utc_column()
+    entrustment_start: date | None = None  # the 委托书's period, as the tracking table prints it
     entrustment_end: date
     county: str = Field(default="", max_length=40)  # the park's
     lead_committee: str | None = Field(default=None, max_length=60)

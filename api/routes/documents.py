@@ -24,6 +24,7 @@ from services import report_versions
 from services.commands import case_status
 from services.reads import record_read
 from services.report_versions import NotFiledYet, ReportVersion, VersionTaken
+from store import accounts
 
 # A file in the response: what client generators read as bytes.
 BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -100,7 +101,12 @@ async def case_paper(
     reason = not_yet(paper, status)
     if reason:
         raise ActionRefused(reason)
-    rendered = await run_in_threadpool(papers.render, paper, format, status)
+    people = {}
+    if status.acceptance_notice is not None:
+        accepted_by = status.acceptance_notice.accepted_by
+        account = accounts.get(engine, accepted_by)
+        people[accepted_by] = account.display_name if account else accepted_by
+    rendered = await run_in_threadpool(papers.render, paper, format, status, people)
     record_read(engine, principal.actor, f"paper:{paper.value}", case_id)
     ascii_name = f"{case_id}-{paper.value}.{format.value}"
     return Response(

@@ -251,3 +251,13 @@ async def test_a_case_refused_at_review_adds_no_matters_and_reaches_no_other_cou
     assert unknown.status_code == 422
     assert "未知的县市：nowhere" in unknown.json()["error"]["message"]
     assert "精河县（jinghe）" in unknown.json()["error"]["message"]
+
+
+async def test_the_tracking_table_prints_the_entrustment_period_of_the_weituoshu(
+    driver: CaseDriver,
+) -> None:
+    case_id = await driver.open(period={"start": "2026-11-01", "end": "2027-06-30"})
+    await driver.wait_for_stage(case_id, "initial_review")
+    csv = await driver.http.get("/tracking-table", params={"format": "csv"}, headers=coordinator())
+    row = next(line for line in csv.text.splitlines() if case_id in line)
+    assert "2026-11-01至2027-06-30" in row  # not the opening date
