@@ -8,8 +8,8 @@ from temporalio import activity
 from activities.names import DRAFT_FEEDBACK_REPORT
 from domain.clock import BUSINESS_ZONE
 from domain.ledger import LedgerEntry, LedgerEvent
-from domain.report import ReportDraftRequest
-from store import ledger
+from domain.report import REPORT_PLACEHOLDER, ReportDraftRequest
+from store import ledger, projection
 
 
 class ReportActivities:
@@ -20,7 +20,8 @@ class ReportActivities:
     def draft_feedback_report(self, request: ReportDraftRequest) -> str:
         entries, _ = ledger.entries(self._engine, request.case_id, limit=10_000)
         if request.cross_county:
-            return _comprehensive_report(request, entries)
+            names = {m.code: m.name for m in projection.matter_rows(self._engine, request.case_id)}
+            return _comprehensive_report(request, entries, names)
         by_event = Counter(e.event for e in entries)
         application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
         enterprise = _applicant(application)
@@ -77,7 +78,9 @@ _COORDINATION = (
 )
 
 
-def _comprehensive_report(request: ReportDraftRequest, entries: list[LedgerEntry]) -> str:
+def _comprehensive_report(
+    request: ReportDraftRequest, entries: list[LedgerEntry], names: dict[str, str]
+) -> str:
     """The cross-county 综合报告: 事项办理流程、跨部门协调记录、企业满意度 (博州 五.(五)2)."""
     application = next(e for e in entries if e.event is LedgerEvent.APPLICATION_RECEIVED)
     enterprise = _applicant(application)
@@ -90,7 +93,7 @@ def _comprehensive_report(request: ReportDraftRequest, entries: list[LedgerEntry
         line
         for matter, steps in by_matter.items()
         for line in (
-            f"  {matter}：",
+            f"  {names.get(matter, matter)}：",  # the matter's name, as the special team reads it
             *(f"    {_day(e)} {e.summary}" for e in steps if e.event not in _PROBLEM_HANDLING),
         )
     ]
@@ -116,7 +119,7 @@ def _comprehensive_report(request: ReportDraftRequest, entries: list[LedgerEntry
         + "。",
         f"  企业意见建议：{evaluation.get('comments') or '无'}",
         "四、改进建议",
-        "  （请牵头园区管委会结合企业意见填写）",
+        f"  {REPORT_PLACEHOLDER}",
     ]
     return "\n".join(lines)
 

@@ -30,6 +30,10 @@ class FeedbackReport(BaseModel):
     overdue_at: datetime | None = None
 
 
+# The draft's line the agent must replace (activities/reports.py writes it).
+REPORT_PLACEHOLDER = "（请牵头园区管委会结合企业意见填写）"
+
+
 class FeedbackFilingRequest(BaseModel):
     text: str = Field(min_length=1, max_length=20_000, description="定稿（可在草稿基础上修改）")
     reference: str = Field(min_length=1, max_length=100, description="报送文号或送达方式")

@@ -17,9 +17,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.catalogue import TimeUnit
     from domain.clock import DeadlinePlan, DeadlineRequest
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from domain.report import FeedbackFiling, FeedbackReport, ReportDraftRequest
+    from domain.report import (
+        REPORT_PLACEHOLDER,
+        FeedbackFiling,
+        FeedbackReport,
+        ReportDraftRequest,
+    )
     from workflows.clock import business_today, reckon, start_of
-    from workflows.guards import require_case_action
+    from workflows.guards import action_refused, require_case_action
     from workflows.hosts import CaseHost
     from workflows.one_at_a_time import one_at_a_time
 
@@ -122,3 +127,5 @@ class FeedbackReportHandlers(CaseHost):
     def _validate_file_feedback_report(self, filing: FeedbackFiling) -> None:
         status: CaseStatus = self._status
         require_case_action(status, filing.actor, "file_feedback_report")
+        if REPORT_PLACEHOLDER in filing.text:
+            raise action_refused("报告中的“改进建议”尚未填写：请替换占位文字后再报送")

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from domain.report import REPORT_PLACEHOLDER
 from tests.support.identities import coordinator, department, enterprise
 from tests.support.polling import eventually
 
@@ -154,13 +155,19 @@ class CaseDriver:
         )
 
     async def file_feedback_report(self, case_id: str) -> dict[str, Any]:
-        """File the drafted 5-working-day report as drafted; the case then archives."""
+        """File the drafted 5-working-day report, its last line written; the case archives."""
         status = await self.wait_for(
             case_id, lambda s: s.get("feedback_report"), "the feedback report draft"
         )
         return await self.post(
             f"/cases/{case_id}/feedback-report",
-            {"text": status["feedback_report"]["draft"], "reference": "博边合管函〔2026〕1号"},
+            {
+                # The agent writes the one line the draft leaves to it.
+                "text": status["feedback_report"]["draft"].replace(
+                    REPORT_PLACEHOLDER, "建立跨县市代办联络员制度"
+                ),
+                "reference": "博边合管函〔2026〕1号",
+            },
         )
 
     async def deliver_and_evaluate(self, case_id: str, level: str = "满意", **scores: Any) -> None:

@@ -13,6 +13,7 @@ from tests.api.test_baotou import _open, team
 from tests.support.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
 from tests.support.identities import coordinator, oversight
+from tests.workflows.test_cross_county import open_wutai_case
 
 
 async def _land_accepted(driver: CaseDriver) -> str:
@@ -261,3 +262,27 @@ async def test_the_tracking_table_prints_the_entrustment_period_of_the_weituoshu
     csv = await driver.http.get("/tracking-table", params={"format": "csv"}, headers=coordinator())
     row = next(line for line in csv.text.splitlines() if case_id in line)
     assert "2026-11-01至2027-06-30" in row  # not the opening date
+
+
+async def test_the_cross_county_report_names_matters_and_needs_its_last_line_written(
+    driver: CaseDriver,
+) -> None:
+    case_id = await open_wutai_case(driver)
+    status = await driver.status(case_id)
+    for matter in status["matters"]:
+        code, clerk = matter["code"], matter["department"]
+        base = f"/departments/{clerk}/tasks/{case_id}/{code}"
+        await driver.post(f"{base}/acceptance", {}, headers=department(clerk))
+        await driver.post(
+            f"{base}/approval", {"result_reference": f"{code}-1号"}, headers=department(clerk)
+        )
+    await driver.deliver_and_evaluate(
+        case_id, coordination_efficiency=5, cross_region_communication=5, completeness=5
+    )
+    drafted = await driver.wait_for(case_id, lambda s: s.get("feedback_report"), "the draft")
+    draft = drafted["feedback_report"]["draft"]
+    assert "  建设项目用地预审与选址意见书：" in draft and "land-preexamination：" not in draft
+    as_drafted = {"text": draft, "reference": "博边合管函〔2026〕2号"}
+    refused = await driver.post(f"/cases/{case_id}/feedback-report", as_drafted, expect=409)
+    assert "“改进建议”尚未填写" in refused["error"]["message"]
+    await driver.file_feedback_report(case_id)
