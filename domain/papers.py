@@ -1,4 +1,5 @@
-"""The papers a case has (委托书, 受理通知书, 终止委托记录, 报告): their names and when each exists.
+"""The papers a case has (委托书, 受理通知书 or 不予受理告知书, 终止委托记录, 报告): their names
+and when each exists.
 
 One rule for the API (409 when a paper does not exist yet) and the console (which links it).
 """
@@ -11,6 +12,7 @@ from domain.case import CaseStatus
 class Paper(StrEnum):
     ENTRUSTMENT = "entrustment"  # 政务服务代办委托书 (附件1)
     ACCEPTANCE_NOTICE = "acceptance-notice"  # 代办服务受理通知书 (附件2)
+    REFUSAL_NOTICE = "refusal-notice"  # 不予受理告知书: the reasons, as 初审 gave them
     TERMINATION_RECORD = "termination-record"  # 终止委托记录
     REPORT = "report"  # 综合报告 (cross-county) or 评价反馈材料
 
@@ -18,6 +20,7 @@ class Paper(StrEnum):
 PAPER_NAMES = {
     Paper.ENTRUSTMENT: "政务服务代办委托书",
     Paper.ACCEPTANCE_NOTICE: "代办服务受理通知书",
+    Paper.REFUSAL_NOTICE: "代办服务不予受理告知书",
     Paper.TERMINATION_RECORD: "终止委托记录",
     Paper.REPORT: "综合报告",
 }
@@ -38,6 +41,8 @@ def not_yet(paper: Paper, case: CaseStatus) -> str | None:
     """Why the case has no such paper yet, or None when it can be rendered."""
     if paper is Paper.ACCEPTANCE_NOTICE and case.acceptance_notice is None:
         return "案件尚未受理，没有受理通知书"
+    if paper is Paper.REFUSAL_NOTICE and not (case.refusal_reasons and case.closed_at):
+        return "案件未被初审不予受理，没有不予受理告知书"
     if paper is Paper.TERMINATION_RECORD and case.termination is None:
         return "案件未终止委托，没有终止委托记录"
     if paper is Paper.REPORT and case.feedback_report is None:

@@ -162,3 +162,15 @@ def test_the_word_version_keeps_headings_lists_and_tables() -> None:
     ]
     assert [c.text for c in document.tables[0].rows[0].cells] == ["甲", "乙"]
     assert document.paragraphs[0].runs[0].bold
+
+
+async def test_a_refusal_at_review_has_its_notice_with_the_reasons(driver: CaseDriver) -> None:
+    case_id = await driver.open()
+    path = f"/cases/{case_id}/papers/refusal-notice"
+    assert (await driver.http.get(path)).status_code == 409
+    await driver.post(
+        f"/cases/{case_id}/review", {"decision": "refuse", "reasons": ["项目不在园区范围内"]}
+    )
+    text, _ = _pdf_text(await driver.http.get(path))
+    for expected in ("代办服务不予受理告知书", ENTERPRISE_NAME, "不予受理", "项目不在园区范围内"):
+        assert expected in text
