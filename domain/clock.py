@@ -102,6 +102,12 @@ class MatterClock(BaseModel):
         return None
 
     @property
+    def open_pauses(self) -> list[ClockPause]:
+        """Every pause not yet over: a 补正 may come during a §45 suspension, and the clock
+        runs again only when both are over."""
+        return [p for p in self.pauses if p.resumed_at is None]
+
+    @property
     def days_left(self) -> int:
         return max(0, self.limit_days - self.days_used)
 

@@ -214,7 +214,12 @@ MATTER_ACTIONS: dict[str, MatterAction] = {
             "suspend_clock", "clock-suspension", "暂停计时", (DEPARTMENT,), (MatterState.ACCEPTED,)
         ),
         MatterAction(
-            "resume_clock", "clock-resumption", "恢复计时", (DEPARTMENT,), (MatterState.ACCEPTED,)
+            # A §45 procedure may end while a 补正 is out: the clock then waits for both.
+            "resume_clock",
+            "clock-resumption",
+            "恢复计时",
+            (DEPARTMENT,),
+            (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED),
         ),
         MatterAction(
             "extend_deadline",

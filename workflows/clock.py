@@ -54,6 +54,11 @@ def business_today() -> date:
     return workflow.now().astimezone(BUSINESS_ZONE).date()
 
 
+# A clock may hold several pauses at once (a 补正 during a §45 suspension), and a decision
+# ends them; histories from before count as they did.
+NESTED_PAUSES_PATCH = "one-clock-many-pauses"
+
+
 def start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=BUSINESS_ZONE)
 
@@ -95,13 +100,16 @@ async def replan(clock: MatterClock) -> None:
 
 
 async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor) -> None:
-    """Stop the clock today; the days used so far are kept (行政许可法 §45)."""
-    used = await reckon(
-        COUNT_DAYS,
-        DayCountRequest(after=clock.counting_from, through=business_today(), unit=clock.unit),
-        result_type=DayCount,
-    )
-    clock.days_used += used.days
+    """Stop the clock today; the days used so far are kept (行政许可法 §45). A pause while
+    another is open counts nothing: the clock already stood (a 补正 during an expert review
+    counted the review's days as used, 6 instead of 2)."""
+    if not (clock.open_pauses and workflow.patched(NESTED_PAUSES_PATCH)):
+        used = await reckon(
+            COUNT_DAYS,
+            DayCountRequest(after=clock.counting_from, through=business_today(), unit=clock.unit),
+            result_type=DayCount,
+        )
+        clock.days_used += used.days
     clock.pauses.append(
         ClockPause(
             reason=reason,
@@ -114,13 +122,29 @@ async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor
     clock.due_on = clock.warn_on = None
 
 
-async def resume(clock: MatterClock) -> None:
-    """Count again after today; the day of resumption is not counted, like acceptance."""
-    paused = clock.paused
+async def resume(clock: MatterClock, reason: PauseReason | None = None) -> None:
+    """End the pause (the newest, or the newest for ``reason``); once none is open, count
+    again after today (the day of resumption is not counted, like acceptance)."""
+    nested = workflow.patched(NESTED_PAUSES_PATCH) if len(clock.open_pauses) > 1 else False
+    paused: ClockPause | None = clock.paused
+    if nested:
+        paused = next(
+            (p for p in reversed(clock.open_pauses) if reason is None or p.reason is reason),
+            None,
+        )
     assert paused is not None
     paused.resumed_at = workflow.now()
+    if nested and clock.open_pauses:
+        return  # another pause still holds the clock
     clock.counting_from = business_today()
     await replan(clock)
+
+
+def stop_pauses(clock: MatterClock | None) -> None:
+    """A decision ends every pause: an approval during a suspension left it open."""
+    if clock is not None and clock.open_pauses and workflow.patched(NESTED_PAUSES_PATCH):
+        for open_pause in clock.open_pauses:
+            open_pause.resumed_at = workflow.now()
 
 
 async def extend(clock: MatterClock, extension: Extension) -> None:

@@ -230,7 +230,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         )
         async with self._clock_lock:
             if self._matter.clock is not None and self._matter.clock.paused is not None:
-                await clock.resume(self._matter.clock)
+                await clock.resume(self._matter.clock, PauseReason.CORRECTION)
                 summary += f"，恢复计时，{self._matter.clock.describe_due()}"
         await self._changed(
             LedgerEvent.MATERIALS_RESUBMITTED,
@@ -404,6 +404,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         await workflow.wait_condition(lambda: self._handed_over)
 
     def _decide(self, state: MatterState, actor: Actor) -> None:
+        clock.stop_pauses(self._matter.clock)
         self._matter.state = state
         self._matter.decided_at = workflow.now()
         self._matter.decided_by = actor.id

@@ -6,7 +6,14 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ExtendDeadline, ResumeClock, SuspendClock
     from domain.actors import SYSTEM_ACTOR
-    from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, Extension, PauseReason
+    from domain.clock import (
+        PAUSE_REASON_NAMES,
+        UNIT_NAMES,
+        ClockPause,
+        Extension,
+        MatterClock,
+        PauseReason,
+    )
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import MatterSnapshot
     from workflows import clock
@@ -50,8 +57,9 @@ class MatterClockHandlers(MatterHost):
     async def resume_clock(self, action: ResumeClock) -> MatterSnapshot:
         matter_clock = self._matter.clock
         assert matter_clock is not None
+        department_pause = _department_pause(matter_clock)
         async with self._clock_lock:
-            await clock.resume(matter_clock)
+            await clock.resume(matter_clock, department_pause.reason if department_pause else None)
         await self._changed(
             LedgerEvent.CLOCK_RESUMED,
             action.actor,
@@ -63,8 +71,8 @@ class MatterClockHandlers(MatterHost):
     @resume_clock.validator
     def _validate_resume_clock(self, action: ResumeClock) -> None:
         require_matter_action(self._matter, action.actor, "resume_clock")
-        paused = self._matter.clock.paused if self._matter.clock else None
-        if paused is None or paused.reason is PauseReason.CORRECTION:
+        paused = _department_pause(self._matter.clock) if self._matter.clock else None
+        if paused is None:
             raise action_refused("没有由部门暂停的计时（补正期间的计时随补正材料提交恢复）")
 
     @workflow.update
@@ -159,3 +167,12 @@ class MatterClockHandlers(MatterHost):
             "unit": matter_clock.unit.value,
             "provisional_years": matter_clock.provisional_years,
         }
+
+
+def _department_pause(matter_clock: MatterClock) -> ClockPause | None:
+    """The open §45 pause (hearing, testing, expert review) the department may end: not a
+    补正's, which ends with the resubmission, even when the 补正 came during it."""
+    return next(
+        (p for p in reversed(matter_clock.open_pauses) if p.reason is not PauseReason.CORRECTION),
+        None,
+    )
