@@ -125,13 +125,19 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
     ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
     today = datetime.now(BUSINESS_ZONE).date()
     papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
+    actions = case_actions(case, who.role)
+    checklists: dict[str, list[str]] = {}
+    if "plan" in actions:  # the plan starts from each matter's catalogue checklist
+        pack = await who.api.get(f"/catalogue/{case.jurisdiction}")
+        checklists = {m["code"]: m.get("materials", []) for m in pack["matters"]}
     return who.page(
         "case.html",
         case=case,
         ledger=ledger,
         chart=timeline.build(case, today),
         lifecycle=LIFECYCLE,
-        actions=case_actions(case, who.role),
+        actions=actions,
+        checklists=checklists,
         papers=papers,
         today=today,
         **failure_context(failure),

@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.names import COUNT_DAYS, PLAN_DEADLINE
     from domain.actors import SYSTEM_ACTOR
     from domain.case import CaseBudget, CaseStatus
-    from domain.catalogue import TimeUnit
+    from domain.catalogue import MatterDefinition, TimeUnit
     from domain.clock import (
         BUSINESS_ZONE,
         DayCount,
@@ -32,6 +32,8 @@ with workflow.unsafe.imports_passed_through():
 BUDGET_PATCH = "case-budget"
 # Re-projected as matters are decided, with the days each actually took.
 BUDGET_TRACKING_PATCH = "case-budget-tracking"
+# Calendar-day limits converted to working days for the budget.
+CALENDAR_DAYS_PATCH = "case-budget-calendar-days"
 
 
 class CaseBudgetHandlers(CaseHost):
@@ -64,6 +66,27 @@ class CaseBudgetHandlers(CaseHost):
             finished[matter.code] = (await reckon(COUNT_DAYS, request, result_type=DayCount)).days
         await self._project_budget(budget.planned_on, finished, previous=budget)
 
+    async def _working_days(self, definition: MatterDefinition, planned_on: date) -> int:
+        """A matter's limit in working days, the budget's unit. A calendar-day limit (施工
+        许可 7 days) is the working days within that many days after the plan: counted as
+        working days it made 昌吉's chain 107 instead of 105. Before the patch it was."""
+        days = definition.promised_days or definition.limit_days or 0
+        if not days or definition.limit_unit is not TimeUnit.CALENDAR_DAYS:
+            return days
+        if not workflow.patched(CALENDAR_DAYS_PATCH):
+            return days
+        ends = await reckon(
+            PLAN_DEADLINE,
+            DeadlineRequest(counting_from=planned_on, days_left=days, unit=TimeUnit.CALENDAR_DAYS),
+            result_type=DeadlinePlan,
+        )
+        counted = await reckon(
+            COUNT_DAYS,
+            DayCountRequest(after=planned_on, through=ends.due_on, unit=TimeUnit.WORKING_DAYS),
+            result_type=DayCount,
+        )
+        return counted.days
+
     async def _project_budget(
         self, planned_on: date, finished: dict[str, int], previous: CaseBudget | None = None
     ) -> None:
@@ -71,13 +94,11 @@ class CaseBudgetHandlers(CaseHost):
         budget_days = self._input.budget_days
         assert budget_days is not None  # only a pack with a case budget plans one
         names = {m.code: m.name for m in status.matters}
-        # A calendar-day limit is taken as that many working days: never shorter, so the
-        # projection errs on the late side.
         path = critical_path(
             [
                 PlannedMatter(
                     code=m.code,
-                    days=m.definition.promised_days or m.definition.limit_days or 0,
+                    days=await self._working_days(m.definition, planned_on),
                     depends_on=m.definition.depends_on,
                     finished_day=finished.get(m.code),
                 )

@@ -64,7 +64,7 @@ async def test_bundles_fan_out_and_the_three_level_team_works_the_case(
     await driver.wait_for_matter(case_id, "land-planning-permit", "handed_over")
     task = f"/departments/{land}/tasks/{case_id}/land-planning-permit"
     accepted = await driver.post(f"{task}/acceptance", {}, headers=department(land))
-    assert accepted["clock"]["limit_days"] == 5  # 签约即供地: 5 working days, not 20
+    assert accepted["clock"]["limit_days"] == 20  # the 5-day promise is the next permit's
     await driver.post(
         f"{task}/correction-request", {"items": ["出让合同"]}, headers=department(land)
     )
@@ -166,3 +166,32 @@ async def test_a_pack_without_joint_review_refuses_one(driver: CaseDriver) -> No
     }
     refused = await driver.post(f"/cases/{case_id}/joint-review", meeting, expect=409)
     assert "未实行集中联审" in refused["error"]["message"]
+
+
+async def test_the_construction_planning_permit_is_promised_in_five_working_days(
+    driver: CaseDriver,
+) -> None:
+    """四即, 签约即供地: the seed's 5 working days are the 建设工程规划许可证's, after the
+    land planning permit; the completion acceptance waits for it."""
+    chosen = ["land-planning-permit", "construction-planning-permit", "joint-completion-acceptance"]
+    case_id, matters = await _open(driver, matters=chosen)
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
+    await driver.wait_for_matter(case_id, "land-planning-permit", "handed_over")
+    status = await driver.status(case_id)
+    states = {m["code"]: m["state"] for m in status["matters"]}
+    assert states["construction-planning-permit"] == "waiting"
+    assert states["joint-completion-acceptance"] == "waiting"  # not on day one
+    land = "baotou-natural-resources"
+    base = f"/departments/{land}/tasks/{case_id}"
+    await driver.post(f"{base}/land-planning-permit/acceptance", {}, headers=department(land))
+    await driver.post(
+        f"{base}/land-planning-permit/approval",
+        {"result_reference": "包规地〔2026〕1号"},
+        headers=department(land),
+    )
+    await driver.wait_for_matter(case_id, "construction-planning-permit", "handed_over")
+    accepted = await driver.post(
+        f"{base}/construction-planning-permit/acceptance", {}, headers=department(land)
+    )
+    assert accepted["clock"]["limit_days"] == 5

@@ -227,3 +227,13 @@ async def test_the_cookie_is_secure_when_the_setting_says_so(
     app.state.settings = app.state.settings.model_copy(update={"cookie_secure": True})
     signed = await _sign_in(browser, engine, "li.si")
     assert "Secure" in signed.headers["set-cookie"]
+
+
+async def test_the_plan_form_starts_from_each_matters_checklist(
+    browser: httpx.AsyncClient, driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)  # as the coordinator's token, through the API
+    await _sign_in(browser, engine, "li.si")
+    page = (await browser.get(f"/console/cases/{case_id}")).text
+    assert "公司登记申请书\n公司章程\n股东主体资格证明" in page  # 企业设立登记's checklist

@@ -15,6 +15,7 @@ import httpx
 from playwright.async_api import Page, expect
 from sqlalchemy import Engine
 
+from domain.report import REPORT_PLACEHOLDER
 from store import accounts
 from tests.support.browser import LAPTOP, chromium, shot, sign_in_by_keyboard
 from tests.support.identities import department
@@ -159,6 +160,10 @@ async def test_a_case_driven_through_the_console_from_entrustment_to_archive(
 
         # The coordinator files the comprehensive report; the case archives; papers download.
         await _reload_until(coordinator, "报送")
+        draft = await coordinator.input_value("#f-text")
+        await coordinator.fill(
+            "#f-text", draft.replace(REPORT_PLACEHOLDER, "建立跨县市代办联络员制度")
+        )
         await coordinator.fill("#f-reference", "博边合管函〔2026〕9号")
         await coordinator.get_by_role("button", name="报送", exact=True).click()
         await expect(coordinator.locator(".steps [aria-current=step]")).to_have_text("已归档")

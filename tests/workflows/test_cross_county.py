@@ -8,6 +8,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.catalogue import CrossCountyItem, CrossCountyList, PolicyPack
+from domain.report import REPORT_PLACEHOLDER
 from policies.registry import PACKS
 from tests.support.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
@@ -168,7 +169,8 @@ async def test_a_wutai_case_crosses_to_jinghe_and_reports_to_the_special_team(
         (1, "博边合管函〔2026〕1号"),
         (2, "博边合管函〔2026〕2号"),
     ]
-    assert kept[0]["text"] == draft and kept[1]["text"] == "修订稿"
+    filed_text = draft.replace(REPORT_PLACEHOLDER, "建立跨县市代办联络员制度")  # the agent's line
+    assert kept[0]["text"] == filed_text and kept[1]["text"] == "修订稿"
     listed = (await driver.http.get("/cases", params={"park": "bole-wutai"})).json()
     row = next(item for item in listed["items"] if item["case_id"] == case_id)
     assert (row["cross_county"], row["county"]) == (True, "博乐市")
