@@ -22,6 +22,10 @@ from pydantic import BaseModel, model_validator
 from domain.catalogue import TimeUnit
 
 OVERRIDE_DIR = Path(__file__).parent / "calendar"
+# 全国年节及纪念日放假办法 (2024 revision) fixes these days by the solar calendar, so they
+# are holidays in any year, before the State Council publishes its schedule: a provisional
+# deadline never falls on them. (The lunar festivals and 清明 move, and wait for the notice.)
+FIXED_DATE_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 class YearSchedule(BaseModel):
@@ -83,16 +87,26 @@ class WorkingCalendar:
     override_dir: Path = OVERRIDE_DIR
     package_until: int | None = None  # ignore the package's later years (tests, dry runs)
     _schedules: dict[int, YearSchedule | None] = field(default_factory=dict)
+    _override_times: dict[int, float] = field(default_factory=dict)
 
     def schedule(self, year: int) -> YearSchedule | None:
-        """The year's schedule; a missing year is looked for again on every call, so a file
-        dropped in by ops is seen by a running worker without a restart."""
-        if self._schedules.get(year) is None:
-            override = self.override_dir / f"{year}.toml"
-            if override.exists():
-                self._schedules[year] = load_override(override)
-            elif self.package_until is None or year <= self.package_until:
-                self._schedules[year] = _from_package(year)
+        """The year's schedule. The override file is looked at on every call, so a file
+        dropped in (or corrected) by ops is seen by a running worker without a restart,
+        for a year the package lacks and for one it already has."""
+        override = self.override_dir / f"{year}.toml"
+        try:
+            changed = override.stat().st_mtime
+        except FileNotFoundError:
+            changed = None
+        if changed is not None and self._override_times.get(year) != changed:
+            self._schedules[year] = load_override(override)
+            self._override_times[year] = changed
+        elif (
+            self._schedules.get(year) is None
+            and changed is None
+            and (self.package_until is None or year <= self.package_until)
+        ):
+            self._schedules[year] = _from_package(year)
         return self._schedules.get(year)
 
     def is_working_day(self, day: date) -> bool:
@@ -102,6 +116,8 @@ class WorkingCalendar:
                 return True
             if day in schedule.holidays:
                 return False
+        elif (day.month, day.day) in FIXED_DATE_HOLIDAYS:
+            return False
         return day.weekday() < 5
 
     def add(self, start: date, days: int, unit: TimeUnit) -> Reckoning:

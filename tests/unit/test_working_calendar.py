@@ -71,9 +71,20 @@ def test_calendar_days_ending_on_a_holiday_run_to_the_next_working_day() -> None
 def test_a_year_without_data_is_weekdays_only_and_says_so() -> None:
     calendar = WorkingCalendar(override_dir=Path("/nonexistent"))
     reckoning = calendar.add(date(2026, 12, 21), 10, WD)
-    assert reckoning.value == date(2027, 1, 4)  # 1 January 2027 counted: no data yet
+    # Weekdays, but never 元旦: 1 January 2027 is a holiday by law, published or not.
+    assert reckoning.value == date(2027, 1, 5)
     assert reckoning.provisional_years == (2027,)
     assert calendar.add(date(2026, 12, 1), 10, WD).provisional_years == ()
+
+
+def test_a_provisional_date_never_falls_on_a_fixed_date_holiday() -> None:
+    """全国年节及纪念日放假办法: 元旦 1 January, 劳动节 1-2 May, 国庆 1-3 October."""
+    calendar = WorkingCalendar(override_dir=Path("/nonexistent"))
+    for day in (date(2027, 1, 1), date(2027, 10, 1), date(2028, 5, 1), date(2028, 10, 3)):
+        assert not calendar.is_working_day(day), day
+    assert calendar.add(date(2027, 9, 30), 1, WD).value == date(2027, 10, 4)
+    assert calendar.add(date(2028, 4, 28), 1, WD).value == date(2028, 5, 3)
+    assert calendar.is_working_day(date(2027, 10, 4))  # a Monday, not fixed by law
 
 
 def test_an_override_file_wins_and_is_checked(tmp_path: Path) -> None:
@@ -94,3 +105,14 @@ def test_an_override_file_wins_and_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as error:
         load_override(tmp_path / "2028.toml")
     assert "其他年份" in str(error.value) and "调休工作日应为周末" in str(error.value)
+
+
+def test_an_override_for_a_year_the_package_has_is_seen_without_a_restart(
+    tmp_path: Path,
+) -> None:
+    calendar = WorkingCalendar(override_dir=tmp_path)
+    assert calendar.is_working_day(date(2026, 12, 4))  # a Friday, by the package
+    (tmp_path / "2026.toml").write_text(
+        'source = "correction"\nholidays = [2026-12-04]\n', encoding="utf-8"
+    )
+    assert not calendar.is_working_day(date(2026, 12, 4))
