@@ -52,6 +52,19 @@ class Resident(BaseModel):
     name: str = Field(min_length=1, max_length=50, description="申请人姓名")
     id_number: str = Field(description="居民身份证号码，18位，含校验位")
     mobility_impaired: bool = Field(False, description="行动不便")
+    special_group: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="其他特殊群众（和硕）：哪一类，如高龄独居、重病、残疾",
+    )
+
+    @property
+    def needs_help(self) -> str | None:
+        """Why this resident is served (和硕: 行动不便或其他特殊群众), or None."""
+        if self.mobility_impaired:
+            return "行动不便"
+        return f"特殊群众（{self.special_group}）" if self.special_group else None
 
     @field_validator("id_number")
     @classmethod

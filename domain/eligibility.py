@@ -66,7 +66,7 @@ class EligibilityFacts(BaseModel):
     """What initial review knows about the applicant and the project."""
 
     applicant: Applicant
-    mobility_impaired: bool = False
+    mobility_impaired: bool = False  # or another special group (和硕: 其他特殊群众)
     matters: dict[str, MatterKind]  # matter name -> kind
     investment_wan_yuan: Decimal = Decimal(0)
     approval_level: ApprovalLevel | None = None
@@ -108,7 +108,7 @@ def _not_covered(rules: EligibilityRules, facts: EligibilityFacts, kind: MatterK
     if kind is MatterKind.LIVELIHOOD:
         if facts.applicant is Applicant.RESIDENT and facts.mobility_impaired:
             return ""
-        return "民生事项仅为行动不便的居民代办"
+        return "民生事项仅为行动不便或其他特殊群众代办"
     if kind in rules.enterprise_kinds:
         return "" if facts.applicant is Applicant.ENTERPRISE else "此类事项仅为企业代办"
     if kind is not MatterKind.PROJECT:

@@ -84,7 +84,7 @@ def assess_eligibility(application: Application) -> Eligibility | None:
     project, resident = application.project, application.resident
     facts = EligibilityFacts(
         applicant=Applicant.RESIDENT if resident else Applicant.ENTERPRISE,
-        mobility_impaired=bool(resident and resident.mobility_impaired),
+        mobility_impaired=bool(resident and resident.needs_help),
         matters=kinds,
         **(
             {

@@ -68,6 +68,9 @@ class Task(BaseModel):
     subject: str = Field(description="项目名称，或居民申请人")
     contact: Contact
     matter: MatterPublic = Field(description="本事项，含申请材料清单和补正记录")
+    resident_needs_help: str | None = Field(
+        None, description="居民申请人须帮办的情形（行动不便、其他特殊群众），企业申请时为空"
+    )
 
 
 @router.get("/tasks/{case_id}/{matter}", response_model=Task)
@@ -99,6 +102,7 @@ async def read_task(
         subject=application.subject,
         contact=application.contact,
         matter=MatterPublic.model_validate(found.model_dump()),
+        resident_needs_help=application.resident.needs_help if application.resident else None,
     )
 
 

@@ -172,8 +172,27 @@ async def test_a_resident_with_limited_mobility_is_served_and_others_are_told_wh
 
     refused = await _open(driver, _resident(mobility_impaired=False))
     assert (await driver.status(refused))["eligibility"]["reasons"] == [
-        "“城乡居民养老保险待遇申领”不属于帮代办范围：民生事项仅为行动不便的居民代办"
+        "“城乡居民养老保险待遇申领”不属于帮代办范围：民生事项仅为行动不便或其他特殊群众代办"
     ]
+
+
+async def test_another_special_group_is_served_and_the_department_sees_why(
+    driver: CaseDriver,
+) -> None:
+    """和硕: 行动不便或其他特殊群众. The department's task says the applicant needs help."""
+    body = _resident(mobility_impaired=False)
+    body["resident"]["special_group"] = "高龄独居老人"
+    case_id = await _open(driver, body)
+    assert (await driver.status(case_id))["eligibility"]["eligible"] is True
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(["pension-benefit-claim"]))
+    matter = next(m for m in (await driver.status(case_id))["matters"])
+    await driver.wait_for_matter(case_id, matter["code"], "handed_over")
+    clerk = matter["department"]
+    task = await driver.http.get(
+        f"/departments/{clerk}/tasks/{case_id}/{matter['code']}", headers=department(clerk)
+    )
+    assert task.json()["resident_needs_help"] == "特殊群众（高龄独居老人）"
 
 
 async def test_a_resident_id_number_is_checked(driver: CaseDriver) -> None:
