@@ -63,13 +63,16 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=BUSINESS_ZONE)
 
 
-async def start(definition: MatterDefinition, warning_share: float) -> MatterClock | None:
-    """Start counting after today, the acceptance day; None for matters decided on the spot."""
+async def start(
+    definition: MatterDefinition, warning_share: float, started_on: date | None = None
+) -> MatterClock | None:
+    """Start counting after the acceptance day (today, or for a deemed acceptance the day
+    the materials arrived); None for matters decided on the spot."""
     statutory = definition.limit_days
     if statutory is None:
         return None
     limit = min(statutory, definition.promised_days or statutory)
-    today = business_today()
+    today = started_on or business_today()
     clock = MatterClock(
         unit=definition.limit_unit,
         statutory_days=statutory,

@@ -7,6 +7,7 @@ methods are declared for the checker only; the workflow class defines them.
 """
 
 import asyncio
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
@@ -66,6 +67,7 @@ class MatterHost:
     _input: MatterInput
     _matter: MatterSnapshot
     _clock_lock: asyncio.Lock
+    _deemed_accepted_after: date | None  # §32: the last day to accept or ask for a 补正
     _turn: asyncio.Lock  # human actions one at a time (workflows/one_at_a_time.py)
 
     if TYPE_CHECKING:
@@ -85,3 +87,9 @@ class MatterHost:
         def _decide(self, state: MatterState, actor: Actor) -> None: ...
 
         async def _terminate_for_deferral(self) -> None: ...
+
+        def _clock_details(self) -> dict[str, Any]: ...
+
+        def _deemed_acceptance_alarm(self) -> tuple[str, datetime] | None: ...
+
+        async def _accept_as_deemed(self) -> None: ...

@@ -1,6 +1,7 @@
 """MatterWorkflow: one approval matter at its department, from hand-over to decision."""
 
 import asyncio
+from datetime import date
 
 from temporalio import workflow
 
@@ -38,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.matter_alarms import MatterAlarms
     from workflows.matter_clock import MatterClockHandlers
+    from workflows.matter_deemed import DEEMED_ACCEPTANCE_PATCH, DeemedAcceptance
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
     from workflows.one_at_a_time import in_turn, one_at_a_time
     from workflows.recording import NOTICES_PATCH, record
@@ -48,7 +50,7 @@ ACCEPTANCE_SIGNS_PATCH = "acceptance-signs-cross-county-hand-off"
 
 
 @workflow.defn
-class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
+class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers, DeemedAcceptance):
     @workflow.init
     def __init__(self, matter_input: MatterInput) -> None:
         self._input = matter_input
@@ -68,6 +70,7 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         self._handed_over = False
         self._clock_lock = asyncio.Lock()  # clock moves await activities: one at a time
         self._turn = asyncio.Lock()  # human actions one at a time (workflows/one_at_a_time.py)
+        self._deemed_accepted_after: date | None = None  # §32: the last day to accept or ask
 
     @workflow.run
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
@@ -75,6 +78,8 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers):
         self._matter.handed_over_at = workflow.now()
         await self._hand_over(matter_input)
         self._handed_over = True
+        if workflow.patched(DEEMED_ACCEPTANCE_PATCH):
+            self._deemed_accepted_after = await self._deemed_acceptance_day()
         await self._keep_time()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._matter

@@ -60,6 +60,8 @@ class MatterAlarms(MatterHost):
             alarm = clock.next_alarm(self._matter.clock)
             if alarm is not None:
                 alarms.append(alarm)
+        if (deemed := self._deemed_acceptance_alarm()) is not None:
+            alarms.append(deemed)
         deferral = self._matter.deferral
         if deferral is not None and deferral.supplied_at is None:
             alarms.append(
@@ -68,6 +70,9 @@ class MatterAlarms(MatterHost):
         return min((a for a in alarms if a is not None), key=lambda a: a[1], default=None)
 
     async def _sound(self, alarm: str) -> None:
+        if alarm == "deemed_accepted":
+            await self._accept_as_deemed()
+            return
         if alarm == "deferral_lapsed":
             await self._terminate_for_deferral()
             return

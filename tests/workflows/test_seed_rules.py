@@ -286,3 +286,37 @@ async def test_the_cross_county_report_names_matters_and_needs_its_last_line_wri
     refused = await driver.post(f"/cases/{case_id}/feedback-report", as_drafted, expect=409)
     assert "“改进建议”尚未填写" in refused["error"]["message"]
     await driver.file_feedback_report(case_id)
+
+
+@pytest.mark.own_clock
+async def test_materials_neither_accepted_nor_corrected_in_five_working_days_are_accepted(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    """§32(4): the department that neither accepts nor tells every correction within 5
+    working days has accepted from the day it got the materials; its clock runs from then.
+    A department that asked for a 补正 in time is not deemed to have accepted."""
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+    await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
+    received = (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
+    await driver.department_act(
+        case_id, "enterprise-registration", "correction-request", {"items": ["公司章程"]}
+    )
+    await env.sleep(timedelta(days=9))  # past 5 working days, whatever the weekday
+    status = await driver.wait_for_matter(case_id, "land-preexamination", "accepted")
+    land = next(m for m in status["matters"] if m["code"] == "land-preexamination")
+    assert land["clock"]["started_on"] == received.isoformat()
+    deemed = [
+        e
+        for e in await driver.ledger(case_id)
+        if e["event"] == "matter_accepted" and e["details"].get("deemed")
+    ]
+    assert [e["matter"] for e in deemed] == ["land-preexamination"]
+    assert "视为受理（行政许可法第三十二条）" in deemed[0]["summary"]
+    states = {m["code"]: m["state"] for m in status["matters"]}
+    assert states["enterprise-registration"] == "correction_requested"
+    await record_if_asked(
+        env.client, "deemed_acceptance", case_id, ["enterprise-registration", "land-preexamination"]
+    )
