@@ -52,6 +52,9 @@ class FollowUp(BaseModel):
     rating: FollowUpRating | None = None
     rated_at: datetime | None = None
     overdue_steps: list[str] = []  # "callback", "remedy": each escalated once
+    # Years the due dates assumed were plain weekday years (no published schedule yet):
+    # shown as provisional wherever the dates are, like a matter's deadline.
+    provisional_years: list[int] = []
 
     @property
     def closed(self) -> bool:

@@ -41,15 +41,22 @@ class FollowUpHandlers(CaseHost):
                 result_type=DeadlinePlan,
             )
             setattr(follow_up, f"{step}_due_on", plan.due_on)
+            years = set(follow_up.provisional_years) | set(plan.provisional_years)
+            follow_up.provisional_years = sorted(years)
+        provisional = (
+            "（暂按工作日推算，待公布节假日安排后重算）" if follow_up.provisional_years else ""
+        )
         summary = (
             f"差评（{follow_up.rating_followed.value}）整改：须于{follow_up.callback_due_on}前回访，"
-            f"{follow_up.remedy_due_on}前完成整改并请企业再次评价"
+            f"{follow_up.remedy_due_on}前完成整改并请企业再次评价{provisional}"
         )
         await self._record(
             LedgerEvent.FOLLOW_UP_OPENED,
             SYSTEM_ACTOR,
             summary,
-            follow_up.model_dump(mode="json", include={"callback_due_on", "remedy_due_on"}),
+            follow_up.model_dump(
+                mode="json", include={"callback_due_on", "remedy_due_on", "provisional_years"}
+            ),
             notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],
         )
         for step in ("callback", "remedy"):
