@@ -69,6 +69,7 @@ HOME = {
     Role.ENTERPRISE: "/console/cases",
     Role.DEPARTMENT: "/console/inbox",
     Role.OVERSIGHT: "/console/dashboard",
+    Role.LEADER: "/console/cases",
 }
 PAGE_SIZE = 20
 DONE = {

@@ -11,6 +11,7 @@ class Role(StrEnum):
     ENTERPRISE = "enterprise"
     OPS = "ops"
     OVERSIGHT = "oversight"
+    LEADER = "leader"  # 分管领导: reads a jurisdiction's (or park's) cases, hears escalations
     SYSTEM = "system"
 
 
@@ -21,6 +22,7 @@ ROLE_NAMES = {
     Role.ENTERPRISE: "企业",
     Role.OPS: "运维人员",
     Role.OVERSIGHT: "州工信局专班",
+    Role.LEADER: "分管领导",
     Role.SYSTEM: "系统",
 }
 

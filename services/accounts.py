@@ -36,6 +36,7 @@ def bound(
     given = {"jurisdiction": jurisdiction, "park": park, "department": department, "uscc": uscc}
     takes = {
         Role.COORDINATOR: {"jurisdiction", "park"},
+        Role.LEADER: {"jurisdiction", "park"},
         Role.DEPARTMENT: {"department"},
         Role.ENTERPRISE: {"uscc"},
     }.get(role, set())
@@ -43,10 +44,12 @@ def bound(
         if value is not None and field not in takes:
             raise AccountProblem(field, f"{ROLE_NAMES[role]}账号不绑定{field}")
     county = None
-    if role is Role.COORDINATOR:
+    if role in (Role.COORDINATOR, Role.LEADER):
         pack = PACKS.get(jurisdiction or "")
         if pack is None:
-            raise AccountProblem("jurisdiction", f"代办员须绑定辖区（{'、'.join(PACKS)}）")
+            raise AccountProblem(
+                "jurisdiction", f"{ROLE_NAMES[role]}须绑定辖区（{'、'.join(PACKS)}）"
+            )
         if park is not None and park not in {p.code for p in pack.parks}:
             raise AccountProblem("park", f"{pack.name}没有园区{park}")
     elif role is Role.DEPARTMENT:

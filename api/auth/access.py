@@ -91,6 +91,15 @@ async def case_scope(engine: Engine, client: Client, case_id: str) -> CaseScope:
     )
 
 
+def leads(principal: Principal, jurisdiction: str, park: str) -> bool:
+    """The leader in charge of the jurisdiction, or of one park of it."""
+    return (
+        principal.role is Role.LEADER
+        and principal.jurisdiction == jurisdiction
+        and principal.park in (None, park)
+    )
+
+
 def coordinates(principal: Principal, jurisdiction: str, park: str) -> bool:
     """The coordinator's park, or every park of its jurisdiction for a centre's agent."""
     return (
@@ -108,6 +117,8 @@ def may_read(principal: Principal, scope: CaseScope) -> bool:
             return scope.uscc is not None and principal.uscc == scope.uscc
         case Role.OVERSIGHT:
             return scope.cross_county
+        case Role.LEADER:
+            return leads(principal, scope.jurisdiction, scope.park)
         case Role.OPS:
             return True
     return False
@@ -140,6 +151,7 @@ async def case_reader(
         Role.COORDINATOR,
         Role.ENTERPRISE,
         Role.OVERSIGHT,
+        Role.LEADER,
         Role.OPS,
     )
     return principal
@@ -219,6 +231,17 @@ OversightReader = Annotated[Principal, Depends(roles(Role.OVERSIGHT, Role.OPS))]
 Exporter = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.OVERSIGHT))]
 NotificationReader = Annotated[
     Principal,
-    Depends(roles(Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE, Role.OVERSIGHT, Role.OPS)),
+    Depends(
+        roles(
+            Role.COORDINATOR,
+            Role.DEPARTMENT,
+            Role.ENTERPRISE,
+            Role.OVERSIGHT,
+            Role.LEADER,
+            Role.OPS,
+        )
+    ),
 ]
-CaseLister = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.ENTERPRISE, Role.OPS))]
+CaseLister = Annotated[
+    Principal, Depends(roles(Role.COORDINATOR, Role.ENTERPRISE, Role.LEADER, Role.OPS))
+]

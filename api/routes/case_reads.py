@@ -42,9 +42,9 @@ def list_cases(
     overdue: Annotated[bool | None, Query(description="有超期未办结的事项")] = None,
 ) -> Page[CaseListItem]:
     """List cases from the projection, those with an overdue matter first, then newest
-    first: a coordinator's jurisdiction (and park), an enterprise's own cases, everything
-    for ops."""
-    if principal.role is Role.COORDINATOR:
+    first: a coordinator's or leader's jurisdiction (and park), an enterprise's own cases,
+    everything for ops."""
+    if principal.role in (Role.COORDINATOR, Role.LEADER):
         jurisdiction = principal.jurisdiction
         park = principal.park or park
     elif principal.role is Role.ENTERPRISE:

@@ -53,6 +53,14 @@ def _own(principal: Principal) -> list[Any]:
             ]
         case Role.OVERSIGHT:
             return [NotificationRow.recipient == Recipient.OVERSIGHT.value]
+        case Role.LEADER:  # what reaches the leader in charge: escalations, overdue, budget
+            cases = cases.where(CaseRow.jurisdiction == principal.jurisdiction)
+            if principal.park:
+                cases = cases.where(CaseRow.park == principal.park)
+            return [
+                NotificationRow.recipient == Recipient.LEADER.value,
+                col(NotificationRow.case_id).in_(cases),
+            ]
         case Role.COORDINATOR:
             cases = cases.where(CaseRow.jurisdiction == principal.jurisdiction)
             if principal.park:

@@ -10,7 +10,7 @@ from domain.clock import BUSINESS_ZONE
 from policies.working_calendar import WorkingCalendar
 from tests.support.driver import OPENED_CASES, CaseDriver, application, department, plan
 from tests.support.histories import record_if_asked
-from tests.support.identities import coordinator
+from tests.support.identities import coordinator, leader
 
 CHAIN = [
     "forest-land",
@@ -192,3 +192,26 @@ async def test_deferral_is_per_matter(driver: CaseDriver) -> None:
         headers=department(dev),
     )
     assert accepted["deferral"]["items"] == ["附图"]
+
+
+async def test_the_leader_in_charge_reads_the_jurisdiction_and_hears_what_is_escalated(
+    driver: CaseDriver,
+) -> None:
+    """分管领导 has an account of its own: it reads its jurisdiction's cases, is told what
+    the leader is told (here a budget exceeded), and acts on nothing else."""
+    case_id = await _planned(driver, CHAIN)
+    chief = leader("CJ")
+    read = await driver.http.get(f"/cases/{case_id}", headers=chief)
+    assert read.status_code == 200
+    listed = (await driver.http.get("/cases", headers=chief)).json()
+    assert [c["case_id"] for c in listed["items"]] == [case_id]
+    told = (await driver.http.get("/notifications", headers=chief)).json()
+    assert [n["event"] for n in told["items"]] == ["case_budget_exceeded"]
+    elsewhere = await driver.http.get(f"/cases/{case_id}", headers=leader("BZ"))
+    assert elsewhere.status_code == 404  # another jurisdiction's case is not found
+    acted = await driver.http.post(
+        f"/cases/{case_id}/termination",
+        json={"cause": "enterprise_request", "reason": "x", "signed_by": "张三"},
+        headers=chief,
+    )
+    assert acted.status_code == 403

@@ -237,3 +237,15 @@ async def test_the_plan_form_starts_from_each_matters_checklist(
     await _sign_in(browser, engine, "li.si")
     page = (await browser.get(f"/console/cases/{case_id}")).text
     assert "公司登记申请书\n公司章程\n股东主体资格证明" in page  # 企业设立登记's checklist
+
+
+async def test_a_leader_in_charge_reads_cases_in_the_console_and_is_offered_no_action(
+    browser: httpx.AsyncClient, driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    signed = await _sign_in(browser, engine, "leader.bz")
+    assert signed.headers["location"] == "/console/cases"
+    assert case_id in (await browser.get("/console/cases")).text
+    page = await browser.get(f"/console/cases/{case_id}")
+    assert page.status_code == 200
+    assert "/act/" not in page.text  # read-only

@@ -12,12 +12,20 @@ such cases but not this one (oversight and a local case): out of scope is not fo
 import httpx
 
 from tests.support.driver import BOLE_LAND, CaseDriver
-from tests.support.identities import coordinator, department, enterprise, ops, oversight
+from tests.support.identities import (
+    coordinator,
+    department,
+    enterprise,
+    leader,
+    ops,
+    oversight,
+)
 
 CO, DE, EN, OP, OV = "coordinator", "department", "enterprise", "ops", "oversight"
-EVERYONE = {CO, DE, EN, OP, OV}
+LE = "leader"
+EVERYONE = {CO, DE, EN, OP, OV, LE}
 PUBLIC = "public"
-CASE_READERS = {CO, EN, OP}  # and oversight, for cross-county cases only
+CASE_READERS = {CO, EN, OP, LE}  # and oversight, for cross-county cases only
 
 ALLOWED: dict[str, set[str] | str] = {
     "POST /auth/token": PUBLIC,
@@ -27,7 +35,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "GET /catalogue": EVERYONE,
     "GET /catalogue/{jurisdiction}": EVERYONE,
     "POST /cases": {CO},
-    "GET /cases": {CO, EN, OP},
+    "GET /cases": {CO, EN, OP, LE},
     "GET /cases/{case_id}": CASE_READERS,
     "GET /cases/{case_id}/ledger": CASE_READERS,
     "GET /cases/{case_id}/material-reads": CASE_READERS,
@@ -66,7 +74,7 @@ ALLOWED: dict[str, set[str] | str] = {
             "extension",
         )
     },
-    "GET /notifications": {CO, DE, EN, OP, OV},
+    "GET /notifications": {CO, DE, EN, OP, OV, LE},
     "GET /ops/stuck": {OP},
     "POST /ops/workflows/{workflow_id}/replay": {OP},
     "POST /ops/workflows/{workflow_id}/reset": {OP},
@@ -90,6 +98,7 @@ SIGNED_IN = {
     EN: enterprise(),
     OP: ops(),
     OV: oversight(),
+    LE: leader("BZ"),
 }
 
 
@@ -155,7 +164,7 @@ async def test_every_role_is_allowed_and_refused_exactly_as_the_table_says(
         or (role not in ALLOWED[operation] and role != "nobody" and status not in (403, 404))
     ]
     assert wrong == []
-    assert len(tried) == len(ALLOWED) + 5 * (len(ALLOWED) - 2)
+    assert len(tried) == len(ALLOWED) + len(SIGNED_IN) * (len(ALLOWED) - 2)
 
 
 async def test_a_refusal_names_who_may(driver: CaseDriver) -> None:

@@ -58,6 +58,14 @@ def _accounts() -> list[dict[str, Any]]:
             }
             for username in team
         ]
+        found.append(
+            {
+                "username": f"leader.{code.lower()}",
+                "display_name": f"{pack.name}分管领导",
+                "role": Role.LEADER,
+                "jurisdiction": code,
+            }
+        )
         for park in pack.parks:
             found.append(
                 {
@@ -134,6 +142,11 @@ def ops() -> Headers:
 
 def oversight() -> Headers:
     return as_user(OVERSIGHT_USER)
+
+
+def leader(jurisdiction: str = "BZ") -> Headers:
+    """The jurisdiction's leader in charge (分管领导)."""
+    return as_user(f"leader.{jurisdiction.lower()}")
 
 
 def signed(settings: Settings) -> Settings:
