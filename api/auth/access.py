@@ -132,12 +132,14 @@ def _out_of_scope(case_id: str) -> Exception:
 
 async def _within_case(
     principal: Principal, engine: Engine, client: Client, case_id: str, *allowed: Role
-) -> None:
+) -> CaseScope:
     """The role first, then the case's scope (a coordinator's reading scope is also the
-    scope it drives)."""
+    scope it drives); the scope, for a caller that needs more of it."""
     _require(principal, *allowed)
-    if not may_read(principal, await case_scope(engine, client, case_id)):
+    scope = await case_scope(engine, client, case_id)
+    if not may_read(principal, scope):
         raise _out_of_scope(case_id)
+    return scope
 
 
 async def case_reader(
@@ -177,11 +179,12 @@ async def applicant_party(
 ) -> Actor:
     """The enterprise signs for its results and rates the service itself (国办发〔2019〕51号):
     a coordinator may only record its paper, and only when it has no account to do it."""
-    await _within_case(principal, engine, client, case_id, Role.COORDINATOR, Role.ENTERPRISE)
-    if principal.role is Role.COORDINATOR:
-        scope = await case_scope(engine, client, case_id)
-        if scope.uscc and accounts.enterprise_signs_in(engine, scope.uscc):
-            raise ActionRefused("申请人已开通企业账号，须由企业本人签收和评价，代办员不能代为办理")
+    scope = await _within_case(
+        principal, engine, client, case_id, Role.COORDINATOR, Role.ENTERPRISE
+    )
+    coordinator = principal.role is Role.COORDINATOR
+    if coordinator and scope.uscc and accounts.enterprise_signs_in(engine, scope.uscc):
+        raise ActionRefused("申请人已开通企业账号，须由企业本人签收和评价，代办员不能代为办理")
     return principal.actor
 
 
