@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from api.auth.access import SignedIn
 from api.deps import EngineDep, RawIdempotencyKey
 from api.errors import ApiError
+from api.json_body import json_body
 from domain.errors import ActionRefused, DomainError
 from store import idempotency
 
@@ -26,11 +27,11 @@ async def _idempotency_key(
     if key is None:
         yield None
         return
-    body = await request.body()
-    try:  # the same JSON however it is spaced or ordered
-        canonical = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False).encode()
-    except ValueError:
-        canonical = body
+    parsed = await json_body(request)
+    if parsed is None:
+        canonical = await request.body()
+    else:  # the same JSON however it is spaced or ordered
+        canonical = json.dumps(parsed, sort_keys=True, ensure_ascii=False).encode()
     sender = f"{principal.actor.id}\n{request.method} {request.url.path}\n".encode()
     scoped = f"request:{request.url.path}:{key}"
     body_digest = idempotency.digest(sender + canonical)

@@ -1,10 +1,9 @@
 """Every JSON body is checked for controls and direction overrides before any route sees
 it (domain/text.py): one rule for every text field, now and added later."""
 
-import json
-
 from fastapi import Request
 
+from api.json_body import json_body
 from domain.errors import InvalidInput
 from domain.text import text_problems
 
@@ -16,9 +15,5 @@ async def refuse_control_characters(request: Request) -> None:
         return
     if "json" not in request.headers.get("content-type", ""):
         return
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        return  # not JSON: the route's own parsing answers it
-    for field, problem in text_problems(body):
+    for field, problem in text_problems(await json_body(request)):
         raise InvalidInput(field, f"{field}：{problem}")
