@@ -1,6 +1,7 @@
 """Append to the ledger exactly once per key; read it back in order."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
@@ -85,16 +86,15 @@ def entries(
 
 
 def _exists(session: Session, key: str) -> bool:
-    return (
-        session.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.key == key)).first() is not None
-    )
+    return _any(session, LedgerEntryRow.key == key)
 
 
 def _once_taken(session: Session, once: str) -> bool:
-    return (
-        session.exec(select(LedgerEntryRow.id).where(LedgerEntryRow.once_key == once)).first()
-        is not None
-    )
+    return _any(session, LedgerEntryRow.once_key == once)
+
+
+def _any(session: Session, condition: Any) -> bool:
+    return session.exec(select(LedgerEntryRow.id).where(condition)).first() is not None
 
 
 def _to_row(entry: LedgerEntry) -> LedgerEntryRow:
