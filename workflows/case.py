@@ -10,8 +10,6 @@ with workflow.unsafe.imports_passed_through():
         Evaluation,
         InitialReview,
         ReviewDecision,
-        Termination,
-        WithdrawMatter,
     )
     from domain.actors import SYSTEM_ACTOR, Actor, Role
     from domain.case import (
@@ -19,7 +17,6 @@ with workflow.unsafe.imports_passed_through():
         CaseInput,
         CaseStage,
         CaseStatus,
-        TerminationRecord,
     )
     from domain.coordination import ProblemKind
     from domain.follow_up import BAD_RATINGS, FollowUp
@@ -32,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_joint_review import JointReviewHandlers
     from workflows.case_matters import MatterScheduling
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
+    from workflows.case_termination import TerminationHandlers
     from workflows.clock import business_today
     from workflows.guards import (
         action_refused,
@@ -42,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
         require_team,
         require_within_period,
     )
-    from workflows.matter import MATTER_CHANGED_SIGNAL, MatterWorkflow
+    from workflows.matter import MATTER_CHANGED_SIGNAL
     from workflows.one_at_a_time import one_at_a_time
     from workflows.recording import NOTICES_PATCH, record
     from workflows.search_attributes import CASE_STAGE, OVERDUE
@@ -60,6 +58,7 @@ class CaseWorkflow(
     FeedbackReportHandlers,
     FollowUpHandlers,
     CaseBudgetHandlers,
+    TerminationHandlers,
 ):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
@@ -293,43 +292,6 @@ class CaseWorkflow(
             missing = [n for n, score in evaluation.cross_county_scores.items() if score is None]
             if missing:
                 raise action_refused("跨县市案件还须评价：" + "、".join(missing))
-
-    # --- 终止委托 ---------------------------------------------------------------------------
-
-    @workflow.update
-    @one_at_a_time
-    async def terminate(self, termination: Termination) -> CaseStatus:
-        await self._application_received()
-        self._status.termination = TerminationRecord(
-            termination=termination,
-            stage_at_termination=self._status.stage,
-            terminated_at=workflow.now(),
-        )
-        self._close(CaseStage.TERMINATED)
-        withdrawal = WithdrawMatter(actor=termination.actor, reason=termination.reason)
-        for code, child in self._children.items():
-            if not self._matter(code).state.is_final:
-                await child.signal(MatterWorkflow.withdraw, withdrawal)
-        unstarted = [
-            m
-            for m in self._status.matters
-            if m.state is MatterState.WAITING and m.code not in self._starting
-        ]
-        for matter in unstarted:
-            self._stop_unstarted(matter, MatterState.WITHDRAWN)
-        await self._record(
-            LedgerEvent.CASE_TERMINATED,
-            termination.actor,
-            f"终止委托：{termination.reason}",
-            termination.model_dump(mode="json", exclude={"actor"}),
-            matters=unstarted,
-            notices=self._told((Recipient.ENTERPRISE, f"代办委托已终止：{termination.reason}")),
-        )
-        return self._status
-
-    @terminate.validator
-    def _validate_terminate(self, termination: Termination) -> None:
-        require_case_action(self._status, termination.actor, "terminate")
 
     # --- state helpers ---------------------------------------------------------------------
 

@@ -10,11 +10,9 @@ with workflow.unsafe.imports_passed_through():
         AcceptMatter,
         AcknowledgeHandOff,
         ApproveMatter,
-        JointDecision,
         RefuseMatter,
         RequestCorrection,
         Resubmission,
-        WithdrawMatter,
     )
     from domain.actors import Actor
     from domain.clock import UNIT_NAMES, PauseReason
@@ -38,10 +36,11 @@ with workflow.unsafe.imports_passed_through():
         require_told_at_once,
     )
     from workflows.matter_alarms import MatterAlarms
+    from workflows.matter_case_decisions import CaseDecisions
     from workflows.matter_clock import MatterClockHandlers
     from workflows.matter_deemed import DEEMED_ACCEPTANCE_PATCH, DeemedAcceptance
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
-    from workflows.one_at_a_time import in_turn, one_at_a_time
+    from workflows.one_at_a_time import one_at_a_time
     from workflows.recording import NOTICES_PATCH, record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
@@ -50,7 +49,9 @@ ACCEPTANCE_SIGNS_PATCH = "acceptance-signs-cross-county-hand-off"
 
 
 @workflow.defn
-class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers, DeemedAcceptance):
+class MatterWorkflow(
+    MatterAlarms, MatterClockHandlers, DeferralHandlers, DeemedAcceptance, CaseDecisions
+):
     @workflow.init
     def __init__(self, matter_input: MatterInput) -> None:
         self._input = matter_input
@@ -330,64 +331,6 @@ class MatterWorkflow(MatterAlarms, MatterClockHandlers, DeferralHandlers, Deemed
     @refuse.validator
     def _validate_refuse(self, action: RefuseMatter) -> None:
         require_matter_action(self._matter, action.actor, "refuse")
-
-    @workflow.signal
-    async def decide_by_joint_review(self, decision: JointDecision) -> None:
-        """The departments decided this matter at a 集中联审 the case recorded; the case's
-        validator checked the state, so only a decision made meanwhile is ignored."""
-        await in_turn(self, lambda: self._decide_by_joint_review(decision))
-
-    async def _decide_by_joint_review(self, decision: JointDecision) -> None:
-        await self._hand_over_recorded()
-        if self._matter.state not in UNDER_REVIEW:
-            return
-        meeting = f"{decision.meeting_on}集中联审"
-        details = {
-            "joint_review": decision.model_dump(mode="json", include={"meeting_on", "participants"})
-        }
-        if decision.decision == "refuse":
-            self._decide(MatterState.REFUSED, decision.recorded_by)
-            self._matter.refusal_reason = decision.reason
-            await self._changed(
-                LedgerEvent.MATTER_REFUSED,
-                decision.recorded_by,
-                f"{meeting}决定：{self._matter.department_name}对“{self._matter.name}”"
-                f"不予许可：{decision.reason}",
-                {"reason": decision.reason, **details},
-            )
-            return
-        deferral = self._matter.deferral
-        held = deferral is not None and deferral.supplied_at is None
-        self._decide(
-            MatterState.RESULT_HELD if held else MatterState.APPROVED, decision.recorded_by
-        )
-        self._matter.result_reference = decision.result_reference
-        await self._changed(
-            LedgerEvent.MATTER_APPROVED,
-            decision.recorded_by,
-            f"{meeting}决定：{self._matter.department_name}办结“{self._matter.name}”，"
-            f"文号{decision.result_reference}" + ("（容缺材料补齐后出具结果）" if held else ""),
-            {"result_reference": decision.result_reference, **details},
-        )
-
-    @workflow.signal
-    async def withdraw(self, action: WithdrawMatter) -> None:
-        """The case was terminated: stop, and say so in the ledger."""
-        await in_turn(self, lambda: self._withdraw(action))
-
-    async def _withdraw(self, action: WithdrawMatter) -> None:
-        if self._matter.state.is_final:
-            return
-        self._decide(MatterState.WITHDRAWN, action.actor)
-        await self._changed(
-            LedgerEvent.MATTER_WITHDRAWN,
-            action.actor,
-            f"案件终止，撤回“{self._matter.name}”：{action.reason}",
-            {"reason": action.reason},
-            notices=self._told(
-                (Recipient.DEPARTMENT, f"案件终止，“{self._matter.name}”已撤回，无需继续办理")
-            ),
-        )
 
     def _notice(self, recipient: Recipient, message: str) -> Notice:
         address = {
