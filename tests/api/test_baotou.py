@@ -104,6 +104,17 @@ async def test_joint_completion_acceptance_is_promised_in_nine_working_days(
     assert accepted["clock"]["limit_days"] == 9
 
 
+async def handed_over(driver: CaseDriver, chosen: list[str]) -> str:
+    """A 包头 case of these matters, accepted, planned with its 三包一 team, and each matter
+    with its department."""
+    case_id, matters = await _open(driver, matters=chosen)
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
+    for matter in chosen:
+        await driver.wait_for_matter(case_id, matter, "handed_over")
+    return case_id
+
+
 def _approve(matter: str, reference: str) -> dict[str, str]:
     return {"matter": matter, "decision": "approve", "result_reference": reference}
 
@@ -112,11 +123,7 @@ async def test_a_joint_review_decides_several_matters_in_one_meeting(
     driver: CaseDriver, env: WorkflowEnvironment
 ) -> None:
     chosen = ["water-connection", "power-connection", "gas-connection"]
-    case_id, matters = await _open(driver, matters=chosen)
-    await driver.accept(case_id)
-    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
-    for matter in chosen:
-        await driver.wait_for_matter(case_id, matter, "handed_over")
+    case_id = await handed_over(driver, chosen)
     meeting = {
         "meeting_on": "2026-11-25",
         "participants": ["包头市供水公司", "包头供电公司", "包头市燃气公司"],

@@ -19,7 +19,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain.clock import BUSINESS_ZONE
-from tests.api.test_baotou import _open, team
+from tests.api.test_baotou import handed_over
 from tests.support.driver import (
     BOLE_LAND,
     BOLE_MARKET,
@@ -318,11 +318,7 @@ async def test_a_deferred_supply_is_written_once(
 
 async def test_a_joint_review_is_held_once(driver: CaseDriver, client: Client) -> None:
     chosen = ["water-connection", "power-connection"]
-    case_id, matters = await _open(driver, matters=chosen)
-    await driver.accept(case_id)
-    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
-    for matter in chosen:
-        await driver.wait_for_matter(case_id, matter, "handed_over")
+    case_id = await handed_over(driver, chosen)
     meeting = {
         "meeting_on": "2026-11-25",
         "participants": ["包头市供水公司", "包头供电公司"],

@@ -8,7 +8,7 @@ from temporalio.client import Client
 from tests.support.driver import ENTERPRISE, CaseDriver, plan
 from tests.support.histories import record_if_asked
 from tests.support.identities import department, oversight
-from tests.workflows.test_cross_county import open_wutai_case
+from tests.workflows.test_cross_county import wutai_case_rated
 
 RATING = {"level": "满意", "efficiency": 5, "quality": 5, "problem_solving": 5}
 
@@ -82,18 +82,7 @@ async def test_refusal_termination_and_withdrawal_are_told(driver: CaseDriver) -
 async def test_the_special_team_is_told_of_a_filed_cross_county_report(
     driver: CaseDriver,
 ) -> None:
-    case_id = await open_wutai_case(driver)
-    status = await driver.status(case_id)
-    for matter in status["matters"]:
-        code, clerk = matter["code"], matter["department"]
-        base = f"/departments/{clerk}/tasks/{case_id}/{code}"
-        await driver.post(f"{base}/acceptance", {}, headers=department(clerk))
-        await driver.post(
-            f"{base}/approval", {"result_reference": f"{code}-1号"}, headers=department(clerk)
-        )
-    await driver.deliver_and_evaluate(
-        case_id, coordination_efficiency=5, cross_region_communication=5, completeness=5
-    )
+    case_id = await wutai_case_rated(driver)
     await driver.file_feedback_report(case_id)
     told = await _messages(driver, oversight(), case_id)
     assert len(told) == 1 and told[0].startswith(f"跨县市案件{case_id}评价反馈报告已报送")

@@ -55,6 +55,23 @@ async def open_wutai_case(driver: CaseDriver) -> str:
     return case_id
 
 
+async def wutai_case_rated(driver: CaseDriver) -> str:
+    """A 五台 case whose every matter its department approved, delivered and rated on the
+    cross-county scores: its comprehensive report is being drafted."""
+    case_id = await open_wutai_case(driver)
+    for matter in (await driver.status(case_id))["matters"]:
+        code, clerk = matter["code"], matter["department"]
+        base = f"/departments/{clerk}/tasks/{case_id}/{code}"
+        await driver.post(f"{base}/acceptance", {}, headers=department(clerk))
+        await driver.post(
+            f"{base}/approval", {"result_reference": f"{code}-1号"}, headers=department(clerk)
+        )
+    await driver.deliver_and_evaluate(
+        case_id, coordination_efficiency=5, cross_region_communication=5, completeness=5
+    )
+    return case_id
+
+
 async def test_a_wutai_case_crosses_to_jinghe_and_reports_to_the_special_team(
     driver: CaseDriver, env: WorkflowEnvironment
 ) -> None:

@@ -9,11 +9,11 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.clock import BUSINESS_ZONE
-from tests.api.test_baotou import _open, team
+from tests.api.test_baotou import _open, handed_over, team
 from tests.support.driver import ENTERPRISE, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
 from tests.support.identities import coordinator, oversight
-from tests.workflows.test_cross_county import open_wutai_case
+from tests.workflows.test_cross_county import wutai_case_rated
 
 
 async def _land_accepted(driver: CaseDriver) -> str:
@@ -69,11 +69,7 @@ async def test_plan_dates_outside_the_entrustment_are_refused(driver: CaseDriver
 
 async def test_a_joint_review_cannot_be_recorded_before_it_is_held(driver: CaseDriver) -> None:
     chosen = ["water-connection", "power-connection"]
-    case_id, matters = await _open(driver, matters=chosen)
-    await driver.accept(case_id)
-    await driver.post(f"/cases/{case_id}/plan", {**plan(matters), "team": team(2, 2, 2)})
-    for matter in chosen:
-        await driver.wait_for_matter(case_id, matter, "handed_over")
+    case_id = await handed_over(driver, chosen)
     meeting = {
         "meeting_on": "2099-01-05",
         "participants": ["包头市供水公司", "包头供电公司"],
@@ -267,18 +263,7 @@ async def test_the_tracking_table_prints_the_entrustment_period_of_the_weituoshu
 async def test_the_cross_county_report_names_matters_and_needs_its_last_line_written(
     driver: CaseDriver,
 ) -> None:
-    case_id = await open_wutai_case(driver)
-    status = await driver.status(case_id)
-    for matter in status["matters"]:
-        code, clerk = matter["code"], matter["department"]
-        base = f"/departments/{clerk}/tasks/{case_id}/{code}"
-        await driver.post(f"{base}/acceptance", {}, headers=department(clerk))
-        await driver.post(
-            f"{base}/approval", {"result_reference": f"{code}-1号"}, headers=department(clerk)
-        )
-    await driver.deliver_and_evaluate(
-        case_id, coordination_efficiency=5, cross_region_communication=5, completeness=5
-    )
+    case_id = await wutai_case_rated(driver)
     drafted = await driver.wait_for(case_id, lambda s: s.get("feedback_report"), "the draft")
     draft = drafted["feedback_report"]["draft"]
     assert "  建设项目用地预审与选址意见书：" in draft and "land-preexamination：" not in draft
