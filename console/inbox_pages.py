@@ -22,7 +22,14 @@ from domain.actors import Role
 from domain.matter import MatterSnapshot
 from domain.permitted import matter_actions
 
-TASK_VERBS = {"hand-off-acknowledgement", "acceptance", "correction-request", "approval", "refusal"}
+TASK_VERBS = {
+    "hand-off-acknowledgement",
+    "acceptance",
+    "correction-request",
+    "approval",
+    "refusal",
+    "deferred-materials-confirmation",
+}
 
 
 def _department(who: Visitor) -> str:

@@ -112,10 +112,24 @@ class AcknowledgeHandOffRequest(BaseModel):
 
 
 class SupplyDeferredRequest(BaseModel):
-    """容缺材料补齐."""
+    """容缺材料补齐: the department then confirms them before a held result is issued."""
 
     materials: list[str] = Items
     note: str = ""
+
+
+class ConfirmDeferredRequest(BaseModel):
+    """The department checks the supplied 容缺 materials: confirmed, or returned with why."""
+
+    confirmed: bool = Field(True, description="false: returned to the agent (reason required)")
+    reason: str = Field("", max_length=500, description="returned: what is wrong with them")
+    note: str = Field("", max_length=500)
+
+    @model_validator(mode="after")
+    def _returned_says_why(self) -> "ConfirmDeferredRequest":
+        if not self.confirmed and not self.reason.strip():
+            raise ValueError("退回容缺材料须说明理由")
+        return self
 
 
 class RequestCorrectionRequest(BaseModel):
@@ -285,6 +299,10 @@ class AcceptMatter(AcceptMatterRequest):
 
 
 class SupplyDeferred(SupplyDeferredRequest):
+    actor: Actor
+
+
+class ConfirmDeferred(ConfirmDeferredRequest):
     actor: Actor
 
 

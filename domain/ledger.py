@@ -44,6 +44,8 @@ class LedgerEvent(StrEnum):
     COORDINATION_ESCALATED = "coordination_escalated"
     RESOLUTION_CLOSED = "resolution_closed"
     DEFERRED_MATERIALS_SUPPLIED = "deferred_materials_supplied"
+    DEFERRED_MATERIALS_CONFIRMED = "deferred_materials_confirmed"
+    DEFERRED_MATERIALS_RETURNED = "deferred_materials_returned"
     MATTER_TERMINATED = "matter_terminated"
     HAND_OFF_UNACKNOWLEDGED = "hand_off_unacknowledged"
     CROSS_COUNTY_HANDED_OFF = "cross_county_handed_off"
@@ -88,6 +90,7 @@ ONE_TIME_EVENTS: dict[LedgerEvent, str] = {
     LedgerEvent.MATTER_REFUSED: "decision",
     LedgerEvent.MATTER_BLOCKED: "decision",
     LedgerEvent.MATTER_WITHDRAWN: "withdrawn",
+    LedgerEvent.DEFERRED_MATERIALS_CONFIRMED: "deferral_confirmed",
 }
 
 

@@ -60,12 +60,24 @@ class CorrectionRound(BaseModel):
 
 
 class Deferral(BaseModel):
-    """容缺受理: what is missing, by when; the result is issued only once supplied."""
+    """容缺受理: what is missing, by when; the result is issued only once supplied and, for
+    a supply since the department confirms them (``needs_confirmation``), confirmed."""
 
     items: list[str]
     supply_by: date
     supplied_at: datetime | None = None
     supplied_materials: list[str] = []
+    needs_confirmation: bool = False  # False in histories from before the confirmation step
+    confirmed_at: datetime | None = None
+    confirmed_by: str | None = None
+    returned: list[str] = []  # the department's reasons, each time it returned a supply
+
+    @property
+    def settled(self) -> bool:
+        """Supplied, and confirmed where that is asked: a held result may be issued."""
+        return self.supplied_at is not None and (
+            not self.needs_confirmation or self.confirmed_at is not None
+        )
 
 
 class MatterInput(BaseModel):

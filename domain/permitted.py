@@ -186,6 +186,15 @@ def _deferral_pending(matter: MatterSnapshot) -> Problem:
     return None
 
 
+def _deferral_to_confirm(matter: MatterSnapshot) -> Problem:
+    deferral = matter.deferral
+    if deferral is None or deferral.supplied_at is None:
+        return f"“{matter.name}”没有已补齐待确认的容缺材料"
+    if not deferral.needs_confirmation or deferral.confirmed_at is not None:
+        return f"“{matter.name}”的容缺材料已确认"
+    return None
+
+
 MATTER_ACTIONS: dict[str, MatterAction] = {
     action.update: action
     for action in (
@@ -235,6 +244,14 @@ MATTER_ACTIONS: dict[str, MatterAction] = {
             (COORDINATOR,),
             (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED, MatterState.RESULT_HELD),
             _deferral_pending,
+        ),
+        MatterAction(
+            "confirm_deferred",
+            "deferred-materials-confirmation",
+            "确认容缺材料",
+            (DEPARTMENT,),
+            (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED, MatterState.RESULT_HELD),
+            _deferral_to_confirm,
         ),
     )
 }

@@ -262,7 +262,7 @@ class MatterWorkflow(
     async def approve(self, action: ApproveMatter) -> MatterSnapshot:
         await self._hand_over_recorded()  # a decision on commitment can come at once
         deferral = self._matter.deferral
-        held = deferral is not None and deferral.supplied_at is None
+        held = deferral is not None and not deferral.settled
         self._decide(MatterState.RESULT_HELD if held else MatterState.APPROVED, action.actor)
         self._matter.result_reference = action.result_reference
         route = self._matter.cross_county

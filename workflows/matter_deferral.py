@@ -4,7 +4,7 @@ hold the result until they are supplied, end the matter if they are not in time.
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import AcceptMatter, SupplyDeferred
+    from domain.actions import AcceptMatter, ConfirmDeferred, SupplyDeferred
     from domain.actors import SYSTEM_ACTOR
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import Deferral, MatterSnapshot, MatterState
@@ -13,6 +13,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.one_at_a_time import one_at_a_time
 
 DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
+# The department confirms the supplied items before a held result is issued; before this,
+# the agent's supply released it at once.
+CONFIRMATION_PATCH = "deferred-materials-confirmed"
 
 
 class DeferralHandlers(MatterHost):
@@ -40,7 +43,12 @@ class DeferralHandlers(MatterHost):
         deferral.supplied_at = workflow.now()
         deferral.supplied_materials = action.materials
         summary = f"代办专员补齐容缺材料：{'、'.join(action.materials)}"
-        if self._matter.state is MatterState.RESULT_HELD:
+        notices = []
+        if workflow.patched(CONFIRMATION_PATCH):
+            deferral.needs_confirmation = True
+            summary += f"，待{self._matter.department_name}确认"
+            notices = [self._notice(Recipient.DEPARTMENT, summary)]
+        elif self._matter.state is MatterState.RESULT_HELD:
             self._matter.state = MatterState.APPROVED
             summary += (
                 f"，{self._matter.department_name}出具办理结果{self._matter.result_reference}"
@@ -50,8 +58,50 @@ class DeferralHandlers(MatterHost):
             action.actor,
             summary,
             {"materials": action.materials, "note": action.note},
+            notices=notices,
         )
         return self._matter
+
+    @workflow.update
+    @one_at_a_time
+    async def confirm_deferred(self, action: ConfirmDeferred) -> MatterSnapshot:
+        """The department checks what was supplied: confirmed, a held result is issued;
+        returned, the agent supplies again before the same date or the matter ends."""
+        deferral = self._matter.deferral
+        assert deferral is not None
+        materials = "、".join(deferral.supplied_materials)
+        if not action.confirmed:
+            deferral.supplied_at, deferral.supplied_materials = None, []
+            deferral.returned.append(action.reason)
+            summary = (
+                f"{self._matter.department_name}退回容缺材料（{materials}）：{action.reason}；"
+                f"须于{deferral.supply_by}前重新补齐"
+            )
+            await self._changed(
+                LedgerEvent.DEFERRED_MATERIALS_RETURNED,
+                action.actor,
+                summary,
+                {"reason": action.reason, "note": action.note},
+                notices=[self._notice(r, summary) for r in (Recipient.AGENT, Recipient.ENTERPRISE)],
+            )
+            return self._matter
+        deferral.confirmed_at, deferral.confirmed_by = workflow.now(), action.actor.id
+        summary = f"{self._matter.department_name}确认容缺材料已补齐：{materials}"
+        if self._matter.state is MatterState.RESULT_HELD:
+            self._matter.state = MatterState.APPROVED
+            summary += f"，出具办理结果{self._matter.result_reference}"
+        await self._changed(
+            LedgerEvent.DEFERRED_MATERIALS_CONFIRMED,
+            action.actor,
+            summary,
+            {"materials": deferral.supplied_materials, "note": action.note},
+            notices=[self._notice(r, summary) for r in (Recipient.AGENT, Recipient.ENTERPRISE)],
+        )
+        return self._matter
+
+    @confirm_deferred.validator
+    def _validate_confirm_deferred(self, action: ConfirmDeferred) -> None:
+        require_matter_action(self._matter, action.actor, "confirm_deferred")
 
     @supply_deferred.validator
     def _validate_supply_deferred(self, action: SupplyDeferred) -> None:

@@ -19,6 +19,8 @@ from domain.actions import (
     AcknowledgeHandOffRequest,
     ApproveMatter,
     ApproveMatterRequest,
+    ConfirmDeferred,
+    ConfirmDeferredRequest,
     ExtendDeadline,
     ExtendDeadlineRequest,
     RefuseMatter,
@@ -233,4 +235,24 @@ async def extend_deadline(
     action = ExtendDeadline(**body.model_dump(), actor=actor)
     return await update_matter(
         client, engine, case_id, matter, MatterWorkflow.extend_deadline, action, key
+    )
+
+
+@router.post(
+    "/tasks/{case_id}/{matter}/deferred-materials-confirmation", response_model=MatterPublic
+)
+async def confirm_deferred_materials(
+    case_id: CaseId,
+    matter: MatterCode,
+    body: ConfirmDeferredRequest,
+    actor: DepartmentStaff,
+    client: TemporalDep,
+    engine: EngineDep,
+    key: IdempotencyKey = None,
+) -> MatterSnapshot:
+    """容缺: confirm the supplied items (a held result is then issued), or return them with
+    the reason; the agent then supplies again by the same date."""
+    action = ConfirmDeferred(**body.model_dump(), actor=actor)
+    return await update_matter(
+        client, engine, case_id, matter, MatterWorkflow.confirm_deferred, action, key
     )

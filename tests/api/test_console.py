@@ -249,3 +249,34 @@ async def test_a_leader_in_charge_reads_cases_in_the_console_and_is_offered_no_a
     page = await browser.get(f"/console/cases/{case_id}")
     assert page.status_code == 200
     assert "/act/" not in page.text  # read-only
+
+
+async def test_a_department_confirms_supplied_deferred_items_on_its_task_page(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """容缺: the result held for the deferred items is issued from the task page, once the
+    department has checked what the agent supplied."""
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    matter = "land-preexamination"
+    await driver.wait_for_matter(case_id, matter, "handed_over")
+    deferral = {"deferred_items": ["环评批复"], "supply_by": "2026-12-30"}
+    await driver.department_act(case_id, matter, "acceptance", deferral)
+    await driver.department_act(case_id, matter, "approval", {"result_reference": "博1号"})
+    await driver.post(
+        f"/cases/{case_id}/matters/{matter}/deferred-materials", {"materials": ["环评批复"]}
+    )
+    driver.http.headers.pop("Authorization", None)
+    await _sign_in(driver.http, engine, "clerk.bole-natural-resources")
+
+    page = (await driver.http.get(f"/console/inbox/{case_id}/{matter}")).text
+    assert "确认容缺材料" in page and "代办专员已补齐：环评批复" in page
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    act = f"/console/inbox/{case_id}/{matter}/act/deferred-materials-confirmation"
+    refused = await driver.http.post(act, data={"csrf": csrf, "confirmed": "false"})
+    assert refused.status_code == 422 and "退回容缺材料须说明理由" in refused.text
+    done = await driver.http.post(act, data={"csrf": csrf, "confirmed": "true"})
+    assert done.status_code == 303, done.text
+    page = (await driver.http.get(done.headers["location"])).text
+    assert "容缺材料确认结果已登记" in page and "确认容缺材料</h3>" not in page

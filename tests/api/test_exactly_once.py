@@ -51,6 +51,7 @@ COVERED = {
     "approve": "matter_approved",
     "refuse": "matter_refused",
     "supply_deferred": "deferred_materials_supplied",
+    "confirm_deferred": "deferred_materials_confirmed",
     "acknowledge_hand_off": "hand_off_acknowledged",
     "deliver": "results_delivered",
     "sign_receipt": "receipt_signed",
@@ -314,6 +315,13 @@ async def test_a_deferred_supply_is_written_once(
         COORDINATOR,
     )
     await _once(driver, case_id, "deferred_materials_supplied", land)
+    await _burst(
+        driver.http,
+        _task(case_id, land, BOLE_LAND, "deferred-materials-confirmation"),
+        {"confirmed": True},
+        department(BOLE_LAND),
+    )
+    await _once(driver, case_id, "deferred_materials_confirmed", land)
 
 
 async def test_a_joint_review_is_held_once(driver: CaseDriver, client: Client) -> None:

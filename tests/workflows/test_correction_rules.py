@@ -80,15 +80,22 @@ async def test_acceptance_with_deficiency_holds_the_result_until_supplied(
         case_id, "land-preexamination", "approval", {"result_reference": "博自然资预〔2026〕5号"}
     )
     assert held["state"] == "result_held"
-    released = await driver.post(
+    supplied = await driver.post(
         f"/cases/{case_id}/matters/land-preexamination/deferred-materials",
         {"materials": ["环评批复"]},
     )
+    # supplied is not yet confirmed: the department checks the items before the result
+    assert supplied["state"] == "result_held"
+    assert supplied["deferral"]["needs_confirmation"] is True
+    released = await driver.department_act(
+        case_id, "land-preexamination", "deferred-materials-confirmation", {}
+    )
     assert released["state"] == "approved"
+    assert released["deferral"]["confirmed_by"] == f"clerk.{BOLE_LAND}"
     entries = await driver.ledger(case_id)
-    supplied = next(e for e in entries if e["event"] == "deferred_materials_supplied")
-    assert "出具办理结果博自然资预〔2026〕5号" in supplied["summary"]
-    await record_if_asked(env.client, "deferral_supplied", case_id, MATTERS)
+    confirmed = next(e for e in entries if e["event"] == "deferred_materials_confirmed")
+    assert "出具办理结果博自然资预〔2026〕5号" in confirmed["summary"]
+    await record_if_asked(env.client, "deferral_confirmed", case_id, MATTERS)
 
 
 async def test_deferred_items_not_supplied_in_time_end_the_matter(

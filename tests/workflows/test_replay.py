@@ -24,6 +24,7 @@ def test_histories_are_recorded_for_every_scenario() -> None:
         "feedback_report_overdue",
         "deferral_lapsed",
         "deferral_supplied",
+        "deferral_confirmed",
         "bad_rating_follow_up",
         "hand_off_stalled",
     } <= scenarios

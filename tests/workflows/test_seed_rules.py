@@ -10,7 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.clock import BUSINESS_ZONE
 from tests.api.test_baotou import _open, handed_over, team
-from tests.support.driver import ENTERPRISE, CaseDriver, department, plan
+from tests.support.driver import BOLE_LAND, ENTERPRISE, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
 from tests.support.identities import coordinator, oversight
 from tests.workflows.test_cross_county import wutai_case_rated
@@ -189,8 +189,32 @@ async def test_only_the_deferred_items_release_a_held_result(
     path = f"/cases/{case_id}/matters/{land}/deferred-materials"
     other = await driver.post(path, {"materials": ["营业执照复印件"]}, expect=409)
     assert "尚未提交：节能评估报告专家意见" in other["error"]["message"]
-    released = await driver.post(path, {"materials": ["节能评估报告专家意见"]})
+    supplied = await driver.post(path, {"materials": ["节能评估报告专家意见"]})
+    assert supplied["state"] == "result_held"  # until the department confirms them
+    check = "deferred-materials-confirmation"
+    await driver.department_act(case_id, land, check, {"confirmed": False}, expect=422)
+    returned = await driver.department_act(
+        case_id, land, check, {"confirmed": False, "reason": "专家意见未签字"}
+    )
+    assert returned["state"] == "result_held" and returned["deferral"]["supplied_at"] is None
+    assert returned["deferral"]["returned"] == ["专家意见未签字"]
+    # nothing to confirm until the agent supplies again
+    again = await driver.department_act(case_id, land, check, {}, expect=409)
+    assert "没有已补齐待确认的容缺材料" in again["error"]["message"]
+    await driver.post(path, {"materials": ["节能评估报告专家意见"]})
+    released = await driver.department_act(case_id, land, check, {"note": "已核验"})
     assert released["state"] == "approved"
+    twice = await driver.department_act(case_id, land, check, {}, expect=409)
+    assert twice["error"]["code"] == "action_refused"
+    events = [e["event"] for e in await driver.ledger(case_id) if e["matter"] == land]
+    assert events.count("deferred_materials_supplied") == 2
+    assert events.count("deferred_materials_returned") == 1
+    assert events.count("deferred_materials_confirmed") == 1
+    notices = await driver.http.get(
+        "/notifications", params={"case_id": case_id, "address": BOLE_LAND}
+    )
+    assert any("待" in n["message"] and "确认" in n["message"] for n in notices.json()["items"])
+    await record_if_asked(env.client, "deferral_returned", case_id, ["land-preexamination"])
 
 
 async def test_only_bozhou_asks_for_the_five_working_day_report(
