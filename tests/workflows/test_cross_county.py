@@ -256,3 +256,35 @@ async def test_an_unacknowledged_hand_off_is_a_stalled_hand_off_for_the_48_hour_
     stalled = [e for e in await driver.ledger(case_id) if e["event"] == "hand_off_unacknowledged"]
     assert [e["matter"] for e in stalled] == [LAND]
     assert "24小时内未签收跨县市移交的" in stalled[0]["summary"]
+
+
+def test_every_item_of_the_list_is_a_matter_of_the_catalogue() -> None:
+    """附件5 lists 17 items in five categories (the issue counted 22; the seed wins): each
+    is a 博州 matter decided by a 精河县 department, with a limit from statutes.toml."""
+    [listed] = PACK.cross_county
+    items = [item for category in listed.categories for item in category.items]
+    assert len(items) == 17
+    assert [len(c.items) for c in listed.categories] == [3, 3, 4, 5, 2]
+    matters = {m.code: m for m in PACK.matters}
+    for item in items:
+        assert item.matter in matters, item.name
+        department = PACK.deciding_department(matters[item.matter], listed.project_county)
+        assert department is not None and department.county == "精河县", item.name
+    assert matters["mineral-mining"].limit_days == 40  # 开采登记管理办法 §6, calendar days
+
+
+async def test_a_wutai_case_entrusts_items_that_had_no_matter_before(driver: CaseDriver) -> None:
+    chosen = ["mineral-mining", "economic-indicator-statistics", "infrastructure-fee"]
+    case_id = await driver.open(park="bole-wutai", matters=chosen)
+    status = await driver.status(case_id)
+    routed = {m["code"]: m["department"] for m in status["matters"]}
+    assert routed == {
+        "mineral-mining": "jinghe-natural-resources",
+        "economic-indicator-statistics": "jinghe-statistics",
+        "infrastructure-fee": "jinghe-housing-construction",
+    }
+    assert all(m["cross_county"] for m in status["matters"])
+    await driver.accept(case_id)
+    await driver.post(f"/cases/{case_id}/plan", plan(chosen))
+    await driver.wait_for_matter(case_id, "mineral-mining", "handed_over")
+    await driver.wait_for_matter(case_id, "economic-indicator-statistics", "handed_over")
