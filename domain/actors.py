@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+PHONE_PATTERN = r"^(1\d{10}|0\d{2,3}-?\d{7,8})$"  # a mobile, or a landline with its area code
+
 
 class Role(StrEnum):
     COORDINATOR = "coordinator"
@@ -48,6 +50,13 @@ class Principal(BaseModel):
     department: str | None = Field(None, description="department staff: the department code")
     county: str | None = Field(None, description="department staff: the department's county")
     uscc: str | None = Field(None, description="enterprise: its 统一社会信用代码")
+    phone: str | None = Field(
+        None, pattern=PHONE_PATTERN, description="work phone, printed on papers (受理人及联系方式)"
+    )
+
+    @property
+    def name_and_phone(self) -> str:
+        return f"{self.display_name} {self.phone}" if self.phone else self.display_name
 
     @property
     def actor(self) -> Actor:

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from domain.actors import PHONE_PATTERN
 from domain.eligibility import ApprovalLevel, Restriction
 from domain.uscc import uscc_problem
 
@@ -78,7 +79,7 @@ class Resident(BaseModel):
 
 class Contact(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    phone: str = Field(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", description="手机或座机")
+    phone: str = Field(pattern=PHONE_PATTERN, description="手机或座机")
 
 
 # A Decimal is read from a number or a string and written as a string; one schema for both

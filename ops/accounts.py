@@ -5,6 +5,7 @@ read from stdin with ``--password-stdin``, or generated and shown once.
 """
 
 import argparse
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -12,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from domain.actors import ROLE_NAMES, Role
+from domain.actors import PHONE_PATTERN, ROLE_NAMES, Role
 from services import tokens
 from services.accounts import AccountProblem, bound, open_account, password_problem
 from settings import Settings
@@ -39,6 +40,7 @@ def add_parser(verbs: Any) -> None:
     create.add_argument("--park", help="coordinator: a park code; omit for a centre")
     create.add_argument("--department", help="department staff: the department code")
     create.add_argument("--uscc", help="enterprise: its 统一社会信用代码")
+    create.add_argument("--phone", help="work phone, printed on papers (受理人及联系方式)")
     _password_source(create, "--no-password", "token-only account (a department's system)")
 
     token = actions.add_parser("token", help="issue a token (e.g. for a department's system)")
@@ -52,6 +54,9 @@ def add_parser(verbs: Any) -> None:
         ("revoke-tokens", "invalidate every token issued so far"),
     ):
         actions.add_parser(name, help=help_).add_argument("username")
+    phone = actions.add_parser("set-phone", help="set the work phone printed on papers")
+    phone.add_argument("username")
+    phone.add_argument("phone")
     password = actions.add_parser("set-password", help="set a new password")
     password.add_argument("username")
     _password_source(password, None, None)
@@ -102,6 +107,7 @@ def _run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[
                 park=args.park,
                 department=args.department,
                 uscc=args.uscc,
+                phone=args.phone,
             )
             password, generated = _password(args)
             open_account(engine, principal, password)
@@ -132,7 +138,9 @@ def _run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[
             lines = [
                 f"{r['username']}  {r['role']}  {r['display_name']}  "
                 + " ".join(
-                    f"{k}={r[k]}" for k in ("jurisdiction", "park", "department", "uscc") if r[k]
+                    f"{k}={r[k]}"
+                    for k in ("jurisdiction", "park", "department", "uscc", "phone")
+                    if r[k]
                 )
                 + ("" if r["active"] else "  （已停用）")
                 for r in rows
@@ -149,6 +157,13 @@ def _run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[
             version = accounts.revoke_tokens(engine, args.username)
             return {"username": args.username, "token_version": version}, (
                 f"{args.username}此前签发的令牌已全部失效"
+            )
+        case "set-phone":
+            if not re.fullmatch(PHONE_PATTERN, args.phone):
+                raise AccountProblem("phone", "电话须为11位手机号或带区号的座机号")
+            accounts.set_phone(engine, args.username, args.phone)
+            return {"username": args.username, "phone": args.phone}, (
+                f"已为{args.username}登记电话{args.phone}"
             )
         case "set-password":
             password, generated = _password(args)

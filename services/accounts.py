@@ -1,11 +1,12 @@
 """Open an account: its binding checked against the jurisdictions' catalogues."""
 
 import asyncio
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 
-from domain.actors import ROLE_NAMES, Principal, Role
+from domain.actors import PHONE_PATTERN, ROLE_NAMES, Principal, Role
 from domain.errors import InvalidInput, Unavailable
 from domain.uscc import uscc_problem
 from policies.registry import PACKS
@@ -28,6 +29,7 @@ def bound(
     park: str | None = None,
     department: str | None = None,
     uscc: str | None = None,
+    phone: str | None = None,
 ) -> Principal:
     """The principal for this role and binding; refuses a binding the role does not take or
     the catalogues do not know (a department's county comes from its catalogue)."""
@@ -61,6 +63,8 @@ def bound(
         problem = uscc_problem(uscc or "") if uscc else "企业账号须绑定统一社会信用代码"
         if problem:
             raise AccountProblem("uscc", problem)
+    if phone is not None and not re.fullmatch(PHONE_PATTERN, phone):
+        raise AccountProblem("phone", "电话须为11位手机号或带区号的座机号")
     return Principal(
         username=username,
         display_name=display_name,
@@ -70,6 +74,7 @@ def bound(
         department=department,
         county=county,
         uscc=uscc,
+        phone=phone,
     )
 
 

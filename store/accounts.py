@@ -47,6 +47,7 @@ def principal_of(row: AccountRow) -> Principal:
         department=row.department,
         county=row.county,
         uscc=row.uscc,
+        phone=row.phone,
     )
 
 
@@ -135,6 +136,10 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         end_tokens=True,
         password_hash=_hasher.hash(password),
     )
+
+
+def set_phone(engine: Engine, username: str, phone: str) -> None:
+    _change(engine, username, end_tokens=False, phone=phone)
 
 
 def set_active(engine: Engine, username: str, active: bool) -> None:

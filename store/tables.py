@@ -241,6 +241,7 @@ class AccountRow(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=60)
     county: str | None = Field(default=None, max_length=40)
     uscc: str | None = Field(default=None, max_length=18, index=True)
+    phone: str | None = Field(default=None, max_length=20)  # printed on papers beside the name
     password_hash: str = Field(default="", max_length=200)
     active: bool = True
     token_version: int = 0

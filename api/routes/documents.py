@@ -105,7 +105,9 @@ async def case_paper(
     if status.acceptance_notice is not None:
         accepted_by = status.acceptance_notice.accepted_by
         account = accounts.get(engine, accepted_by)
-        people[accepted_by] = account.display_name if account else accepted_by
+        people[accepted_by] = (
+            accounts.principal_of(account).name_and_phone if account else accepted_by
+        )
     rendered = await run_in_threadpool(papers.render, paper, format, status, people)
     record_read(engine, principal.actor, f"paper:{paper.value}", case_id)
     ascii_name = f"{case_id}-{paper.value}.{format.value}"

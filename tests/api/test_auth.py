@@ -219,8 +219,12 @@ def test_the_account_command_opens_lists_issues_and_revokes(
     assert ops_cli(["account", "revoke-tokens", "zhao.yun"]) == 0
     assert accounts.get(engine, "zhao.yun").token_version == 1
     assert ops_cli(["account", "disable", "zhao.yun"]) == 0
+    assert ops_cli(["account", "set-phone", "zhao.yun", "12345"]) == 2
+    assert "电话须为11位手机号" in capsys.readouterr().err
+    assert ops_cli(["account", "set-phone", "zhao.yun", "0909-2231234"]) == 0
     assert ops_cli(["account", "list"]) == 0
-    assert "zhao.yun  department  赵云" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "zhao.yun  department  赵云" in listed and "phone=0909-2231234" in listed
     assert ops_cli(["account", "token", "zhao.yun"]) == 2
 
 

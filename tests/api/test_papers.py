@@ -60,7 +60,7 @@ async def test_the_acceptance_notice_lists_the_materials_received_with_fonts_emb
         "现予受理",
     ):
         assert expected in text
-    assert "li.si" not in text and "受理人及联系方式：博尔塔拉蒙古自治州代办员" in text  # a name
+    assert "li.si" not in text and "受理人及联系方式：博尔塔拉蒙古自治州代办员 0909-2231234" in text
     assert fonts and all("CJK" in name for name in fonts), fonts
 
     # The enterprise reads its own notice, and the read is recorded; DOCX for the office.

@@ -55,6 +55,7 @@ def _accounts() -> list[dict[str, Any]]:
                 "display_name": f"{pack.name}代办员",
                 "role": Role.COORDINATOR,
                 "jurisdiction": code,
+                "phone": "0909-2231234",
             }
             for username in team
         ]
