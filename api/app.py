@@ -30,6 +30,7 @@ from api.routes import (
     ops,
     oversight,
     project_lists,
+    supervision,
 )
 from api.text_input import refuse_control_characters
 from console import pages as console
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(catalogue.router)
     app.include_router(coordination.router)
     app.include_router(follow_up.router)
+    app.include_router(supervision.router)
     app.include_router(notifications.router)
     app.include_router(ops.router)
     app.include_router(oversight.router)

@@ -22,10 +22,20 @@ class ReviewDecision(StrEnum):
     REFUSE = "refuse"
 
 
+class ExcludedMatter(BaseModel):
+    """部分受理: a matter of the 委托书 that initial review does not accept, and why."""
+
+    matter: str = Field(pattern=r"^[a-z0-9_\-]+$", description="the matter's code")
+    reason: str = Text
+
+
 class InitialReviewRequest(BaseModel):
     decision: ReviewDecision
     materials_received: list[str] = Field([], max_length=100, description="accept: 收到的材料")
     reasons: list[str] = Field([], max_length=20, description="refuse: 不予受理的理由")
+    excluded: list[ExcludedMatter] = Field(
+        [], max_length=50, description="accept: 部分受理, the matters not accepted and why"
+    )
 
     @model_validator(mode="after")
     def _decision_has_its_content(self) -> "InitialReviewRequest":
@@ -33,6 +43,11 @@ class InitialReviewRequest(BaseModel):
             raise ValueError("受理时必须列明收到的材料")
         if self.decision is ReviewDecision.REFUSE and not self.reasons:
             raise ValueError("不予受理时必须说明理由")
+        if self.decision is ReviewDecision.REFUSE and self.excluded:
+            raise ValueError("不予受理时整件委托均不受理，无需列明部分不予受理的事项")
+        codes = [e.matter for e in self.excluded]
+        if len(set(codes)) != len(codes):
+            raise ValueError("不予受理的事项不能重复")
         return self
 
 

@@ -64,6 +64,13 @@ class ResolutionClosingRequest(BaseModel):
     outcome: str = Text
 
 
+class EscalationAnswerRequest(BaseModel):
+    """The leader in charge answers an escalated problem: the instruction (批示) the agent
+    and the departments are to carry out."""
+
+    instruction: str = Text
+
+
 class Coordination(CoordinationRequest):
     problem: int
     actor: Actor
@@ -76,6 +83,17 @@ class StallReport(StallReportRequest):
 class Escalation(EscalationRequest):
     problem: int
     actor: Actor
+
+
+class EscalationAnswer(EscalationAnswerRequest):
+    problem: int
+    actor: Actor
+
+
+class LeaderAnswer(BaseModel):
+    instruction: str
+    answered_by: str
+    answered_at: datetime
 
 
 class ResolutionClosing(ResolutionClosingRequest):
@@ -111,6 +129,7 @@ class CoordinationProblem(BaseModel):
     due_at: datetime  # coordination must start before this
     coordination: CoordinationRecord | None = None
     escalated_at: datetime | None = None
+    leader_answer: LeaderAnswer | None = None  # the leader in charge's 批示, once
 
     @property
     def open_resolutions(self) -> list[Resolution]:

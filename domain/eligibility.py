@@ -92,15 +92,22 @@ class EligibilityRules(BaseModel):
 class Eligibility(BaseModel):
     eligible: bool
     reasons: list[str] = Field(description="why not, one per matter not covered")
+    # The matters (by name) not covered: initial review may accept the others (部分受理).
+    # Empty in cases opened before; a case that is not eligible then excludes them all.
+    ineligible_matters: list[str] = []
 
 
 def assess(rules: EligibilityRules, facts: EligibilityFacts) -> Eligibility:
-    reasons = [
-        f"“{name}”不属于帮代办范围：{why}"
+    uncovered = {
+        name: why
         for name, kind in facts.matters.items()
         if (why := _not_covered(rules, facts, kind))
-    ]
-    return Eligibility(eligible=not reasons, reasons=reasons)
+    }
+    return Eligibility(
+        eligible=not uncovered,
+        reasons=[f"“{name}”不属于帮代办范围：{why}" for name, why in uncovered.items()],
+        ineligible_matters=list(uncovered),
+    )
 
 
 def _not_covered(rules: EligibilityRules, facts: EligibilityFacts, kind: MatterKind) -> str:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 class LedgerEvent(StrEnum):
     APPLICATION_RECEIVED = "application_received"
     APPLICATION_ACCEPTED = "application_accepted"
+    APPLICATION_AMENDED = "application_amended"
     APPLICATION_REFUSED = "application_refused"
     PLAN_AGREED = "plan_agreed"
     MATERIALS_HANDED_OVER = "materials_handed_over"
@@ -42,6 +43,9 @@ class LedgerEvent(StrEnum):
     COORDINATION_DUE = "coordination_due"
     COORDINATION_RECORDED = "coordination_recorded"
     COORDINATION_ESCALATED = "coordination_escalated"
+    ESCALATION_ANSWERED = "escalation_answered"
+    SATISFACTION_VISITED = "satisfaction_visited"
+    MISCONDUCT_REPORTED = "misconduct_reported"
     RESOLUTION_CLOSED = "resolution_closed"
     DEFERRED_MATERIALS_SUPPLIED = "deferred_materials_supplied"
     DEFERRED_MATERIALS_CONFIRMED = "deferred_materials_confirmed"
@@ -248,3 +252,6 @@ class LedgerWrite(BaseModel):
     notices: list[Notice] = []
     case: CaseSummary | None = None
     matters: list[MatterRowData] = []
+    # The matters above are all the case now has (部分受理, an amended 委托书): rows of
+    # others go, and the case's counties follow.
+    replaces_matters: bool = False

@@ -124,6 +124,13 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     action.update: action
     for action in (
         CaseAction("review", "review", "作出初审决定", (COORDINATOR,), (CaseStage.INITIAL_REVIEW,)),
+        CaseAction(
+            "amend_application",
+            "amendment",
+            "修改委托书",
+            (COORDINATOR,),
+            (CaseStage.INITIAL_REVIEW,),
+        ),
         CaseAction("plan", "plan", "制定计划", (COORDINATOR,), (CaseStage.PLANNING,)),
         # Whether the pack holds 集中联审 at all is in the case's input, which the workflow
         # checks; the status a console reads does not carry it.

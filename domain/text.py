@@ -31,6 +31,9 @@ SINGLE_LINE_FIELDS = {
     "item",
     "industry",
     "industry_office",
+    "visited",
+    "subject",
+    "reported_to",
 }
 
 
@@ -46,6 +49,10 @@ WORDS_REQUIRED_FIELDS = {
     "description",
     "text",
     "measures",
+    "instruction",
+    "visited",
+    "subject",
+    "reported_to",
     "explanation",
     "item",
     "deferred_items",

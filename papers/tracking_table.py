@@ -1,7 +1,8 @@
 """The 代办服务全程跟踪备案表 (博州 附件3) as CSV or XLSX, from the projection.
 
 Its seven columns, in the form's words, after the case number that ties a row to its
-ledger. 回访结果 is the form's 满意/不满意: 非常满意, 满意 and 基本满意 count as 满意.
+ledger. 回访结果 is the form's 满意/不满意: the last 满意度回访 (domain/supervision.py), or
+before any, the enterprise's rating, where 非常满意, 满意 and 基本满意 count as 满意.
 """
 
 import csv
@@ -21,9 +22,12 @@ from domain.actions import Satisfaction
 from domain.case import STAGE_NAMES, CaseStage
 from domain.clock import BUSINESS_ZONE
 from domain.follow_up import BAD_RATINGS
+from domain.ledger import LedgerEvent
 from domain.matter import MatterState
+from domain.supervision import VISIT_RESULT_NAMES, VisitResult
 from papers.cells import csv_text, printable
 from papers.render import html_to_pdf, table_html
+from store import ledger
 from store.oversight import OversightFilter, matters_of
 from store.tables import CaseRow, MatterRow, as_utc
 
@@ -80,13 +84,15 @@ def rows(engine: Engine, where: OversightFilter) -> Iterator[list[str]]:
             ).all()
         if not batch:
             return
-        matters = matters_of(engine, [case.case_id for case in batch])
+        ids = [case.case_id for case in batch]
+        matters = matters_of(engine, ids)
+        visits = ledger.latest_details(engine, ids, LedgerEvent.SATISFACTION_VISITED)
         for case in batch:
-            yield _row(case, matters.get(case.case_id, []))
+            yield _row(case, matters.get(case.case_id, []), visits.get(case.case_id))
         last = (batch[-1].opened_at, batch[-1].case_id)
 
 
-def _row(case: CaseRow, matters: list[MatterRow]) -> list[str]:
+def _row(case: CaseRow, matters: list[MatterRow], visit: dict | None) -> list[str]:
     opened = as_utc(case.opened_at).astimezone(BUSINESS_ZONE).date()
     done = sum(m.state in _DONE for m in matters)
     progress = STAGE_NAMES[CaseStage(case.stage)]
@@ -100,11 +106,14 @@ def _row(case: CaseRow, matters: list[MatterRow]) -> list[str]:
         f"{(case.entrustment_start or opened).isoformat()}至{case.entrustment_end.isoformat()}",
         case.agent_name or "",
         progress,
-        _visit_result(case.satisfaction),
+        _visit_result(case.satisfaction, visit),
     ]
 
 
-def _visit_result(satisfaction: str | None) -> str:
+def _visit_result(satisfaction: str | None, visit: dict | None) -> str:
+    """The last 满意度回访's answer; before any, the enterprise's own rating."""
+    if visit is not None:
+        return VISIT_RESULT_NAMES[VisitResult(visit["result"])]
     if satisfaction is None:
         return ""
     return "不满意" if Satisfaction(satisfaction) in BAD_RATINGS else "满意"

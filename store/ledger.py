@@ -8,10 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.actors import Actor
-from domain.ledger import LedgerEntry, LedgerWrite, once_key
+from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, once_key
 from store import chain
 from store.db import session_scope
-from store.projection import upsert_case, upsert_matter
+from store.projection import keep_only, upsert_case, upsert_matter
 from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
 
 
@@ -34,6 +34,8 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
                 upsert_case(session, write.case)
             for matter in write.matters:
                 upsert_matter(session, write.entry.case_id, matter)
+            if write.replaces_matters and write.case is not None:
+                keep_only(session, write.case, [m.code for m in write.matters])
             for index, notice in enumerate(write.notices):
                 row = NotificationRow(
                     key=f"{write.entry.key}#{index}",
@@ -83,6 +85,39 @@ def entries(
             .limit(limit)
         ).all()
         return [_from_row(row) for row in rows], total
+
+
+def by_key(engine: Engine, key: str) -> LedgerEntry | None:
+    with Session(engine) as session:
+        row = session.exec(select(LedgerEntryRow).where(LedgerEntryRow.key == key)).first()
+        return _from_row(row) if row is not None else None
+
+
+def latest(engine: Engine, case_id: str, event: LedgerEvent) -> LedgerEntry | None:
+    """The case's last entry of this event, or None."""
+    with Session(engine) as session:
+        row = session.exec(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.case_id == case_id, LedgerEntryRow.event == event.value)
+            .order_by(col(LedgerEntryRow.id).desc())
+            .limit(1)
+        ).first()
+        return _from_row(row) if row is not None else None
+
+
+def latest_details(
+    engine: Engine, case_ids: list[str], event: LedgerEvent
+) -> dict[str, dict[str, Any]]:
+    """For each of these cases that has one, the details of its last entry of this event."""
+    if not case_ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.exec(
+            select(LedgerEntryRow.case_id, LedgerEntryRow.details)
+            .where(col(LedgerEntryRow.case_id).in_(case_ids), LedgerEntryRow.event == event.value)
+            .order_by(col(LedgerEntryRow.id))
+        ).all()
+    return {case_id: dict(details or {}) for case_id, details in rows}  # later entries win
 
 
 def _exists(session: Session, key: str) -> bool:

@@ -24,6 +24,20 @@ def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> None:
     _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
 
 
+def keep_only(session: Session, summary: CaseSummary, codes: list[str]) -> None:
+    """The case now has only these matters (部分受理, an amended 委托书, both before any
+    hand-over): drop the other rows, and keep only the counties the case still works in."""
+    case_id = summary.case_id
+    matters, counties = col(MatterRow.code), col(CaseCountyRow.county)
+    session.exec(delete(MatterRow).where(col(MatterRow.case_id) == case_id, matters.not_in(codes)))
+    session.exec(
+        delete(CaseCountyRow).where(
+            col(CaseCountyRow.case_id) == case_id, counties.not_in(summary.counties)
+        )
+    )
+    _add_counties(session, summary)
+
+
 def _add_counties(session: Session, summary: CaseSummary) -> None:
     """A case's counties are fixed when it opens; written with its first row."""
     known = set(

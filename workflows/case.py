@@ -5,19 +5,9 @@ import asyncio
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import (
-        CasePlan,
-        Evaluation,
-        InitialReview,
-        ReviewDecision,
-    )
+    from domain.actions import CasePlan, Evaluation
     from domain.actors import SYSTEM_ACTOR, Actor, Role
-    from domain.case import (
-        AcceptanceNotice,
-        CaseInput,
-        CaseStage,
-        CaseStatus,
-    )
+    from domain.case import CaseInput, CaseStage, CaseStatus
     from domain.coordination import ProblemKind
     from domain.follow_up import BAD_RATINGS, FollowUp
     from domain.ledger import CaseSummary, LedgerEvent, Notice, Recipient
@@ -29,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_joint_review import JointReviewHandlers
     from workflows.case_matters import MatterScheduling
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
+    from workflows.case_review import ReviewHandlers, matter_snapshots
     from workflows.case_termination import TerminationHandlers
     from workflows.clock import business_today
     from workflows.guards import (
@@ -51,6 +42,7 @@ OVERDUE_ATTRIBUTE_PATCH = "overdue-search-attribute"
 
 @workflow.defn
 class CaseWorkflow(
+    ReviewHandlers,
     MatterScheduling,
     DeliveryHandlers,
     JointReviewHandlers,
@@ -73,18 +65,7 @@ class CaseWorkflow(
             stage=CaseStage.INITIAL_REVIEW,
             application=application,
             opened_at=workflow.now(),
-            matters=[
-                MatterSnapshot(
-                    code=m.code,
-                    name=m.definition.name,
-                    department=m.department.code,
-                    department_name=m.department.name,
-                    county=m.department.county,
-                    depends_on=m.definition.depends_on,
-                    cross_county=m.cross_county,
-                )
-                for m in case.matters
-            ],
+            matters=matter_snapshots(case.matters),
             county=case.county,
             lead_committee=case.lead_committee,
             eligibility=case.eligibility,
@@ -169,55 +150,6 @@ class CaseWorkflow(
                 Actor(
                     id=correction.requested_by, role=Role.DEPARTMENT, department=snapshot.department
                 ),
-            )
-
-    # --- 初审 ------------------------------------------------------------------------------
-
-    @workflow.update
-    @one_at_a_time
-    async def review(self, review: InitialReview) -> CaseStatus:
-        await self._application_received()
-        if review.decision is ReviewDecision.ACCEPT:
-            notice = AcceptanceNotice(
-                number=f"{self._status.case_id}-SL",
-                enterprise_name=self._status.application.applicant_name,
-                matters=[m.name for m in self._status.matters],
-                materials_received=review.materials_received,
-                accepted_by=review.actor.id,
-                issued_at=workflow.now(),
-            )
-            self._status.acceptance_notice = notice
-            self._set_stage(CaseStage.PLANNING)
-            await self._record(
-                LedgerEvent.APPLICATION_ACCEPTED,
-                review.actor,
-                f"初审通过，正式受理，出具受理通知书{notice.number}",
-                {"acceptance_notice": notice.model_dump(mode="json")},
-                notices=self._told(
-                    (Recipient.ENTERPRISE, f"您的代办委托已正式受理，受理通知书{notice.number}")
-                ),
-            )
-        else:
-            self._status.refusal_reasons = review.reasons
-            self._close(CaseStage.REFUSED)
-            await self._record(
-                LedgerEvent.APPLICATION_REFUSED,
-                review.actor,
-                "初审不予受理：" + "；".join(review.reasons),
-                {"reasons": review.reasons},
-                notices=self._told(
-                    (Recipient.ENTERPRISE, "您的代办委托初审不予受理：" + "；".join(review.reasons))
-                ),
-            )
-        return self._status
-
-    @review.validator
-    def _validate_review(self, review: InitialReview) -> None:
-        require_case_action(self._status, review.actor, "review")
-        eligibility = self._status.eligibility
-        if review.decision is ReviewDecision.ACCEPT and eligibility and not eligibility.eligible:
-            raise action_refused(
-                "不符合帮代办条件，应不予受理并告知理由：" + "；".join(eligibility.reasons)
             )
 
     # --- 计划制定 ---------------------------------------------------------------------------
@@ -358,8 +290,10 @@ class CaseWorkflow(
         matters: list[MatterSnapshot] | tuple = (),
         notices: list[Notice] | tuple = (),
         occurrence: str | None = None,
+        replaces_matters: bool = False,
     ) -> None:
-        """Write a ledger entry with the case's projection row as it is now."""
+        """Write a ledger entry with the case's projection row as it is now;
+        ``replaces_matters``: the matters given are now all the case has."""
         self._status.version += 1
         level = self._team_levels().get(actor.id)
         if level is not None:  # 三包一: whose level acted
@@ -375,4 +309,5 @@ class CaseWorkflow(
             matters=[m.model_copy(deep=True) for m in matters],
             notices=notices,
             occurrence=occurrence,
+            replaces_matters=replaces_matters,
         )

@@ -19,6 +19,8 @@ with workflow.unsafe.imports_passed_through():
         CoordinationProblem,
         CoordinationRecord,
         Escalation,
+        EscalationAnswer,
+        LeaderAnswer,
         ProblemKind,
         Resolution,
         ResolutionClosing,
@@ -207,6 +209,43 @@ class CoordinationHandlers(CaseHost):
             raise action_refused(f"协调事项{problem.number}已报请领导协调")
         if problem.coordination is not None and not problem.open_resolutions:
             raise action_refused(f"协调事项{problem.number}的议定事项均已办结，无需上报")
+
+    @workflow.update
+    @one_at_a_time
+    async def answer_escalation(self, answer: EscalationAnswer) -> CoordinationProblem:
+        """The leader in charge's 批示 on an escalated problem, to the agent and the
+        department whose matter it is."""
+        problem = self._problem(answer.problem)
+        problem.leader_answer = LeaderAnswer(
+            instruction=answer.instruction, answered_by=answer.actor.id, answered_at=workflow.now()
+        )
+        summary = (
+            f"{self._input.leader_in_charge}批示协调事项{problem.number}：{answer.instruction}"
+        )
+        notices = [Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)]
+        matter = next((m for m in self._status.matters if m.code == problem.matter), None)
+        if matter is not None:
+            notices.append(
+                Notice(recipient=Recipient.DEPARTMENT, address=matter.department, message=summary)
+            )
+        await self._record(
+            LedgerEvent.ESCALATION_ANSWERED,
+            answer.actor,
+            summary,
+            {"problem": problem.number, "instruction": answer.instruction},
+            matter=problem.matter,
+            notices=notices,
+        )
+        return problem
+
+    @answer_escalation.validator
+    def _validate_answer_escalation(self, answer: EscalationAnswer) -> None:
+        require_role(answer.actor, Role.LEADER)
+        problem = self._problem(answer.problem)
+        if problem.escalated_at is None:
+            raise action_refused(f"协调事项{problem.number}未报请领导协调")
+        if problem.leader_answer is not None:
+            raise action_refused(f"协调事项{problem.number}已有领导批示")
 
     @workflow.update
     @one_at_a_time

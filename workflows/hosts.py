@@ -58,6 +58,7 @@ class CaseHost:
             matters: list[MatterSnapshot] | tuple = (),
             notices: list[Notice] | tuple = (),
             occurrence: str | None = None,
+            replaces_matters: bool = False,
         ) -> None: ...
 
         def _agent_id(self) -> str: ...

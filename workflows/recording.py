@@ -54,6 +54,7 @@ async def record(
     matters: Iterable[MatterSnapshot] = (),
     notices: Iterable[Notice] = (),
     occurrence: str | None = None,
+    replaces_matters: bool = False,
 ) -> None:
     entry = LedgerEntry(
         key=ledger_key(event, matter, occurrence),
@@ -73,6 +74,7 @@ async def record(
             case=case,
             matters=[MatterRowData.of(m) for m in matters],
             notices=list(notices),
+            replaces_matters=replaces_matters,
         ),
         start_to_close_timeout=timedelta(seconds=30),
         retry_policy=LEDGER_RETRY,

@@ -166,6 +166,22 @@ async def case_coordinator(
     return principal.actor
 
 
+async def case_leader(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Actor:
+    """The leader in charge of the case's jurisdiction (or park): answers escalations."""
+    await _within_case(principal, engine, client, case_id, Role.LEADER)
+    return principal.actor
+
+
+async def case_oversight(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Actor:
+    """州工信局's special team, on the cross-county cases it oversees (满意度回访)."""
+    await _within_case(principal, engine, client, case_id, Role.OVERSIGHT)
+    return principal.actor
+
+
 async def case_party(
     case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
 ) -> Actor:
@@ -226,6 +242,8 @@ def ensure_may_open(principal: Principal, application: Application) -> None:
 Reader = Annotated[Principal, Depends(case_reader)]
 CaseCoordinator = Annotated[Actor, Depends(case_coordinator)]
 CaseParty = Annotated[Actor, Depends(case_party)]
+CaseLeader = Annotated[Actor, Depends(case_leader)]
+CaseOversight = Annotated[Actor, Depends(case_oversight)]
 ApplicantParty = Annotated[Actor, Depends(applicant_party)]
 Coordinator = Annotated[Principal, Depends(roles(Role.COORDINATOR))]
 DepartmentStaff = Annotated[Actor, Depends(department_staff)]

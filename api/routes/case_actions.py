@@ -37,10 +37,12 @@ from domain.actions import (
     Termination,
     TerminationRequest,
 )
+from domain.amendment import AmendmentRequest
 from domain.application import Application
 from domain.case import CaseStage, CaseStatus
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
+from services import amendment
 from services.commands import update_case, update_matter
 from services.opening import open_case_once
 from store import projection
@@ -84,9 +86,26 @@ async def review_case(
     client: TemporalDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
-    """初审: accept with the materials received (issues the 受理通知书) or refuse with reasons."""
+    """初审: accept with the materials received (issues the 受理通知书) or refuse with reasons.
+    部分受理: accept with ``excluded``, the matters not accepted and why; a matter that the
+    pack's rules find ineligible must be among them."""
     action = InitialReview(**body.model_dump(), actor=actor)
     return await update_case(client, case_id, CaseWorkflow.review, action, key)
+
+
+@router.post("/{case_id}/amendment", response_model=CasePublic)
+async def amend_application(
+    case_id: CaseId,
+    body: AmendmentRequest,
+    actor: CaseCoordinator,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CaseStatus:
+    """修改委托书 during 初审: the whole 委托书 as amended, and why. Its matters and
+    eligibility are resolved again; the applicant, jurisdiction and park stay (422 if
+    changed). 409 outside initial review or when nothing changed. In the ledger as
+    ``application_amended`` with every field's before and after."""
+    return await amendment.amend_application(client, case_id, body, actor, key)
 
 
 @router.post("/{case_id}/plan", response_model=CasePublic)

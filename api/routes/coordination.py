@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from api.auth.access import CaseCoordinator
+from api.auth.access import CaseCoordinator, CaseLeader
 from api.deps import TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.idempotency import IdempotencyKey
@@ -14,6 +14,8 @@ from domain.coordination import (
     CoordinationProblem,
     CoordinationRequest,
     Escalation,
+    EscalationAnswer,
+    EscalationAnswerRequest,
     EscalationRequest,
     ResolutionClosing,
     ResolutionClosingRequest,
@@ -67,6 +69,21 @@ async def escalate_problem(
     charge (和硕 县人民政府分管领导, 鄂尔多斯 管委会领导), once."""
     action = Escalation(**body.model_dump(), problem=problem, actor=actor)
     return await update_case(client, case_id, CaseWorkflow.escalate_problem, action, key)
+
+
+@router.post("/problems/{problem}/leader-answer", response_model=CoordinationProblem)
+async def answer_escalation(
+    case_id: CaseId,
+    problem: Number,
+    body: EscalationAnswerRequest,
+    actor: CaseLeader,
+    client: TemporalDep,
+    key: IdempotencyKey = None,
+) -> CoordinationProblem:
+    """领导批示: the leader in charge answers a problem escalated to them, once; the agent
+    and the department of its matter are told."""
+    action = EscalationAnswer(**body.model_dump(), problem=problem, actor=actor)
+    return await update_case(client, case_id, CaseWorkflow.answer_escalation, action, key)
 
 
 @router.post(

@@ -30,7 +30,7 @@ from tests.support.driver import (
     plan,
 )
 from tests.support.histories import record_if_asked
-from tests.support.identities import coordinator, department
+from tests.support.identities import coordinator, department, leader
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 from workflows.one_at_a_time import MARK
@@ -41,6 +41,7 @@ BURST = 20
 # Every update of both workflows, and the burst below that proves it (by its event).
 COVERED = {
     "review": "application_accepted",
+    "amend_application": "application_amended",
     "plan": "plan_agreed",
     "accept": "matter_accepted",
     "request_correction": "correction_requested",
@@ -64,6 +65,7 @@ COVERED = {
     "report_stall": "coordination_due",
     "record_coordination": "coordination_recorded",
     "escalate_problem": "coordination_escalated",
+    "answer_escalation": "escalation_answered",
     "close_resolution": "resolution_closed",
     "joint_review": "joint_review_held",
 }
@@ -273,6 +275,8 @@ async def test_coordination_steps_are_each_written_once(driver: CaseDriver, clie
     await _once(driver, case_id, "coordination_recorded")
     await _burst(http, f"{problem}/escalation", {"reason": "议定事项逾期未办"}, COORDINATOR)
     await _once(driver, case_id, "coordination_escalated")
+    await _burst(http, f"{problem}/leader-answer", {"instruction": "限期办结"}, leader("BZ"))
+    await _once(driver, case_id, "escalation_answered")
     await _burst(http, f"{problem}/resolutions/1/closing", {"outcome": "已受理"}, COORDINATOR)
     await _once(driver, case_id, "resolution_closed")
     await record_if_asked(client, "burst_coordination", case_id, MATTERS)
@@ -322,6 +326,19 @@ async def test_a_deferred_supply_is_written_once(
         department(BOLE_LAND),
     )
     await _once(driver, case_id, "deferred_materials_confirmed", land)
+
+
+async def test_an_amendment_of_the_application_is_written_once(driver: CaseDriver) -> None:
+    case_id = await driver.open()
+    body = (await driver.status(case_id))["application"]
+    amended = {**body, "contact": {"name": "李四", "phone": "13900000000"}}
+    await _burst(
+        driver.http,
+        f"/cases/{case_id}/amendment",
+        {"application": amended, "reason": "联系人变更"},
+        COORDINATOR,
+    )
+    await _once(driver, case_id, "application_amended")
 
 
 async def test_a_joint_review_is_held_once(driver: CaseDriver, client: Client) -> None:

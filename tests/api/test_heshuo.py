@@ -4,7 +4,7 @@ recorded as paid by the applicant, through the API."""
 from typing import Any
 
 from tests.support.driver import OPENED_CASES, CaseDriver, application, department, plan
-from tests.support.identities import coordinator
+from tests.support.identities import coordinator, leader
 
 HESHUO = {
     "jurisdiction": "HS",
@@ -42,13 +42,20 @@ async def test_an_ineligible_project_cannot_be_accepted_and_is_refused_with_the_
         "“建设项目用地预审与选址意见书”不属于帮代办范围：投资额300万元，低于500万元；"
         "属于高耗能项目，且未列入区、州、县重点项目"
     )
-    assert status["eligibility"] == {"eligible": False, "reasons": [reason]}
+    assert status["eligibility"] == {
+        "eligible": False,
+        "reasons": [reason],
+        "ineligible_matters": ["建设项目用地预审与选址意见书"],
+    }
     refused = await driver.post(
         f"/cases/{case_id}/review",
         {"decision": "accept", "materials_received": ["申请表"]},
         expect=409,
     )
-    assert refused["error"]["message"] == f"不符合帮代办条件，应不予受理并告知理由：{reason}"
+    assert refused["error"]["message"] == (
+        "不符合帮代办条件，应不予受理并告知理由，或部分受理并将“建设项目用地预审与选址意见书”"
+        f"列为不予受理事项：{reason}"
+    )
     await driver.post(f"/cases/{case_id}/review", {"decision": "refuse", "reasons": [reason]})
     assert (await driver.wait_for_stage(case_id, "refused"))["refusal_reasons"] == [reason]
 
@@ -61,7 +68,8 @@ async def test_a_listed_major_project_is_served_and_its_fees_stay_with_the_appli
         driver,
         _heshuo(matters, investment_wan_yuan="300", listed_major_project=True),
     )
-    assert (await driver.status(case_id))["eligibility"] == {"eligible": True, "reasons": []}
+    eligibility = (await driver.status(case_id))["eligibility"]
+    assert eligibility == {"eligible": True, "reasons": [], "ineligible_matters": []}
     await driver.accept(case_id)
     await driver.post(f"/cases/{case_id}/plan", plan(matters))
     await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
@@ -143,6 +151,25 @@ async def test_an_unresolved_meeting_issue_goes_to_the_county_governments_leader
     )
     assert "已报请领导协调" in again["error"]["message"]
 
+    # The leader in charge answers with an instruction, once, from an account of their own.
+    answer = f"/cases/{case_id}/problems/1/leader-answer"
+    instruction = {"instruction": "由自然资源局牵头，三日内联合现场踏勘后定界"}
+    not_theirs = await driver.http.post(answer, json=instruction, headers=leader("BZ"))
+    assert not_theirs.status_code == 404  # another jurisdiction's case is not found
+    agent_may_not = await driver.http.post(answer, json=instruction, headers=coordinator("HS"))
+    assert agent_may_not.status_code == 403
+    answered = await driver.post(answer, instruction, headers=leader("HS"))
+    assert answered["leader_answer"]["instruction"] == instruction["instruction"]
+    assert answered["leader_answer"]["answered_by"] == "leader.hs"
+    twice = await driver.post(answer, instruction, headers=leader("HS"), expect=409)
+    assert "已有领导批示" in twice["error"]["message"]
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "escalation_answered")
+    assert entry["summary"] == f"县人民政府分管领导批示协调事项1：{instruction['instruction']}"
+    told = await driver.http.get(
+        "/notifications", params={"case_id": case_id, "address": "heshuo-natural-resources"}
+    )
+    assert "escalation_answered" in [n["event"] for n in told.json()["items"]]
+
 
 def _resident(mobility_impaired: bool, id_number: str = "110101199003074477") -> dict[str, Any]:
     body = _heshuo(["pension-benefit-claim"])
@@ -159,7 +186,7 @@ async def test_a_resident_with_limited_mobility_is_served_and_others_are_told_wh
     driver: CaseDriver,
 ) -> None:
     served = await _open(driver, _resident(mobility_impaired=True))
-    assert (await driver.status(served))["eligibility"] == {"eligible": True, "reasons": []}
+    assert (await driver.status(served))["eligibility"]["eligible"] is True
     await driver.accept(served)
     listed = (await driver.http.get("/cases", params={"jurisdiction": "HS"})).json()
     row = next(item for item in listed["items"] if item["case_id"] == served)

@@ -42,6 +42,10 @@ ALLOWED: dict[str, set[str] | str] = {
     "GET /cases/{case_id}/feedback-report/versions": CASE_READERS,
     "POST /cases/{case_id}/feedback-report/versions": {CO},
     "POST /cases/{case_id}/review": {CO},
+    "POST /cases/{case_id}/amendment": {CO},
+    "POST /cases/{case_id}/misconduct-reports": {CO},
+    "POST /cases/{case_id}/satisfaction-visits": {OV},
+    "POST /cases/{case_id}/problems/{problem}/leader-answer": {LE},
     "POST /cases/{case_id}/plan": {CO},
     "POST /cases/{case_id}/matters/{matter}/resubmission": {CO},
     "POST /cases/{case_id}/matters/{matter}/deferred-materials": {CO},
@@ -72,6 +76,7 @@ ALLOWED: dict[str, set[str] | str] = {
             "clock-suspension",
             "clock-resumption",
             "extension",
+            "deferred-materials-confirmation",
         )
     },
     "GET /notifications": {CO, DE, EN, OP, OV, LE},
