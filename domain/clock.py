@@ -62,6 +62,16 @@ class DayCount(BaseModel):
     provisional_years: list[int] = []
 
 
+class CountedRun(BaseModel):
+    """Days a run of the clock used, counted while a year it crossed had no published
+    holidays: counted again once the year's file lands."""
+
+    after: date
+    through: date
+    days: int
+    provisional_years: list[int]
+
+
 class ClockPause(BaseModel):
     reason: PauseReason
     note: str = ""
@@ -89,7 +99,9 @@ class MatterClock(BaseModel):
     days_used: int = 0  # counted before counting_from (earlier runs)
     due_on: date | None = None  # None while paused
     warn_on: date | None = None
-    provisional_years: list[int] = []
+    provisional_years: list[int] = []  # of the due and warning dates
+    # Runs already used up whose day count assumed an unpublished year (days_used holds them).
+    provisional_runs: list[CountedRun] = []
     pauses: list[ClockPause] = []
     extension: Extension | None = None
     warned_at: datetime | None = None
@@ -115,8 +127,13 @@ class MatterClock(BaseModel):
     def provisional(self) -> bool:
         return bool(self.provisional_years)
 
+    @property
+    def provisional_days_used(self) -> bool:
+        return bool(self.provisional_runs)
+
     def describe_due(self) -> str:
         if self.due_on is None:
-            return "计时暂停"
+            used = "（已用天数暂按工作日推算，待公布节假日安排后重算）"
+            return "计时暂停" + (used if self.provisional_days_used else "")
         note = "（暂按工作日推算，待公布节假日安排后重算）" if self.provisional else ""
         return f"办理期限{self.due_on.isoformat()}{note}"

@@ -235,7 +235,7 @@ class MatterRowData(BaseModel):
             correction_count=len(snapshot.corrections),
             due_on=clock.due_on if clock else None,
             clock_paused=bool(clock and clock.paused),
-            deadline_provisional=bool(clock and clock.provisional),
+            deadline_provisional=bool(clock and (clock.provisional or clock.provisional_days_used)),
             warned=bool(clock and clock.warned_at),
             overdue=bool(clock and clock.overdue_at),
             county=snapshot.county,

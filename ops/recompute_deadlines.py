@@ -7,7 +7,10 @@ reads new files on the next computation)::
     python -m ops.recompute_deadlines --dry-run  # list them only
 
 Each matter's workflow asks the calendar again through its activity, so the new deadline is
-recorded in its history and ledger like any other; matters already final are left alone.
+recorded in its history and ledger like any other; matters already final are left alone. A
+paused matter whose used days were counted in the unpublished year has them counted again.
+Cases at evaluation are asked too: the feedback report's and a 差评 follow-up's due dates
+(a case with nothing provisional ignores the signal).
 """
 
 import argparse
@@ -19,11 +22,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import Client
 
+from domain.case import CaseStage
 from logs import configure_logging
 from settings import get_settings
 from store.db import create_schema, engine_for
-from store.tables import MatterRow
+from store.tables import CaseRow, MatterRow
 from temporal_client import connect
+from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
 log = structlog.get_logger(__name__)
@@ -39,7 +44,16 @@ def provisional_matters(engine: Engine) -> list[MatterRow]:
         return list(session.exec(query.order_by(MatterRow.case_id, MatterRow.code)).all())
 
 
+def evaluated_cases(engine: Engine) -> list[str]:
+    """Open cases past their rating: a report or a follow-up may wait on a due date."""
+    with Session(engine) as session:
+        query = select(CaseRow.case_id).where(CaseRow.stage == CaseStage.EVALUATION.value)
+        return list(session.exec(query.order_by(CaseRow.case_id)).all())
+
+
 async def recompute(client: Client, engine: Engine, *, dry_run: bool = False, progress=None) -> int:
+    """Signal every matter with a provisional deadline or day count, then every case at
+    evaluation; the number of matters signalled."""
     matters = provisional_matters(engine)
     for number, row in enumerate(matters, start=1):
         workflow_id = f"{row.case_id}/{row.code}"
@@ -48,6 +62,13 @@ async def recompute(client: Client, engine: Engine, *, dry_run: bool = False, pr
         if not dry_run:
             await client.get_workflow_handle(workflow_id).signal(MatterWorkflow.recompute_deadline)
             log.info("deadline_recompute_requested", workflow_id=workflow_id, case_id=row.case_id)
+    cases = evaluated_cases(engine)
+    for number, case_id in enumerate(cases, start=1):
+        if progress:
+            progress(number, len(cases), f"{case_id} 评价反馈报告、差评整改期限")
+        if not dry_run:
+            await client.get_workflow_handle(case_id).signal(CaseWorkflow.recompute_deadlines)
+            log.info("deadline_recompute_requested", workflow_id=case_id, case_id=case_id)
     return len(matters)
 
 

@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_follow_up import FOLLOW_UP_PATCH, FollowUpHandlers
     from workflows.case_joint_review import JointReviewHandlers
     from workflows.case_matters import MatterScheduling
+    from workflows.case_recompute import CaseDueDates
     from workflows.case_report import REPORT_PATCH, FeedbackReportHandlers
     from workflows.case_review import ReviewHandlers, matter_snapshots
     from workflows.case_termination import TerminationHandlers
@@ -43,6 +44,7 @@ OVERDUE_ATTRIBUTE_PATCH = "overdue-search-attribute"
 @workflow.defn
 class CaseWorkflow(
     ReviewHandlers,
+    CaseDueDates,
     MatterScheduling,
     DeliveryHandlers,
     JointReviewHandlers,

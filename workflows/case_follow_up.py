@@ -1,7 +1,7 @@
 """差评 follow-up, as handlers the CaseWorkflow inherits: call back within 1 working day,
 remedy within 15, one follow-up rating; each step late is escalated once."""
 
-from datetime import timedelta
+from datetime import date
 
 from temporalio import workflow
 
@@ -20,7 +20,8 @@ with workflow.unsafe.imports_passed_through():
         Remedy,
     )
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from workflows.clock import business_today, reckon, start_of
+    from workflows.clock import business_today, reckon
+    from workflows.due_dates import wait_until_due
     from workflows.guards import action_refused, require_role, require_stage
     from workflows.hosts import CaseHost
     from workflows.one_at_a_time import one_at_a_time
@@ -60,19 +61,16 @@ class FollowUpHandlers(CaseHost):
             notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],
         )
         for step in ("callback", "remedy"):
-            due = getattr(follow_up, f"{step}_due_on")
 
             def recorded(s: str = step) -> bool:
                 return getattr(follow_up, f"{s}_at") is not None
 
-            try:
-                await workflow.wait_condition(
-                    recorded,
-                    timeout=max(
-                        start_of(due + timedelta(days=1)) - workflow.now(), timedelta(seconds=1)
-                    ),
-                )
-            except TimeoutError:
+            def due_on(s: str = step) -> date:
+                due: date = getattr(follow_up, f"{s}_due_on")
+                return due
+
+            if not await wait_until_due(recorded, due_on):
+                due = due_on()
                 follow_up.overdue_steps.append(step)
                 late = f"差评{STEP_NAMES[step]}逾期（期限{due}），报请分管领导督办"
                 park = self._status.park

@@ -23,7 +23,8 @@ with workflow.unsafe.imports_passed_through():
         FeedbackReport,
         ReportDraftRequest,
     )
-    from workflows.clock import business_today, reckon, start_of
+    from workflows.clock import business_today, reckon
+    from workflows.due_dates import wait_until_due
     from workflows.guards import action_refused, require_case_action
     from workflows.hosts import CaseHost
     from workflows.one_at_a_time import one_at_a_time
@@ -75,20 +76,14 @@ class FeedbackReportHandlers(CaseHost):
             report.model_dump(mode="json", include={"recipient", "due_on", "provisional_years"}),
             notices=[Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary)],
         )
-        overdue_at = start_of(plan.due_on + timedelta(days=1))
-        try:
-            await workflow.wait_condition(
-                lambda: report.filed_at is not None,
-                timeout=max(overdue_at - workflow.now(), timedelta(seconds=1)),
-            )
-        except TimeoutError:
+        if not await wait_until_due(lambda: report.filed_at is not None, lambda: report.due_on):
             report.overdue_at = workflow.now()
-            summary = f"评价反馈报告逾期未报送{recipient}（期限{plan.due_on}），报请分管领导督办"
+            summary = f"评价反馈报告逾期未报送{recipient}（期限{report.due_on}），报请分管领导督办"
             await self._record(
                 LedgerEvent.FEEDBACK_REPORT_OVERDUE,
                 SYSTEM_ACTOR,
                 summary,
-                {"due_on": plan.due_on.isoformat()},
+                {"due_on": report.due_on.isoformat()},
                 notices=[
                     Notice(recipient=Recipient.LEADER, address=status.park, message=summary),
                     Notice(recipient=Recipient.AGENT, address=self._agent_id(), message=summary),

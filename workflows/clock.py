@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.clock import (
         BUSINESS_ZONE,
         ClockPause,
+        CountedRun,
         DayCount,
         DayCountRequest,
         DeadlinePlan,
@@ -107,12 +108,22 @@ async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor
     another is open counts nothing: the clock already stood (a 补正 during an expert review
     counted the review's days as used, 6 instead of 2)."""
     if not (clock.open_pauses and workflow.patched(NESTED_PAUSES_PATCH)):
+        through = business_today()
         used = await reckon(
             COUNT_DAYS,
-            DayCountRequest(after=clock.counting_from, through=business_today(), unit=clock.unit),
+            DayCountRequest(after=clock.counting_from, through=through, unit=clock.unit),
             result_type=DayCount,
         )
         clock.days_used += used.days
+        if used.provisional_years:
+            clock.provisional_runs.append(
+                CountedRun(
+                    after=clock.counting_from,
+                    through=through,
+                    days=used.days,
+                    provisional_years=used.provisional_years,
+                )
+            )
     clock.pauses.append(
         ClockPause(
             reason=reason,
@@ -141,6 +152,25 @@ async def resume(clock: MatterClock, reason: PauseReason | None = None) -> None:
         return  # another pause still holds the clock
     clock.counting_from = business_today()
     await replan(clock)
+
+
+async def recount(clock: MatterClock) -> int:
+    """Count the provisional runs again (a year's holidays were published): days_used
+    gains the difference, and runs whose years are all known now leave the list. Returns
+    the days_used difference."""
+    difference, still = 0, []
+    for run in clock.provisional_runs:
+        counted = await reckon(
+            COUNT_DAYS,
+            DayCountRequest(after=run.after, through=run.through, unit=clock.unit),
+            result_type=DayCount,
+        )
+        difference += counted.days - run.days
+        if counted.provisional_years:
+            still.append(run.model_copy(update={"days": counted.days}))
+    clock.days_used += difference
+    clock.provisional_runs = still
+    return difference
 
 
 def stop_pauses(clock: MatterClock | None) -> None:

@@ -24,6 +24,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.hosts import MatterHost
     from workflows.one_at_a_time import one_at_a_time
 
+# Days counted while a year had no published holidays are counted again when it lands;
+# before, a paused matter was skipped and those days stayed as first counted.
+RECOUNT_PATCH = "recount-provisional-days"
+
 
 class MatterClockHandlers(MatterHost):
     """Uses MatterWorkflow's ``_matter``, ``_input``, ``_clock_lock``, ``_changed``, ``_notice``."""
@@ -132,12 +136,12 @@ class MatterClockHandlers(MatterHost):
     async def recompute_deadline(self) -> None:
         """Ops: a year's holidays were published; reckon a provisional deadline again."""
         matter_clock = self._matter.clock
-        if (
-            self._matter.state.is_final
-            or matter_clock is None
-            or matter_clock.paused is not None
-            or not matter_clock.provisional
-        ):
+        if self._matter.state.is_final or matter_clock is None:
+            return
+        if matter_clock.provisional_runs and workflow.patched(RECOUNT_PATCH):
+            await self._recount_days_used(matter_clock)
+            return
+        if matter_clock.paused is not None or not matter_clock.provisional:
             return
         before = matter_clock.due_on
         async with self._clock_lock:
@@ -148,6 +152,28 @@ class MatterClockHandlers(MatterHost):
             f"节假日安排公布后重算“{self._matter.name}”期限：{before} → {matter_clock.due_on}",
             {"before": str(before), **self._clock_details()},
             occurrence=f"{before}",
+        )
+
+    async def _recount_days_used(self, matter_clock: MatterClock) -> None:
+        """Days counted before the year's file landed are counted again; a running clock
+        is then planned again from the corrected days (a paused one when it resumes)."""
+        before_used, before_due = matter_clock.days_used, matter_clock.due_on
+        async with self._clock_lock:
+            await clock.recount(matter_clock)
+            if matter_clock.paused is None:
+                await clock.replan(matter_clock)
+        due = (
+            f"，期限{before_due} → {matter_clock.due_on}"
+            if matter_clock.paused is None
+            else "（计时暂停中，恢复后按更正后的天数计算）"
+        )
+        await self._changed(
+            LedgerEvent.DEADLINE_RECOMPUTED,
+            SYSTEM_ACTOR,
+            f"节假日安排公布后重算“{self._matter.name}”已用天数：{before_used} → "
+            f"{matter_clock.days_used}{due}",
+            {"days_used_before": before_used, "before": str(before_due), **self._clock_details()},
+            occurrence=f"recount-{before_used}-{before_due}",
         )
 
     def _require_clock(self, action: str) -> None:
