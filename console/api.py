@@ -16,6 +16,7 @@ class ApiProblem(Exception):
     def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]]):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
+        self.submitted: dict[str, str] = {}  # the form's values, to show them again
 
     @classmethod
     def of(cls, response: httpx.Response) -> "ApiProblem":

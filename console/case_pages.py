@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from console import forms, session, timeline
 from console.api import ApiProblem
+from console.case_forms import CASE_FORM_PATHS, case_forms
 from console.frame import (
     PAGE_SIZE,
     Failure,
@@ -41,7 +42,9 @@ LIFECYCLE = [
 
 CASE_ACTION = re.compile(
     r"^(review|plan|delivery|receipt|evaluation|feedback-report|termination"
-    r"|matters/[a-z0-9_\-]+/(resubmission|deferred-materials))$"
+    r"|matters/[a-z0-9_\-]+/(resubmission|deferred-materials)"
+    + "".join(f"|{path}" for path in CASE_FORM_PATHS)
+    + ")$"
 )
 
 
@@ -140,6 +143,7 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
         checklists=checklists,
         papers=papers,
         today=today,
+        model_forms=case_forms(case, who.role, actions),
         **failure_context(failure),
     )
 

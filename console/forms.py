@@ -11,7 +11,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 LINES = "~lines"
-_CONSOLE_FIELDS = {"csrf", "idempotency_key"}
+_CONSOLE_FIELDS = {"csrf", "idempotency_key", "confirm"}
 
 
 def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:

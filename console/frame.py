@@ -12,9 +12,11 @@ from fastapi.templating import Jinja2Templates
 
 from console import forms, session
 from console.api import Api, ApiProblem
+from console.model_forms import LABELS
 from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES
+from domain.clock import PAUSE_REASON_NAMES
 from domain.dates import day_text, time_text
 from domain.matter import MATTER_STATE_NAMES
 
@@ -28,39 +30,54 @@ templates.env.filters["iso_when"] = lambda text: (
 templates.env.filters["iso_day"] = lambda text: (
     day_text(datetime.fromisoformat(text)) if text else ""
 )
+# The API names a field by its path; a person reads the form's label.
+FIELD_LABELS = {
+    "enterprise": "委托人",
+    "enterprise.name": "企业名称",
+    "enterprise.uscc": "统一社会信用代码",
+    "contact.name": "联系人",
+    "contact.phone": "联系电话",
+    "park": "园区",
+    "project": "项目",
+    "project.name": "项目名称",
+    "project.investment_wan_yuan": "总投资",
+    "project.industry": "所属行业",
+    "matters": "委托事项",
+    "period": "委托期限",
+    "period.start": "委托期限自",
+    "period.end": "委托期限至",
+    "agent.id": "工号",
+    "agent.name": "代办专员姓名",
+    "agent.phone": "代办专员电话",
+    "materials_received": "收到的材料",
+    "reasons": "不予受理的理由",
+    "result_reference": "批文或证照编号",
+    "items": "需补正的材料",
+    "reason": "理由",
+    "signed_by": "签收人",
+    "received_by": "签收人",
+    "text": "报告定稿",
+    "reference": "报送文号",
+}
+
+
+def field_label(path: str | None) -> str:
+    """The form's words for an API field path: ``meeting.resolutions.0.owner`` is the
+    owner's label; the request as a whole is 提交的内容."""
+    if not path or path == "body":
+        return "提交的内容"
+    if path in FIELD_LABELS:
+        return FIELD_LABELS[path]
+    last = [part for part in path.split(".") if not part.isdigit()][-1]
+    return FIELD_LABELS.get(last) or LABELS.get(last, path)
+
+
+templates.env.filters["field_label"] = field_label
 templates.env.globals.update(
+    pause_reason_names={reason.value: name for reason, name in PAUSE_REASON_NAMES.items()},
     stage_names=STAGE_NAMES,
     matter_state_names=MATTER_STATE_NAMES,
     satisfaction_levels=list(Satisfaction),
-    # The API names a field by its path; a person reads the form's label.
-    field_labels={
-        "enterprise": "委托人",
-        "enterprise.name": "企业名称",
-        "enterprise.uscc": "统一社会信用代码",
-        "contact.name": "联系人",
-        "contact.phone": "联系电话",
-        "park": "园区",
-        "project": "项目",
-        "project.name": "项目名称",
-        "project.investment_wan_yuan": "总投资",
-        "project.industry": "所属行业",
-        "matters": "委托事项",
-        "period": "委托期限",
-        "period.start": "委托期限自",
-        "period.end": "委托期限至",
-        "agent.id": "工号",
-        "agent.name": "代办专员姓名",
-        "agent.phone": "代办专员电话",
-        "materials_received": "收到的材料",
-        "reasons": "不予受理的理由",
-        "result_reference": "批文或证照编号",
-        "items": "需补正的材料",
-        "reason": "理由",
-        "signed_by": "签收人",
-        "received_by": "签收人",
-        "text": "报告定稿",
-        "reference": "报送文号",
-    },
 )
 
 HOME = {
@@ -151,6 +168,7 @@ def failure_context(failure: Failure | None) -> dict[str, Any]:
         "failed": failed,
         "error": error,
         "errors": error.field_errors if error else {},
+        "submitted": error.submitted if error else {},
         "key": session.new_key(),
     }
 
@@ -169,6 +187,12 @@ async def submit(
     except ApiProblem as problem:
         if problem.status in (401, 403, 404):
             raise
+        # The typed values come back into the form with the refusal: nothing is lost.
+        problem.submitted = {
+            name: "\n".join(v for v in form.getlist(name) if isinstance(v, str))
+            for name in form
+            if name not in ("csrf", "idempotency_key")
+        }
         return await again((action, problem))
     return see_other(done)
 

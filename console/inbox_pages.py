@@ -18,17 +18,17 @@ from console.frame import (
     submit,
     visitor,
 )
+from console.task_forms import TASK_FORMS, task_forms
 from domain.actors import Role
 from domain.matter import MatterSnapshot
 from domain.permitted import matter_actions
 
 TASK_VERBS = {
     "hand-off-acknowledgement",
-    "acceptance",
     "correction-request",
-    "approval",
     "refusal",
     "deferred-materials-confirmation",
+    *TASK_FORMS,
 }
 
 
@@ -53,8 +53,15 @@ async def _task_page(
 ) -> Response:
     department = _department(who)
     task = await who.api.get(f"/departments/{department}/tasks/{quote(case_id)}/{matter}")
-    actions = matter_actions(MatterSnapshot.model_validate(task["matter"]), who.role)
-    return who.page("task.html", task=task, actions=actions, **failure_context(failure))
+    snapshot = MatterSnapshot.model_validate(task["matter"])
+    actions = matter_actions(snapshot, who.role)
+    return who.page(
+        "task.html",
+        task=task,
+        actions=actions,
+        model_forms=task_forms(case_id, snapshot, actions),
+        **failure_context(failure),
+    )
 
 
 @router.get("/inbox/{case_id}/{matter}", response_class=HTMLResponse)

@@ -1,0 +1,157 @@
+"""The console's forms drawn from the API's request models: every action a role may take
+on a case or a task, reached from its page, its refusals shown beside the form."""
+
+from datetime import date, datetime, timedelta
+
+import httpx
+from sqlalchemy import Engine
+
+from domain.clock import BUSINESS_ZONE
+from tests.api.test_console import _sign_in
+from tests.support.driver import CaseDriver
+
+
+def _today() -> date:
+    return datetime.now(BUSINESS_ZONE).date()  # the test server starts at the real time
+
+
+def _csrf(page: str) -> str:
+    return page.split('name="csrf" value="')[1].split('"')[0]
+
+
+async def _act(http: httpx.AsyncClient, case_id: str, action: str, data: dict) -> httpx.Response:
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    return await http.post(
+        f"/console/cases/{case_id}/act/{action}", data={"csrf": _csrf(page), **data}
+    )
+
+
+async def test_coordination_meetings_escalation_and_the_leaders_answer_in_the_console(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    land = "land-preexamination"
+    await driver.wait_for_matter(case_id, land, "handed_over")
+    await driver.department_act(case_id, land, "acceptance", {})
+    await driver.department_act(case_id, land, "correction-request", {"items": ["用地红线图"]})
+    await driver.wait_for(case_id, lambda s: s["problems"], "the coordination problem")
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "li.si")
+
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    assert "协调事项1：记录协调情况" in page and "报告违纪违法行为" in page
+    assert 'name="meeting.resolutions.0.owner"' in page
+    ids = [chunk.split('"')[0] for chunk in page.split(' id="')[1:]]
+    assert len(ids) == len(set(ids)), "two inputs share an id"
+
+    refused = await _act(http, case_id, "problems/1/coordination", {"what": "电话协调"})
+    assert refused.status_code == 422
+    # refused: the typed words come back, the error beside the field in the form's words
+    assert "协调对象（每行一个）：" in refused.text and "电话协调</textarea>" in refused.text
+    done = await _act(
+        http,
+        case_id,
+        "problems/1/coordination",
+        {
+            "what": "召开专项协调会",
+            "with_whom~lines": "博乐市自然资源局\n企业",
+            "outcome": "议定补充红线图",
+            "meeting.held_on": "2026-11-20",
+            "meeting.participants~lines": "博乐市自然资源局\n博乐市住建局",
+            "meeting.resolutions.0.text": "补测用地红线",
+            "meeting.resolutions.0.owner": "博乐市自然资源局",
+            "meeting.resolutions.0.due_on": "2026-12-20",
+        },
+    )
+    assert done.status_code == 303, done.text
+    page = (await http.get(done.headers["location"])).text
+    assert "补测用地红线（博乐市自然资源局，2026-12-20前）" in page
+    escalated = await _act(http, case_id, "problems/1/escalation", {"reason": "测绘单位排期过长"})
+    assert escalated.status_code == 303, escalated.text
+
+    http.cookies.clear()
+    await _sign_in(http, engine, "leader.bz")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    assert "批示协调事项1" in page
+    answered = await _act(
+        http, case_id, "problems/1/leader-answer", {"instruction": "请自然资源局三日内完成"}
+    )
+    assert answered.status_code == 303, answered.text
+    http.cookies.clear()
+    await _sign_in(http, engine, "li.si")
+    closed = await _act(
+        http, case_id, "problems/1/resolutions/1/closing", {"outcome": "红线图已补测"}
+    )
+    assert closed.status_code == 303, closed.text
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    assert "领导批示：请自然资源局三日内完成" in page and "已办结，红线图已补测" in page
+    http.headers["Authorization"] = token
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    for event in ("coordination_recorded", "coordination_escalated", "escalation_answered"):
+        assert events.count(event) == 1, event
+
+
+async def _task_act(
+    http: httpx.AsyncClient, case_id: str, matter: str, verb: str, data: dict
+) -> httpx.Response:
+    page = (await http.get(f"/console/inbox/{case_id}/{matter}")).text
+    return await http.post(
+        f"/console/inbox/{case_id}/{matter}/act/{verb}", data={"csrf": _csrf(page), **data}
+    )
+
+
+async def test_a_department_takes_every_clock_action_and_decides_with_fees_on_its_task_page(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    land = "land-preexamination"
+    await driver.wait_for_matter(case_id, land, "handed_over")
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "clerk.bole-natural-resources")
+
+    page = (await http.get(f"/console/inbox/{case_id}/{land}")).text
+    assert "受理（可容缺受理）" in page and 'name="supply_by"' in page
+    half = await _task_act(http, case_id, land, "acceptance", {"deferred_items~lines": "环评批复"})
+    assert half.status_code == 422 and "容缺受理须同时列明暂缺材料和补齐期限" in half.text
+    assert "环评批复</textarea>" in half.text  # what was typed is still there
+    accepted = await _task_act(
+        http,
+        case_id,
+        land,
+        "acceptance",
+        {"deferred_items~lines": "环评批复", "supply_by": str(_today() + timedelta(days=7))},
+    )
+    assert accepted.status_code == 303, accepted.text
+    for verb, data in (
+        ("clock-suspension", {"reason": "expert_review", "note": "组织专家评审"}),
+        ("clock-resumption", {"note": "评审结束"}),
+        ("extension", {"days": "5", "reason": "情况复杂", "explanation": "需补充现场核查"}),
+    ):
+        done = await _task_act(http, case_id, land, verb, data)
+        assert done.status_code == 303, (verb, done.text)
+    page = (await http.get(f"/console/inbox/{case_id}/{land}")).text
+    assert "暂停计时：专家评审，组织专家评审" in page and "已延长5日：情况复杂" in page
+    approved = await _task_act(
+        http,
+        case_id,
+        land,
+        "approval",
+        {
+            "result_reference": "博自然资预〔2026〕9号",
+            "fees.0.item": "土地复垦费",
+            "fees.0.amount_yuan": "1200",
+        },
+    )
+    assert approved.status_code == 303, approved.text
+    http.headers["Authorization"] = token
+    status = await driver.status(case_id)
+    matter = next(m for m in status["matters"] if m["code"] == land)
+    assert matter["state"] == "result_held"  # held for the deferred 环评批复
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "matter_approved")
+    assert entry["summary"].endswith("法定费用由申请人自行缴纳：土地复垦费1200元")
