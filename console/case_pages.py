@@ -25,6 +25,7 @@ from console.frame import (
     submit,
     visitor,
 )
+from domain.actions import AGENT_LEVEL_NAMES, AgentLevel
 from domain.actors import Role
 from domain.case import CaseStage, CaseStatus
 from domain.clock import BUSINESS_ZONE
@@ -130,9 +131,11 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
     papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
     actions = case_actions(case, who.role)
     checklists: dict[str, list[str]] = {}
+    team: tuple[str, list[dict[str, str]]] = ("", [])
     if "plan" in actions:  # the plan starts from each matter's catalogue checklist
         pack = await who.api.get(f"/catalogue/{case.jurisdiction}")
         checklists = {m["code"]: m.get("materials", []) for m in pack["matters"]}
+        team = team_rows(pack.get("agent_team"), case)
     return who.page(
         "case.html",
         case=case,
@@ -141,11 +144,41 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
         lifecycle=LIFECYCLE,
         actions=actions,
         checklists=checklists,
+        team_rule_text=team[0],
+        team_rows=team[1],
         papers=papers,
         today=today,
         model_forms=case_forms(case, who.role, actions),
         **failure_context(failure),
     )
+
+
+def team_rows(rule: dict[str, Any] | None, case: CaseStatus) -> tuple[str, list[dict[str, str]]]:
+    """The plan's team inputs the pack asks for: 三包一 (包头), 2–3 agents at each level;
+    鄂尔多斯, 1–2 of each department that decides a matter of the case. Blank rows are left
+    out when sent."""
+    if not rule:
+        return "", []
+    most = int(rule.get("max_per_level", 3))
+    least = int(rule.get("min_per_level", 2))
+    rows: list[dict[str, str]] = []
+    if rule.get("levels"):
+        for level in rule["levels"]:
+            name = AGENT_LEVEL_NAMES[AgentLevel(level)]
+            rows += [
+                {"label": f"{name}级第{n + 1}人", "field": "level", "value": level}
+                for n in range(most)
+            ]
+        return f"代办帮办团队（三包一：每级{least}至{most}名）", rows
+    if rule.get("per_department"):
+        departments = {m.department: m.department_name for m in case.matters}
+        for code, name in departments.items():
+            rows += [
+                {"label": f"{name}第{n + 1}人", "field": "department", "value": code}
+                for n in range(most)
+            ]
+        return f"代办帮办团队（每个承办部门{least}至{most}名）", rows
+    return "", []
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)

@@ -3,7 +3,8 @@ the API's 422 details land under the input a person must fix.
 
 ``matters.0.materials~lines`` is a textarea read one item per line; a name repeated (a
 group of checkboxes) becomes a list; an empty input is left out, so the API's own
-"必填" answers for it.
+"必填" answers for it. ``team.3.level~fixed`` is a hidden value of a row the person may
+leave blank: it is sent only when something else of its row was typed.
 """
 
 from typing import Any
@@ -11,13 +12,20 @@ from typing import Any
 from starlette.datastructures import FormData
 
 LINES = "~lines"
+FIXED = "~fixed"
 _CONSOLE_FIELDS = {"csrf", "idempotency_key", "confirm"}
 
 
 def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:
     body: dict[str, Any] = {}
+    fixed: list[tuple[list[str], str]] = []
     for name in dict.fromkeys(form.keys()):
         if name in _CONSOLE_FIELDS:
+            continue
+        if name.endswith(FIXED):
+            hidden = form.get(name)
+            if isinstance(hidden, str):
+                fixed.append((name.removesuffix(FIXED).split("."), hidden))
             continue
         values = [v for v in form.getlist(name) if isinstance(v, str)]
         if name.endswith(LINES):
@@ -30,7 +38,20 @@ def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:
             if value == "":
                 continue
         _put(body, name.split("."), value)
+    for path, value in fixed:
+        row = _find(body, path[:-1])
+        if isinstance(row, dict):  # the row exists: something of it was typed
+            row[path[-1]] = value
     return _lists(body)
+
+
+def _find(body: dict[str, Any], path: list[str]) -> Any:
+    node: Any = body
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def _put(body: dict[str, Any], path: list[str], value: Any) -> None:

@@ -7,6 +7,7 @@ import httpx
 from sqlalchemy import Engine
 
 from domain.clock import BUSINESS_ZONE
+from tests.api.test_baotou import _open as _open_baotou
 from tests.api.test_console import _sign_in
 from tests.support.driver import CaseDriver
 
@@ -155,3 +156,50 @@ async def test_a_department_takes_every_clock_action_and_decides_with_fees_on_it
     assert matter["state"] == "result_held"  # held for the deferred 环评批复
     entry = next(e for e in await driver.ledger(case_id) if e["event"] == "matter_approved")
     assert entry["summary"].endswith("法定费用由申请人自行缴纳：土地复垦费1200元")
+
+
+async def test_a_baotou_case_is_planned_in_the_console_with_its_three_level_team(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """包头 cases stopped after 初审: the plan form had no team, and 三包一 refused it."""
+    case_id, _ = await _open_baotou(driver, matters=["water-connection"])
+    await driver.accept(case_id)
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "city.0")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    assert "三包一：每级2至3名" in page and "旗县区级第3人" in page
+    plan_form = {
+        "agent.id": "city.0",
+        "agent.name": "王五",
+        "agent.phone": "13900000000",
+        "matters.0.matter": "water-connection",
+        "matters.0.materials~lines": "用水申请表",
+        "matters.0.planned_start": str(_today()),
+        "matters.0.planned_finish": str(_today() + timedelta(days=10)),
+    }
+    rows = {}
+    for n, level in enumerate(["city"] * 3 + ["county"] * 3 + ["park"] * 3):
+        rows[f"team.{n}.level~fixed"] = level
+    too_few = {
+        **plan_form,
+        **rows,
+        "team.0.id": "city.0",
+        "team.0.name": "甲",
+        "team.0.phone": "13900000001",
+    }
+    refused = await _act(http, case_id, "plan", too_few)
+    assert refused.status_code == 409 and "三包一" in refused.text
+    assert 'value="甲"' in refused.text  # the typed team came back
+    for n in (0, 1, 3, 4, 6, 7):
+        rows |= {
+            f"team.{n}.id": f"a{n}",
+            f"team.{n}.name": f"人{n}",
+            f"team.{n}.phone": "13900000001",
+        }
+    done = await _act(http, case_id, "plan", {**plan_form, **rows})
+    assert done.status_code == 303, done.text
+    http.headers["Authorization"] = token
+    entry = next(e for e in await driver.ledger(case_id) if e["event"] == "plan_agreed")
+    levels = [m["level"] for m in entry["details"]["plan"]["team"]]
+    assert levels == ["city", "city", "county", "county", "park", "park"]
