@@ -29,8 +29,12 @@ from domain.actions import AGENT_LEVEL_NAMES, AgentLevel
 from domain.actors import Role
 from domain.case import CaseStage, CaseStatus
 from domain.clock import BUSINESS_ZONE
+from domain.eligibility import LEVEL_NAMES, RESTRICTION_NAMES
 from domain.papers import PAPER_NAMES, Paper, available
 from domain.permitted import case_actions
+
+# The 委托书's inputs that are lists even with one value ticked.
+LIST_FIELDS = frozenset({"matters", "bundles", "project.restrictions"})
 
 LIFECYCLE = [
     CaseStage.INITIAL_REVIEW,
@@ -88,10 +92,16 @@ async def _new_case_page(
     if who.role is not Role.COORDINATOR:
         raise ApiProblem(403, "forbidden", "只有园区管委会代办人员可以登记委托", [])
     pack = await who.api.get(f"/catalogue/{who.me['jurisdiction']}")
+    routing = pack.get("routing") or {}
+    fallback = next((d for d in pack["departments"] if d["code"] == routing.get("fallback")), None)
+    offices = [d for d in pack["departments"] if fallback and d["function"] == fallback["function"]]
     return who.page(
         "new_case.html",
         status_code=status_code,
         pack=pack,
+        approval_levels=[(level.value, name) for level, name in LEVEL_NAMES.items()],
+        restrictions=[(r.value, name) for r, name in RESTRICTION_NAMES.items()],
+        industry_offices=offices,
         values=values,
         problem=problem,
         errors=problem.field_errors if problem else {},
@@ -111,7 +121,7 @@ async def new_case_page(request: Request) -> Response:
 async def open_case(request: Request) -> Response:
     who = await visitor(request)
     form = await checked_form(request, who)
-    body = forms.nest(form, lists=frozenset({"matters"}))
+    body = forms.nest(form, lists=LIST_FIELDS)
     body["jurisdiction"] = who.me["jurisdiction"]
     if who.me.get("park"):
         body["park"] = who.me["park"]
@@ -119,7 +129,7 @@ async def open_case(request: Request) -> Response:
     try:
         created = await who.api.post("/cases", body, key=str(form.get("idempotency_key")))
     except ApiProblem as problem:
-        values = {k: form.getlist(k) if k == "matters" else form.get(k) for k in form}
+        values = {k: form.getlist(k) if k in LIST_FIELDS else form.get(k) for k in form}
         return await _new_case_page(who, values, problem, problem.status)
     return see_other(f"/console/cases/{created['case_id']}?done=opened")
 

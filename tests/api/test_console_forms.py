@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from domain.clock import BUSINESS_ZONE
 from tests.api.test_baotou import _open as _open_baotou
 from tests.api.test_console import _sign_in
-from tests.support.driver import CaseDriver
+from tests.support.driver import OPENED_CASES, CaseDriver
 
 
 def _today() -> date:
@@ -203,3 +203,77 @@ async def test_a_baotou_case_is_planned_in_the_console_with_its_three_level_team
     entry = next(e for e in await driver.ledger(case_id) if e["event"] == "plan_agreed")
     levels = [m["level"] for m in entry["details"]["plan"]["team"]]
     assert levels == ["city", "city", "county", "county", "park", "park"]
+
+
+async def _new_case(http: httpx.AsyncClient, data: dict) -> httpx.Response:
+    page = (await http.get("/console/cases/new")).text
+    start = str(_today())
+    base = {"scope": "full", "period.start": start, "period.end": "2027-06-30"}
+    return await http.post(
+        "/console/cases/new", data={"csrf": _csrf(page), "idempotency_key": "", **base, **data}
+    )
+
+
+async def test_the_application_form_has_each_packs_own_fields(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """和硕: approval level and the other eligibility facts, or a resident applicant; 包头:
+    一件事一次办 bundles. Without them every 和硕 project was ineligible from the console."""
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "ma.li")  # 和硕's centre agent
+    page = (await http.get("/console/cases/new")).text
+    assert "审批层级" in page and "居民身份证号码" in page and "高耗能" in page
+    project = {
+        "enterprise.name": "和硕示例矿业有限公司",
+        "enterprise.uscc": "91350100M000100Y43",
+        "contact.name": "张三",
+        "contact.phone": "13800000000",
+        "park": "heshuo-service-centre",
+        "project.name": "年产10万吨项目",
+        "project.investment_wan_yuan": "800",
+        "project.industry": "矿业",
+        "project.approval_level": "county",
+        "matters": "land-preexamination",
+    }
+    opened = await _new_case(http, project)
+    assert opened.status_code == 303, opened.text
+    case_id = opened.headers["location"].split("/")[-1].split("?")[0]
+    resident = {
+        "resident.name": "阿依古丽",
+        "resident.id_number": "110101199003074477",
+        "resident.mobility_impaired": "true",
+        "contact.name": "阿依古丽",
+        "contact.phone": "13800000000",
+        "park": "heshuo-service-centre",
+        "matters": "pension-benefit-claim",
+    }
+    served = await _new_case(http, resident)
+    assert served.status_code == 303, served.text
+    resident_case = served.headers["location"].split("/")[-1].split("?")[0]
+
+    http.cookies.clear()
+    await _sign_in(http, engine, "city.0")  # 包头
+    page = (await http.get("/console/cases/new")).text
+    assert "企业开办一件事" in page
+    bundle = {
+        **{k: v for k, v in project.items() if not k.startswith("project.approval")},
+        "park": "baotou-jiuyuan",
+        "bundles": "enterprise-opening",
+    }
+    del bundle["matters"]
+    bundled = await _new_case(http, bundle)
+    assert bundled.status_code == 303, bundled.text
+    bundle_case = bundled.headers["location"].split("/")[-1].split("?")[0]
+
+    http.headers["Authorization"] = token
+    for opened_id in (case_id, resident_case, bundle_case):
+        OPENED_CASES.append(opened_id)
+    status = await driver.status(case_id)
+    assert status["application"]["project"]["approval_level"] == "county"
+    assert status["eligibility"]["eligible"] is True
+    resident_status = await driver.status(resident_case)
+    assert resident_status["application"]["resident"]["mobility_impaired"] is True
+    assert resident_status["eligibility"]["eligible"] is True
+    codes = [m["code"] for m in (await driver.status(bundle_case))["matters"]]
+    assert "enterprise-registration" in codes and "seal-engraving" in codes
