@@ -10,6 +10,7 @@ from domain.clock import BUSINESS_ZONE
 from tests.api.test_baotou import _open as _open_baotou
 from tests.api.test_console import _sign_in
 from tests.support.driver import OPENED_CASES, CaseDriver
+from tests.support.identities import enterprise as enterprise_headers
 
 
 def _today() -> date:
@@ -277,3 +278,32 @@ async def test_the_application_form_has_each_packs_own_fields(
     assert resident_status["eligibility"]["eligible"] is True
     codes = [m["code"] for m in (await driver.status(bundle_case))["matters"]]
     assert "enterprise-registration" in codes and "seal-engraving" in codes
+
+
+async def test_the_rating_form_presets_nothing_and_a_bad_rating_says_why(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """满意 and 5/5/5 were pre-set, and a 不满意 was stored with 5/5/5."""
+    case_id = await driver.registration_only_case_at_delivery()
+    await driver.post(f"/cases/{case_id}/delivery", {})
+    await driver.post(
+        f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=enterprise_headers()
+    )
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "zhang.san")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    form = page[page.find("服务评价（好差评）") :]
+    assert " checked" not in form[: form.find("</form>")]
+    assert '<option value="">请选择</option>' in form
+    unrated = await _act(http, case_id, "evaluation", {})
+    assert unrated.status_code == 422 and "总体评价" in unrated.text
+    bad = {"level": "不满意", "efficiency": "2", "quality": "2", "problem_solving": "1"}
+    refused = await _act(http, case_id, "evaluation", bad)
+    assert refused.status_code == 409 and "差评须写明不满意的原因" in refused.text
+    assert 'value="不满意" checked' in refused.text  # the choice stays
+    rated = await _act(http, case_id, "evaluation", {**bad, "comments": "材料被退回三次"})
+    assert rated.status_code == 303, rated.text
+    http.headers["Authorization"] = token
+    evaluated = next(e for e in await driver.ledger(case_id) if e["event"] == "case_evaluated")
+    assert evaluated["details"]["efficiency"] == 2 and evaluated["details"]["level"] == "不满意"

@@ -188,7 +188,13 @@ async def test_a_case_from_review_to_archive_takes_each_action_once(
     await _once(driver, case_id, "results_delivered")
     await _burst(http, f"/cases/{case_id}/receipt", {"signed_by": "张三"}, ENTERPRISE)
     await _once(driver, case_id, "receipt_signed")
-    rating = {"level": "不满意", "efficiency": 2, "quality": 2, "problem_solving": 2}
+    rating = {
+        "level": "不满意",
+        "efficiency": 2,
+        "quality": 2,
+        "problem_solving": 2,
+        "comments": "等待过久",
+    }
     await _burst(http, f"/cases/{case_id}/evaluation", rating, ENTERPRISE)
     await _once(driver, case_id, "case_evaluated")
 

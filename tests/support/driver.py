@@ -176,6 +176,8 @@ class CaseDriver:
         await self.post(f"/cases/{case_id}/delivery", {})
         await self.post(f"/cases/{case_id}/receipt", {"signed_by": "张三"}, headers=ENTERPRISE)
         rating = {"efficiency": 4, "quality": 4, "problem_solving": 4, **scores}
+        if level in ("不满意", "非常不满意"):
+            rating.setdefault("comments", "办理时间过长")
         await self.post(
             f"/cases/{case_id}/evaluation", {"level": level, **rating}, headers=ENTERPRISE
         )
