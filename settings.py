@@ -17,6 +17,10 @@ class Settings(BaseSettings):
 
     temporal_address: str = Field("localhost:7233", pattern=r"^[\w.\-]+:\d{1,5}$")
     temporal_namespace: str = Field("default", min_length=1)
+    # Temporal's own Web UI, which the console's ops pages link each workflow to (its
+    # history, pending activities, reset points); empty: no links. scripts/run's dev
+    # server serves it here; a cluster sets its UI's address.
+    temporal_ui_url: str = Field("http://127.0.0.1:8233", pattern=r"^(https?://\S+)?$")
     task_queue: str = Field("daiban-cases", min_length=1)
     database_url: str = "sqlite:///var/daiban.db"
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -18,6 +18,7 @@ from temporalio.client import Client
 from api import errors
 from api.limits import BodyLimit
 from api.routes import (
+    accounts,
     auth,
     case_actions,
     case_reads,
@@ -131,6 +132,7 @@ def create_app(
     app.include_router(supervision.router)
     app.include_router(notifications.router)
     app.include_router(ops.router)
+    app.include_router(accounts.router)
     app.include_router(oversight.router)
     app.include_router(documents.router)
 

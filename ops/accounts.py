@@ -6,7 +6,6 @@ read from stdin with ``--password-stdin``, or generated and shown once.
 
 import argparse
 import re
-import secrets
 import sys
 from datetime import timedelta
 from typing import Any
@@ -15,7 +14,13 @@ from sqlalchemy import Engine
 
 from domain.actors import PHONE_PATTERN, ROLE_NAMES, Role
 from services import tokens
-from services.accounts import AccountProblem, bound, open_account, password_problem
+from services.accounts import (
+    AccountProblem,
+    bound,
+    generated_password,
+    open_account,
+    password_problem,
+)
 from settings import Settings
 from store import accounts
 
@@ -72,18 +77,13 @@ def _password_source(parser: argparse.ArgumentParser, flag: str | None, help_: s
         group.add_argument(flag, action="store_true", help=help_)
 
 
-def _generated_password() -> str:
-    # Random letters and digits, with a digit and a symbol so it meets the password rule.
-    return secrets.token_urlsafe(12) + "-9"
-
-
 def _password(args: argparse.Namespace) -> tuple[str | None, bool]:
     """The password, and whether it was generated (and so must be shown)."""
     if getattr(args, "no_password", False):
         return None, False
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n"), False
-    return _generated_password(), True
+    return generated_password(), True
 
 
 def run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[Any, str]:
@@ -183,7 +183,7 @@ def _bootstrap(engine: Engine) -> tuple[Any, str]:
     nothing once any account exists."""
     if accounts.exists_any(engine):
         return {"created": False}, "已有账号，无需初始化"
-    password = _generated_password()
+    password = generated_password()
     open_account(engine, bound(BOOTSTRAP_USERNAME, "运维管理员", Role.OPS), password)
     return {"created": True, "username": BOOTSTRAP_USERNAME, "password": password}, (
         f"已开设首个运维账号{BOOTSTRAP_USERNAME}，初始密码（只显示这一次）：{password}\n"

@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
@@ -84,6 +85,12 @@ def password_problem(password: str) -> str | None:
     if password.isdigit() or password.isalpha():
         return "密码须同时含有字母和数字或符号"
     return None
+
+
+def generated_password() -> str:
+    """A first or reset password, shown once: random letters and digits, with a digit and
+    a symbol so it meets the password rule."""
+    return secrets.token_urlsafe(12) + "-9"
 
 
 def open_account(engine: Engine, principal: Principal, password: str | None) -> None:

@@ -1,12 +1,13 @@
 """Ops staff's routes: the same finding, replaying and repairing as ``python -m ops``."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from api.auth.access import Operator
-from api.deps import DispatcherDep, EngineDep, TemporalDep
+from api.deps import DispatcherDep, EngineDep, SettingsDep, TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.params import CaseId, RowId
 from domain.ledger import CaseSummary
@@ -19,6 +20,7 @@ from ops.repair import (
 )
 from ops.replay import replay_workflow
 from ops.stuck import find_stuck
+from settings import Settings
 from store import chain
 
 router = APIRouter(prefix="/ops", tags=["ops"], responses=ERROR_RESPONSES)
@@ -37,6 +39,17 @@ class StuckItem(BaseModel):
     kind: str
     reason: str
     detail: str
+    history_url: str | None = Field(
+        None, description="the workflow in Temporal's Web UI (history, pending activities)"
+    )
+
+
+def history_url(settings: Settings, workflow_id: str) -> str | None:
+    if not settings.temporal_ui_url:
+        return None
+    ui = settings.temporal_ui_url.rstrip("/")
+    namespace, workflow = quote(settings.temporal_namespace), quote(workflow_id, safe="")
+    return f"{ui}/namespaces/{namespace}/workflows/{workflow}"
 
 
 class ReplayResult(BaseModel):
@@ -60,9 +73,15 @@ class ResetResult(BaseModel):
 
 
 @router.get("/stuck", response_model=list[StuckItem])
-async def list_stuck(client: TemporalDep, engine: EngineDep, actor: Operator) -> list[StuckItem]:
-    """Every stuck case and matter, with the reason (describes each running workflow)."""
-    return [StuckItem(**s.as_dict()) for s in await find_stuck(client, engine)]
+async def list_stuck(
+    client: TemporalDep, engine: EngineDep, settings: SettingsDep, actor: Operator
+) -> list[StuckItem]:
+    """Every stuck case and matter, with the reason (describes each running workflow), and
+    a link to it in Temporal's Web UI."""
+    return [
+        StuckItem(**s.as_dict(), history_url=history_url(settings, s.workflow_id))
+        for s in await find_stuck(client, engine)
+    ]
 
 
 @router.post("/workflows/{workflow_id:path}/replay", response_model=ReplayResult)

@@ -21,8 +21,10 @@ from ops.repair import reset_to_last_good
 from ops.replay import replay_workflow
 from ops.stuck import Stuck, StuckKind, find_stuck
 from settings import Settings
+from store import accounts, ledger
 from store.tables import CaseCountyRow, CaseRow, MatterRow
 from temporal_worker import build_worker
+from tests.api.test_console import _sign_in
 from tests.support.bad_deploy import CaseWorkflowFromABadDeploy
 from tests.support.driver import CaseDriver, plan
 from tests.support.identities import api_client, ops, oversight
@@ -268,3 +270,66 @@ async def _ledger_has(driver: CaseDriver, case_id: str, event: str) -> bool:
 
 async def _stuck(client: Client, engine: Engine, case_id: str, kind: StuckKind) -> list[Stuck]:
     return _of(await find_stuck(client, engine), case_id, kind)
+
+
+async def test_ops_staff_find_and_repair_a_case_and_manage_accounts_in_the_console(
+    app_on_dev_server: CaseDriver, worker_on, engine: Engine
+) -> None:
+    driver = app_on_dev_server
+    async with worker_on():
+        case_id = await driver.open()
+        await driver.accept(case_id)
+        with Session(engine) as session:  # a bad manual fix
+            row = session.get(CaseRow, case_id)
+            assert row is not None
+            row.stage = "archived"
+            session.add(row)
+            session.commit()
+        http = driver.http
+        http.headers.pop("Authorization", None)
+        await _sign_in(http, engine, "ops.zhou")
+        page = (await http.get("/console/ops")).text
+        assert f"<h3>{case_id} <small>projection_drift" in page
+        assert f"http://127.0.0.1:8233/namespaces/default/workflows/{case_id}" in page
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        act = f"/console/ops/act/cases/{case_id}/projection-rebuild"
+        blank = await http.post(act, data={"csrf": csrf})
+        assert blank.status_code == 422 and "<li>理由：" in blank.text
+        rebuilt = await http.post(act, data={"csrf": csrf, "reason": "投影被误改"})
+        assert rebuilt.status_code == 303, rebuilt.text
+        with Session(engine) as session:
+            assert session.get(CaseRow, case_id).stage == "planning"
+        unconfirmed = await http.post(
+            f"/console/ops/act/workflows/{case_id}/termination", data={"csrf": csrf, "reason": "x"}
+        )
+        assert "请勾选确认" in unconfirmed.text
+        verified = (await http.get("/console/ops?verify=true")).text
+        assert "哈希链完整" in verified
+
+        accounts_page = (await http.get("/console/ops/accounts")).text
+        assert "开设账号" in accounts_page and "clerk.bole-natural-resources" in accounts_page
+        new = {
+            "csrf": csrf,
+            "username": "clerk.new",
+            "display_name": "新经办人",
+            "role": "department",
+            "department": "bole-water-resources",
+        }
+        wrong = await http.post(
+            "/console/ops/accounts/act/new", data={**new, "department": "nowhere"}
+        )
+        assert wrong.status_code == 422 and "目录中没有部门nowhere" in wrong.text
+        opened = await http.post("/console/ops/accounts/act/new", data=new)
+        assert opened.status_code == 200 and "只显示这一次" in opened.text
+        password = opened.text.split("<code>")[1].split("</code>")[0]
+        disabled = await http.post(
+            "/console/ops/accounts/act/clerk.new/disable", data={"csrf": csrf}
+        )
+        assert disabled.status_code == 303
+        assert not accounts.get(engine, "clerk.new").active
+        reset = await http.post(
+            "/console/ops/accounts/act/clerk.new/password-reset", data={"csrf": csrf}
+        )
+        assert "只显示这一次" in reset.text and password not in reset.text
+    entries, _ = ledger.entries(engine, case_id)
+    assert [e.actor.id for e in entries if e.event == "ops_action"] == ["ops.zhou"]

@@ -81,6 +81,12 @@ ALLOWED: dict[str, set[str] | str] = {
     },
     "GET /notifications": {CO, DE, EN, OP, OV, LE},
     "GET /ops/stuck": {OP},
+    "GET /ops/accounts": {OP},
+    "POST /ops/accounts": {OP},
+    **{
+        f"POST /ops/accounts/{{username}}/{verb}": {OP}
+        for verb in ("disable", "enable", "token-revocation", "password-reset")
+    },
     "POST /ops/workflows/{workflow_id}/replay": {OP},
     "POST /ops/workflows/{workflow_id}/reset": {OP},
     "POST /ops/workflows/{workflow_id}/activity-retry": {OP},
@@ -122,6 +128,7 @@ def _url(template: str, case_id: str) -> str:
         "problem": "1",
         "resolution": "1",
         "notification_id": "1",
+        "username": "no.such.account",  # ops: 404, nobody is disabled mid-test
         "paper": "entrustment",
     }
     return template.format(**values)
