@@ -106,6 +106,7 @@ DONE = {
     "correction-request": "补正通知已发出",
     "approval": "已办结",
     "refusal": "已作出不予许可决定",
+    "password": "密码已修改，请用新密码登录",
 }
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from console import session
 from console.api import Api, ApiProblem
-from console.frame import HOME, checked_form, router, see_other, templates, visitor
+from console.frame import DONE, HOME, checked_form, router, see_other, templates, visitor
 from domain.actors import Role
 
 
@@ -21,7 +21,11 @@ def _sign_in_form(
     request: Request, context: Mapping[str, object], status_code: int = 200
 ) -> Response:
     nonce = session.sign_in_nonce(request)
-    page = {**context, "form_token": session.form_token(request, f"sign-in:{nonce}")}
+    page = {
+        **context,
+        "form_token": session.form_token(request, f"sign-in:{nonce}"),
+        "done": DONE.get(request.query_params.get("done", "")),
+    }
     response = templates.TemplateResponse(request, "sign_in.html", page, status_code)
     session.start_sign_in(response, request, nonce)
     return response
@@ -56,6 +60,33 @@ async def sign_in(request: Request) -> Response:
         target = HOME.get(role, "/console/cases")
     response = see_other(target)
     session.keep(response, request, answer["access_token"], request.app.state.settings.token_hours)
+    return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+async def password_page(request: Request) -> Response:
+    who = await visitor(request)
+    return who.page("password.html", problem=None)
+
+
+@router.post("/password", response_class=HTMLResponse)
+async def change_password(request: Request) -> Response:
+    """One's own password; every session ends with it, so sign in again."""
+    who = await visitor(request)
+    form = await checked_form(request, who)
+    new = str(form.get("new_password", ""))
+    if new != str(form.get("repeated_password", "")):
+        return who.page("password.html", status_code=422, problem="两次输入的新密码不一致")
+    body = {"current_password": str(form.get("current_password", "")), "new_password": new}
+    try:
+        await who.api.send("POST", "/auth/password", json=body)
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        words = "；".join(d["message"] for d in problem.details) or problem.message
+        return who.page("password.html", status_code=problem.status, problem=words)
+    response = see_other("/console/sign-in?done=password")
+    session.forget(response)
     return response
 
 

@@ -307,3 +307,28 @@ async def test_the_rating_form_presets_nothing_and_a_bad_rating_says_why(
     http.headers["Authorization"] = token
     evaluated = next(e for e in await driver.ledger(case_id) if e["event"] == "case_evaluated")
     assert evaluated["details"]["efficiency"] == 2 and evaluated["details"]["level"] == "不满意"
+
+
+async def test_a_person_changes_their_own_password_in_the_console(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "coord.bole-wutai")
+    page = (await http.get("/console/password")).text
+    csrf = _csrf(page)
+    current = "console-test-password-1"
+    mismatch = {"current_password": current, "new_password": "new-pass-2026", "csrf": csrf}
+    refused = await http.post("/console/password", data={**mismatch, "repeated_password": "x"})
+    assert refused.status_code == 422 and "两次输入的新密码不一致" in refused.text
+    weak = {**mismatch, "new_password": "short", "repeated_password": "short"}
+    refused = await http.post("/console/password", data=weak)
+    assert refused.status_code == 422 and "密码至少10位" in refused.text
+    changed = await http.post(
+        "/console/password", data={**mismatch, "repeated_password": "new-pass-2026"}
+    )
+    assert changed.status_code == 303 and changed.headers["location"].endswith("done=password")
+    page = (await http.get(changed.headers["location"])).text
+    assert "密码已修改，请用新密码登录" in page
+    assert (await http.get("/console/cases")).status_code == 303  # the old session ended
+    http.headers["Authorization"] = token
