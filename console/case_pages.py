@@ -87,7 +87,11 @@ async def case_list(
 
 
 async def _new_case_page(
-    who: Visitor, values: dict[str, Any], problem: ApiProblem | None, status_code: int = 200
+    who: Visitor,
+    values: dict[str, Any],
+    problem: ApiProblem | None,
+    status_code: int = 200,
+    amending: str | None = None,
 ) -> Response:
     if who.role is not Role.COORDINATOR:
         raise ApiProblem(403, "forbidden", "只有园区管委会代办人员可以登记委托", [])
@@ -102,6 +106,7 @@ async def _new_case_page(
         approval_levels=[(level.value, name) for level, name in LEVEL_NAMES.items()],
         restrictions=[(r.value, name) for r, name in RESTRICTION_NAMES.items()],
         industry_offices=offices,
+        amending=amending,
         values=values,
         problem=problem,
         errors=problem.field_errors if problem else {},
@@ -127,11 +132,57 @@ async def open_case(request: Request) -> Response:
         body["park"] = who.me["park"]
     body.setdefault("matters", [])
     try:
-        created = await who.api.post("/cases", body, key=str(form.get("idempotency_key")))
+        created = await who.api.post("/cases", body, key=str(form.get("idempotency_key") or ""))
     except ApiProblem as problem:
         values = {k: form.getlist(k) if k in LIST_FIELDS else form.get(k) for k in form}
         return await _new_case_page(who, values, problem, problem.status)
     return see_other(f"/console/cases/{created['case_id']}?done=opened")
+
+
+def flattened(node: Any, prefix: str = "") -> dict[str, Any]:
+    """The 委托书 as the form's inputs: dotted names; a yes/no as the select's value."""
+    values: dict[str, Any] = {}
+    for name, value in (node or {}).items():
+        path = f"{prefix}{name}"
+        if isinstance(value, dict):
+            values |= flattened(value, f"{path}.")
+        elif isinstance(value, bool):
+            values[path] = "true" if value else "false"
+        elif value is not None:
+            values[path] = value if isinstance(value, list) else str(value)
+    return values
+
+
+@router.get("/cases/{case_id}/amendment", response_class=HTMLResponse)
+async def amendment_page(request: Request, case_id: str) -> Response:
+    who = await visitor(request)
+    case = await who.api.get(f"/cases/{quote(case_id)}")
+    if case["stage"] != CaseStage.INITIAL_REVIEW.value:
+        raise ApiProblem(409, "action_refused", "只有初审中的委托书可以修改", [])
+    return await _new_case_page(who, flattened(case["application"]), None, amending=case_id)
+
+
+@router.post("/cases/{case_id}/amendment", response_class=HTMLResponse)
+async def amend_application(request: Request, case_id: str) -> Response:
+    who = await visitor(request)
+    form = await checked_form(request, who)
+    case = await who.api.get(f"/cases/{quote(case_id)}")
+    body = forms.nest(form, lists=LIST_FIELDS)
+    reason = body.pop("reason", "")
+    body |= {"jurisdiction": case["jurisdiction"], "park": case["park"]}
+    body.setdefault("matters", [])
+    try:
+        await who.api.post(
+            f"/cases/{quote(case_id)}/amendment",
+            {"application": body, "reason": reason},
+            key=str(form.get("idempotency_key") or ""),
+        )
+    except ApiProblem as problem:
+        for detail in problem.details:  # the form's fields are the 委托书's own
+            detail["field"] = str(detail.get("field") or "").removeprefix("application.")
+        values = {k: form.getlist(k) if k in LIST_FIELDS else form.get(k) for k in form}
+        return await _new_case_page(who, values, problem, problem.status, amending=case_id)
+    return see_other(f"/console/cases/{case_id}?done=amendment")
 
 
 async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:

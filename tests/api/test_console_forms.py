@@ -9,6 +9,8 @@ from sqlalchemy import Engine
 from domain.clock import BUSINESS_ZONE
 from tests.api.test_baotou import _open as _open_baotou
 from tests.api.test_console import _sign_in
+from tests.api.test_heshuo import _heshuo
+from tests.api.test_heshuo import _open as _open_heshuo
 from tests.support.driver import OPENED_CASES, CaseDriver
 from tests.support.identities import enterprise as enterprise_headers
 
@@ -332,3 +334,59 @@ async def test_a_person_changes_their_own_password_in_the_console(
     assert "密码已修改，请用新密码登录" in page
     assert (await http.get("/console/cases")).status_code == 303  # the old session ended
     http.headers["Authorization"] = token
+
+
+async def test_initial_review_in_the_console_amends_the_application_and_accepts_part(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """和硕: the approval level was left out; the agent fills it in (修改委托书), then
+    accepts the eligible matter and excludes the other with its reason (部分受理)."""
+    body = _heshuo(["land-preexamination", "enterprise-registration"], investment_wan_yuan="800")
+    case_id = await _open_heshuo(driver, body)
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "ma.li")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    assert "修改委托书" in page and "部分受理" in page
+    form = (await http.get(f"/console/cases/{case_id}/amendment")).text
+    assert 'value="年产1万吨新材料项目"' in form and "修改原因" in form
+    fields = {
+        "csrf": _csrf(form),
+        "enterprise.name": body["enterprise"]["name"],
+        "enterprise.uscc": body["enterprise"]["uscc"],
+        "contact.name": "张三",
+        "contact.phone": "13800000000",
+        "project.name": body["project"]["name"],
+        "project.investment_wan_yuan": "800",
+        "project.industry": body["project"]["industry"],
+        "project.approval_level": "county",
+        "matters": ["land-preexamination", "enterprise-registration"],
+        "scope": "full",
+        "period.start": body["period"]["start"],
+        "period.end": body["period"]["end"],
+    }
+    unexplained = await http.post(f"/console/cases/{case_id}/amendment", data=fields)
+    assert unexplained.status_code == 422 and "修改原因" in unexplained.text
+    assert 'value="county" selected' in unexplained.text  # kept
+    amended = await http.post(
+        f"/console/cases/{case_id}/amendment", data={**fields, "reason": "补填审批层级"}
+    )
+    assert amended.status_code == 303, amended.text
+    reviewed = await _act(
+        http,
+        case_id,
+        "review",
+        {
+            "decision": "accept",
+            "materials_received~lines": "申请表",
+            "excluded.0.matter~fixed": "land-preexamination",
+            "excluded.1.matter~fixed": "enterprise-registration",
+            "excluded.1.reason": "企业已自行办理设立登记",
+        },
+    )
+    assert reviewed.status_code == 303, reviewed.text
+    http.headers["Authorization"] = token
+    status = await driver.status(case_id)
+    assert [m["code"] for m in status["matters"]] == ["land-preexamination"]
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    assert "application_amended" in events and "application_accepted" in events
