@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 LINES = "~lines"
 FIXED = "~fixed"
+LIST = "~list"  # a group of checkboxes: a list even when one is ticked
 _CONSOLE_FIELDS = {"csrf", "idempotency_key", "confirm"}
 
 
@@ -31,7 +32,8 @@ def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:
         if name.endswith(LINES):
             name = name.removesuffix(LINES)
             value: Any = [line.strip() for line in "\n".join(values).splitlines() if line.strip()]
-        elif name in lists or len(values) > 1:
+        elif name.endswith(LIST) or name in lists or len(values) > 1:
+            name = name.removesuffix(LIST)
             value = [v.strip() for v in values if v.strip()]
         else:
             value = values[0].strip() if values else ""

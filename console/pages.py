@@ -9,12 +9,27 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from console import case_pages, dashboard_page, inbox_pages, ops_pages, session, sign_in_pages
+from console import (
+    case_pages,
+    dashboard_page,
+    inbox_pages,
+    ops_pages,
+    project_list_pages,
+    session,
+    sign_in_pages,
+)
 from console.api import ApiProblem
 from console.frame import SignInNeeded, router, see_other, templates
 
 # The page modules register their routes on the shared router when imported.
-PAGE_MODULES = (sign_in_pages, case_pages, inbox_pages, dashboard_page, ops_pages)
+PAGE_MODULES = (
+    sign_in_pages,
+    case_pages,
+    inbox_pages,
+    dashboard_page,
+    ops_pages,
+    project_list_pages,
+)
 
 
 def install(app: FastAPI) -> None:

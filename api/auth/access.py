@@ -246,6 +246,8 @@ CaseLeader = Annotated[Actor, Depends(case_leader)]
 CaseOversight = Annotated[Actor, Depends(case_oversight)]
 ApplicantParty = Annotated[Actor, Depends(applicant_party)]
 Coordinator = Annotated[Principal, Depends(roles(Role.COORDINATOR))]
+# 鄂尔多斯 project lists: the park's coordinator, or the industry office's own account.
+ListPusher = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.DEPARTMENT))]
 DepartmentStaff = Annotated[Actor, Depends(department_staff)]
 Operator = Annotated[Actor, Depends(operator)]
 OversightReader = Annotated[Principal, Depends(roles(Role.OVERSIGHT, Role.OPS))]

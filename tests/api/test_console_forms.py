@@ -12,7 +12,9 @@ from tests.api.test_console import _sign_in
 from tests.api.test_heshuo import _heshuo
 from tests.api.test_heshuo import _open as _open_heshuo
 from tests.support.driver import OPENED_CASES, CaseDriver
+from tests.support.identities import coordinator
 from tests.support.identities import enterprise as enterprise_headers
+from tests.support.polling import eventually
 
 
 def _today() -> date:
@@ -390,3 +392,47 @@ async def test_initial_review_in_the_console_amends_the_application_and_accepts_
     assert [m["code"] for m in status["matters"]] == ["land-preexamination"]
     events = [e["event"] for e in await driver.ledger(case_id)]
     assert "application_amended" in events and "application_accepted" in events
+
+
+async def test_an_industry_office_pushes_its_project_list_from_its_own_account(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "clerk.ordos-industry-office")
+    page = (await http.get("/console/project-lists")).text
+    assert "推送签约项目清单" in page and 'name="projects.0.enterprise.uscc"' in page
+    assert 'name="office"' not in page  # the office is the account's own
+    project = {
+        "park": "ordos-hitech",
+        "projects.0.enterprise.name": "鄂尔多斯示例光伏有限公司",
+        "projects.0.enterprise.uscc": "91350100M000100Y43",
+        "projects.0.contact.name": "张三",
+        "projects.0.contact.phone": "13800000000",
+        "projects.0.project.name": "光伏组件项目",
+        "projects.0.project.investment_wan_yuan": "5000",
+        "projects.0.project.industry": "新能源",
+        "projects.0.period.start": str(_today()),
+        "projects.0.period.end": "2027-06-30",
+    }
+    csrf = _csrf(page)
+    none = await http.post("/console/project-lists", data={"csrf": csrf, **project})
+    assert none.status_code == 422 and "光伏组件项目" in none.text  # kept, matters missing
+    pushed = await http.post(
+        "/console/project-lists",
+        data={"csrf": csrf, **project, "projects.0.matters~list": "land-preexamination"},
+    )
+    assert pushed.status_code == 303, pushed.text
+    http.headers["Authorization"] = token
+    ordos = coordinator("ORD")
+
+    async def listed() -> list:
+        found = await http.get("/cases", params={"q": "光伏组件项目"}, headers=ordos)
+        return found.json()["items"]
+
+    cases = await eventually(listed, "the pushed project's case in the list")
+    assert len(cases) == 1
+    case_id = cases[0]["case_id"]
+    OPENED_CASES.extend([case_id, f"{case_id}/land-preexamination"])
+    received = (await http.get(f"/cases/{case_id}/ledger", headers=ordos)).json()["items"][0]
+    assert received["actor"]["id"] == "clerk.ordos-industry-office"

@@ -122,3 +122,22 @@ async def test_a_bad_project_in_a_list_opens_none_and_is_named(driver: CaseDrive
     assert response.json()["error"]["details"][0]["field"] == "projects[1].matters"
     listed = (await driver.http.get("/cases", params={"jurisdiction": "ORD"})).json()
     assert listed["total"] == 0
+
+
+async def test_the_office_pushes_only_its_own_list_from_its_own_account(
+    driver: CaseDriver,
+) -> None:
+    pushed = {
+        "park": "ordos-hitech",
+        "office": "ordos-industry-office",
+        "projects": [_listed("氢能项目", ["energy-review"])],
+    }
+    office = department("ordos-industry-office")
+    response = await driver.http.post("/project-lists", json=pushed, headers=office)
+    assert response.status_code == 201, response.text
+    case_id = response.json()[0]["case_id"]
+    OPENED_CASES.extend([case_id, f"{case_id}/energy-review"])
+    other = department("ordos-construction")
+    refused = await driver.http.post("/project-lists", json=pushed, headers=other)
+    assert refused.status_code == 403
+    assert "只能推送本办公室签约的项目清单" in refused.json()["error"]["message"]

@@ -62,7 +62,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "POST /cases/{case_id}/follow-up/callback": {CO},
     "POST /cases/{case_id}/follow-up/remedy": {CO},
     "POST /cases/{case_id}/follow-up/rating": {CO, EN},
-    "POST /project-lists": {CO},
+    "POST /project-lists": {CO, DE},  # DE: an industry office, its own list
     "GET /departments/{department}/inbox": {DE},
     "GET /departments/{department}/tasks/{case_id}/{matter}": {DE},
     **{
