@@ -93,9 +93,7 @@ async def _new_case_page(
     status_code: int = 200,
     amending: str | None = None,
 ) -> Response:
-    if who.role is not Role.COORDINATOR:
-        raise ApiProblem(403, "forbidden", "只有园区管委会代办人员可以登记委托", [])
-    pack = await who.api.get(f"/catalogue/{who.me['jurisdiction']}")
+    pack = await _applying_to(who)
     routing = pack.get("routing") or {}
     fallback = next((d for d in pack["departments"] if d["code"] == routing.get("fallback")), None)
     offices = [d for d in pack["departments"] if fallback and d["function"] == fallback["function"]]
@@ -114,11 +112,29 @@ async def _new_case_page(
     )
 
 
+async def _applying_to(who: Visitor) -> dict[str, Any]:
+    """The pack a 委托书 is for: the coordinator's own, or for an enterprise the first that
+    offers online application (包头 云代办)."""
+    if who.role is Role.COORDINATOR:
+        pack: dict[str, Any] = await who.api.get(f"/catalogue/{who.me['jurisdiction']}")
+        return pack
+    if who.role is Role.ENTERPRISE:
+        for listed in await who.api.get("/catalogue"):
+            pack = await who.api.get(f"/catalogue/{listed['jurisdiction']}")
+            if pack.get("online_application"):
+                return pack
+        raise ApiProblem(403, "forbidden", "暂无开通企业在线申请的地区，请到园区管委会窗口委托", [])
+    raise ApiProblem(403, "forbidden", "只有园区管委会代办人员或企业可以提交委托", [])
+
+
 @router.get("/cases/new", response_class=HTMLResponse)
 async def new_case_page(request: Request) -> Response:
     who = await visitor(request)
     today = datetime.now(BUSINESS_ZONE).date()
-    values = {"scope": "full", "period.start": today.isoformat(), "matters": []}
+    values: dict[str, Any] = {"scope": "full", "period.start": today.isoformat(), "matters": []}
+    if who.role is Role.ENTERPRISE:
+        values["enterprise.uscc"] = who.me["uscc"]
+        values["contact.name"] = who.me["display_name"]
     return await _new_case_page(who, values, None)
 
 
@@ -127,7 +143,7 @@ async def open_case(request: Request) -> Response:
     who = await visitor(request)
     form = await checked_form(request, who)
     body = forms.nest(form, lists=LIST_FIELDS)
-    body["jurisdiction"] = who.me["jurisdiction"]
+    body["jurisdiction"] = (await _applying_to(who))["jurisdiction"]
     if who.me.get("park"):
         body["park"] = who.me["park"]
     body.setdefault("matters", [])

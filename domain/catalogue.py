@@ -143,6 +143,9 @@ class PolicyPack(BaseModel):
         True, description="False: the investor alone chooses any intermediary (昌吉)"
     )
     oversight_body: str = Field("", description="who receives cross-county reports (州工信局专班)")
+    online_application: bool = Field(
+        False, description="enterprises apply online themselves (包头 云代办 在线申请)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "PolicyPack":

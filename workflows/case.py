@@ -88,7 +88,9 @@ class CaseWorkflow(
         await self._record(
             LedgerEvent.APPLICATION_RECEIVED,
             case.opened_by,
-            f"收到{application.applicant_name}的代办委托："
+            f"收到{application.applicant_name}的代办委托"
+            + ("（企业在线申请）" if case.opened_by.role is Role.ENTERPRISE else "")
+            + "："
             + "、".join(m.name for m in self._status.matters),
             {"application": application.model_dump(mode="json")},
             matters=self._status.matters,

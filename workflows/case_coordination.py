@@ -94,8 +94,13 @@ class CoordinationHandlers(CaseHost):
             )
 
     def _agent_id(self) -> str:
+        """The plan's agent; before a plan, whoever opened the case, or for an enterprise's
+        online application the park (its committee's agents read the park's notices)."""
         agent = self._status.agent
-        return agent.id if agent else self._input.opened_by.id
+        if agent:
+            return agent.id
+        opened_by = self._input.opened_by
+        return self._status.park if opened_by.role is Role.ENTERPRISE else opened_by.id
 
     def _problem(self, number: int) -> CoordinationProblem:
         for problem in self._status.problems:

@@ -230,8 +230,16 @@ def operator(principal: SignedIn) -> Actor:
 
 
 def ensure_may_open(principal: Principal, application: Application) -> None:
-    if application.jurisdiction not in PACKS:
+    pack = PACKS.get(application.jurisdiction)
+    if pack is None:
         return  # not a question of scope: the application is refused as invalid (422)
+    if principal.role is Role.ENTERPRISE:
+        if not pack.online_application:
+            raise forbidden(f"{pack.name}暂未开通企业在线申请，请到园区管委会窗口委托")
+        own = application.enterprise is not None and application.enterprise.uscc == principal.uscc
+        if not own:
+            raise forbidden("企业只能为本企业（统一社会信用代码一致）在线申请代办")
+        return
     if not coordinates(principal, application.jurisdiction, application.park):
         raise forbidden(
             f"您只能为{principal.jurisdiction}"
@@ -246,6 +254,9 @@ CaseLeader = Annotated[Actor, Depends(case_leader)]
 CaseOversight = Annotated[Actor, Depends(case_oversight)]
 ApplicantParty = Annotated[Actor, Depends(applicant_party)]
 Coordinator = Annotated[Principal, Depends(roles(Role.COORDINATOR))]
+# Opens a case: the committee's coordinator at the window, or the enterprise online where
+# the pack offers it (包头 云代办).
+Applicant = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.ENTERPRISE))]
 # 鄂尔多斯 project lists: the park's coordinator, or the industry office's own account.
 ListPusher = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.DEPARTMENT))]
 DepartmentStaff = Annotated[Actor, Depends(department_staff)]

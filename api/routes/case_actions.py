@@ -5,10 +5,10 @@ from datetime import timedelta
 from fastapi import APIRouter, status
 
 from api.auth.access import (
+    Applicant,
     ApplicantParty,
     CaseCoordinator,
     CaseId,
-    Coordinator,
     ensure_may_open,
 )
 from api.deps import EngineDep, SettingsDep, TemporalDep
@@ -55,14 +55,16 @@ router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseCreated)
 async def open_case(
     application: Application,
-    principal: Coordinator,
+    principal: Applicant,
     client: TemporalDep,
     engine: EngineDep,
     settings: SettingsDep,
     key: IdempotencyKey = None,
 ) -> CaseCreated:
-    """Open a case from the 委托书; it waits for initial review (初审). Send an
-    Idempotency-Key to make a retried request open one case, not two."""
+    """Open a case from the 委托书; it waits for initial review (初审). A coordinator
+    registers it at the window; where the pack offers online application (包头 云代办),
+    the enterprise submits its own. Send an Idempotency-Key to make a retried request open
+    one case, not two."""
     ensure_may_open(principal, application)
     case_id = await open_case_once(
         application,

@@ -3,9 +3,18 @@ the plan and each level's actions are attributed, and the 四即 promises are th
 
 from typing import Any
 
+from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.driver import OPENED_CASES, CaseDriver, application, department, plan
+from tests.api.test_console import _sign_in
+from tests.support.driver import (
+    ENTERPRISE,
+    OPENED_CASES,
+    CaseDriver,
+    application,
+    department,
+    plan,
+)
 from tests.support.histories import record_if_asked
 from tests.support.identities import as_user, coordinator
 
@@ -202,3 +211,55 @@ async def test_the_construction_planning_permit_is_promised_in_five_working_days
         f"{base}/construction-planning-permit/acceptance", {}, headers=department(land)
     )
     assert accepted["clock"]["limit_days"] == 5
+
+
+async def test_an_enterprise_applies_online_and_waits_for_initial_review(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """包头 云代办 在线申请: POST /cases answered the enterprise 403."""
+    body = application(jurisdiction="BT", park="baotou-jiuyuan", matters=["water-connection"])
+    own = await driver.http.post("/cases", json=body, headers=ENTERPRISE)
+    assert own.status_code == 201, own.text
+    case_id = own.json()["case_id"]
+    OPENED_CASES.extend([case_id, f"{case_id}/water-connection"])
+    other = {**body, "enterprise": {**body["enterprise"], "uscc": "91110000802100433B"}}
+    refused = await driver.http.post("/cases", json=other, headers=ENTERPRISE)
+    assert refused.status_code == 403 and "本企业" in refused.json()["error"]["message"]
+    bozhou = await driver.http.post("/cases", json=application(), headers=ENTERPRISE)
+    assert bozhou.status_code == 403 and "暂未开通企业在线申请" in bozhou.text
+    status = await driver.wait_for(case_id, lambda s: s["version"] >= 1, "the application entry")
+    assert status["stage"] == "initial_review"
+    received = (await driver.ledger(case_id))[0]
+    assert "（企业在线申请）" in received["summary"] and received["actor"]["role"] == "enterprise"
+    await driver.accept(case_id)  # the committee reviews it like one typed at the window
+
+    # and from the console
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "zhang.san")
+    page = (await http.get("/console/cases/new")).text
+    assert "在线申请代办" in page and 'value="91350100M000100Y43"' in page
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    form = {
+        "csrf": csrf,
+        "enterprise.name": body["enterprise"]["name"],
+        "enterprise.uscc": body["enterprise"]["uscc"],
+        "contact.name": "张三",
+        "contact.phone": "13800000000",
+        "park": "baotou-jiuyuan",
+        "project.name": "铝材深加工项目",
+        "project.investment_wan_yuan": "3000",
+        "project.industry": "有色金属",
+        "bundles": "enterprise-opening",
+        "scope": "full",
+        "period.start": body["period"]["start"],
+        "period.end": body["period"]["end"],
+    }
+    submitted = await http.post("/console/cases/new", data=form)
+    assert submitted.status_code == 303, submitted.text
+    online_case = submitted.headers["location"].split("/")[-1].split("?")[0]
+    assert online_case.startswith("BT-")
+    page = (await http.get(submitted.headers["location"])).text
+    assert "铝材深加工项目" in page and "初审" in page
+    http.headers["Authorization"] = token
+    OPENED_CASES.append(online_case)

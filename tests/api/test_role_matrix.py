@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "POST /auth/password": EVERYONE,
     "GET /catalogue": EVERYONE,
     "GET /catalogue/{jurisdiction}": EVERYONE,
-    "POST /cases": {CO},
+    "POST /cases": {CO, EN},  # EN: 包头 云代办, its own 委托书 online
     "GET /cases": {CO, EN, OP, LE},
     "GET /cases/{case_id}": CASE_READERS,
     "GET /cases/{case_id}/ledger": CASE_READERS,
