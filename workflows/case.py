@@ -224,9 +224,6 @@ class CaseWorkflow(
         require_case_action(self._status, evaluation.actor, "evaluate")
         today = business_today()
         require_paper_record(evaluation.actor, evaluation.paper_dated, "评价表", today)
-        if evaluation.level in BAD_RATINGS and not evaluation.comments.strip():
-            # The follow-up puts right what the enterprise says was wrong: it must say.
-            raise action_refused("差评须写明不满意的原因（意见建议），以便回访整改")
         if self._status.cross_county:
             missing = [n for n, score in evaluation.cross_county_scores.items() if score is None]
             if missing:

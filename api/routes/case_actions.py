@@ -40,6 +40,8 @@ from domain.actions import (
 from domain.amendment import AmendmentRequest
 from domain.application import Application
 from domain.case import CaseStage, CaseStatus
+from domain.errors import InvalidInput
+from domain.follow_up import BAD_RATINGS
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
 from services import amendment
@@ -196,6 +198,10 @@ async def evaluate_service(
     """好差评: the enterprise rates the service; the feedback report is then drafted for the
     agent to file. A coordinator may only record a paper rating form (paper_dated) of an
     enterprise without an account."""
+    if body.level in BAD_RATINGS and not body.comments.strip():
+        # The follow-up puts right what the enterprise says was wrong: it must say. Here,
+        # not in the workflow's validator, which replays ratings recorded without one.
+        raise InvalidInput("comments", "差评须写明不满意的原因，以便回访整改")
     action = Evaluation(**body.model_dump(), actor=actor)
     return await update_case(client, case_id, CaseWorkflow.evaluate, action, key)
 

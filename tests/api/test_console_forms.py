@@ -304,7 +304,7 @@ async def test_the_rating_form_presets_nothing_and_a_bad_rating_says_why(
     assert unrated.status_code == 422 and "总体评价" in unrated.text
     bad = {"level": "不满意", "efficiency": "2", "quality": "2", "problem_solving": "1"}
     refused = await _act(http, case_id, "evaluation", bad)
-    assert refused.status_code == 409 and "差评须写明不满意的原因" in refused.text
+    assert refused.status_code == 422 and "差评须写明不满意的原因" in refused.text
     assert 'value="不满意" checked' in refused.text  # the choice stays
     rated = await _act(http, case_id, "evaluation", {**bad, "comments": "材料被退回三次"})
     assert rated.status_code == 303, rated.text
