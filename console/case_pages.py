@@ -276,6 +276,8 @@ async def act_on_case(request: Request, case_id: str, action: str) -> Response:
         f"/cases/{quote(case_id)}/{action}",
         lambda failure: _case_page(who, case_id, failure),
         f"/console/cases/{case_id}?done={action.rsplit('/', 1)[-1]}",
+        irreversible=action == "termination"
+        or (action == "review" and form.get("decision") == "refuse"),
     )
 
 

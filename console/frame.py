@@ -176,6 +176,15 @@ def failure_context(failure: Failure | None) -> dict[str, Any]:
     }
 
 
+def unconfirmed(form: Any) -> ApiProblem | None:
+    """An irreversible action (终止委托, 不予许可, 不予受理) goes only with its box ticked."""
+    if form.get("confirm") == "yes":
+        return None
+    problem = ApiProblem(409, "action_refused", "此操作不可撤销：请勾选确认后再提交", [])
+    problem.submitted = {k: str(form.get(k) or "") for k in form if k not in ("csrf",)}
+    return problem
+
+
 async def submit(
     who: Visitor,
     form: Any,
@@ -183,8 +192,13 @@ async def submit(
     path: str,
     again: Callable[[Failure], Awaitable[Response]],
     done: str,
+    *,
+    irreversible: bool = False,
 ) -> Response:
-    """Send a form's action to the API; a refusal shows the page ``again`` with it."""
+    """Send a form's action to the API; a refusal shows the page ``again`` with it. An
+    ``irreversible`` one is sent only when the person ticked its confirmation."""
+    if irreversible and (problem := unconfirmed(form)):
+        return await again((action, problem))
     try:
         await who.api.post(path, forms.nest(form), key=str(form.get("idempotency_key") or ""))
     except ApiProblem as problem:

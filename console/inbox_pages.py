@@ -86,6 +86,7 @@ async def act_on_task(request: Request, case_id: str, matter: str, verb: str) ->
         f"/console/inbox?done={verb}"
         if decided
         else f"/console/inbox/{case_id}/{matter}?done={verb}",
+        irreversible=verb == "refusal",
     )
 
 

@@ -106,6 +106,7 @@ class ModelForm:
     confirm: str = ""  # an irreversible action asks first
     context: str = ""  # a line the person needs to act (what is asked, by when)
     fixed: dict[str, str] = field(default_factory=dict)  # hidden inputs
+    open: bool = False  # the task's usual next step is shown unfolded
 
 
 def _label(name: str, info: FieldInfo) -> str:

@@ -33,5 +33,7 @@ def task_forms(case_id: str, matter: MatterSnapshot, actions: set[str]) -> list[
             continue
         if verb == "acceptance" and matter.cross_county and not matter.hand_off_acknowledged_at:
             continue  # 签收 first (its own form)
-        found.append(ModelForm(verb, title, f"{base}/{verb}", inputs_of(model), button))
+        inputs = inputs_of(model)
+        usual = verb in ("acceptance", "approval")  # the next step, unfolded
+        found.append(ModelForm(verb, title, f"{base}/{verb}", inputs, button, open=usual))
     return found

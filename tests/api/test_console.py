@@ -104,7 +104,7 @@ async def test_each_role_lands_on_its_own_page_and_is_refused_the_others(
     assert (await browser.get("/console")).headers["location"] == "/console/inbox"
     assert (await browser.get("/console/inbox")).status_code == 200
     refused = await browser.get("/console/cases/new")
-    assert refused.status_code == 403 and "只有园区管委会代办人员可以登记委托" in refused.text
+    assert refused.status_code == 403 and "只有园区管委会代办人员或企业可以提交委托" in refused.text
     dashboard = await browser.get("/console/dashboard")
     assert dashboard.status_code == 403
 

@@ -436,3 +436,32 @@ async def test_an_industry_office_pushes_its_project_list_from_its_own_account(
     OPENED_CASES.extend([case_id, f"{case_id}/land-preexamination"])
     received = (await http.get(f"/cases/{case_id}/ledger", headers=ordos)).json()["items"][0]
     assert received["actor"]["id"] == "clerk.ordos-industry-office"
+
+
+async def test_irreversible_actions_ask_first_and_errors_are_chinese_pages(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "li.si")
+    for page in (await http.get("/console/nowhere"), await http.put("/console/cases")):
+        assert page.status_code in (404, 405) and page.headers["content-type"].startswith(
+            "text/html"
+        )
+        assert "返回首页" in page.text and '"error"' not in page.text
+    refuse = {"decision": "refuse", "reasons~lines": "不属于代办范围"}
+    unconfirmed = await _act(http, case_id, "review", refuse)
+    assert unconfirmed.status_code == 409 and "请勾选确认" in unconfirmed.text
+    terminate = {
+        "cause": "enterprise_request",
+        "reason": "企业决定自行办理",
+        "signed_by": "张三",
+    }
+    unconfirmed = await _act(http, case_id, "termination", terminate)
+    assert unconfirmed.status_code == 409 and "请勾选确认" in unconfirmed.text
+    confirmed = await _act(http, case_id, "termination", {**terminate, "confirm": "yes"})
+    assert confirmed.status_code == 303, confirmed.text
+    http.headers["Authorization"] = token
+    events = [e["event"] for e in await driver.ledger(case_id)]
+    assert "case_terminated" in events and "application_refused" not in events

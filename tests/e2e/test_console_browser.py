@@ -116,9 +116,9 @@ async def test_a_case_driven_through_the_console_from_entrustment_to_archive(
         await clerk.get_by_role(
             "button", name="准予许可，办结", exact=True
         ).click()  # no reference yet: refused in Chinese
-        await expect(clerk.locator("#f-result_reference-error")).to_have_text("必填")
+        await expect(clerk.locator("#m-approval-result_reference-error")).to_have_text("必填")
         await shot(clerk, shots, "06-department-task")
-        await clerk.fill("#f-result_reference", "精自然资预〔2026〕8号")
+        await clerk.fill("#m-approval-result_reference", "精自然资预〔2026〕8号")
         await clerk.get_by_role("button", name="准予许可，办结", exact=True).click()
         await expect(clerk.locator(".flash")).to_contain_text("已办结")
 
@@ -142,7 +142,12 @@ async def test_a_case_driven_through_the_console_from_entrustment_to_archive(
         await company.fill("#f-signed_by", "张三")
         await company.get_by_role("button", name="签收", exact=True).click()
         await expect(company.locator(".flash")).to_contain_text("签收已登记")
-        await company.select_option("#f-efficiency", "4")
+        # nothing is pre-set: the enterprise chooses every answer itself
+        await company.get_by_label("满意", exact=True).check()
+        for score, value in (("efficiency", "4"), ("quality", "5"), ("problem_solving", "4")):
+            await company.select_option(f"#f-{score}", value)
+        for score in ("coordination_efficiency", "cross_region_communication", "completeness"):
+            await company.select_option(f"#f-{score}", "5")
         await shot(company, shots, "07-enterprise-rating")
         await company.get_by_role("button", name="提交评价", exact=True).click()
         await expect(company.locator(".flash")).to_contain_text("评价已提交")
