@@ -204,6 +204,9 @@ async def amend_application(request: Request, case_id: str) -> Response:
 async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:
     case = CaseStatus.model_validate(await who.api.get(f"/cases/{case_id}"))
     ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
+    reads = None
+    if who.role in (Role.ENTERPRISE, Role.COORDINATOR):  # whose materials, who serves them
+        reads = await who.api.get(f"/cases/{case_id}/material-reads", limit=50)
     today = datetime.now(BUSINESS_ZONE).date()
     papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
     actions = case_actions(case, who.role)
@@ -226,6 +229,7 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
         papers=papers,
         today=today,
         model_forms=case_forms(case, who.role, actions),
+        reads=reads,
         **failure_context(failure),
     )
 

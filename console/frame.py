@@ -14,7 +14,7 @@ from console import forms, session
 from console.api import Api, ApiProblem
 from console.model_forms import LABELS
 from domain.actions import Satisfaction
-from domain.actors import Role
+from domain.actors import ROLE_NAMES, Role
 from domain.case import STAGE_NAMES
 from domain.clock import PAUSE_REASON_NAMES
 from domain.dates import day_text, time_text
@@ -73,6 +73,28 @@ def field_label(path: str | None) -> str:
 
 
 templates.env.filters["field_label"] = field_label
+
+RESOURCE_NAMES = {
+    "case_status": "案件详情（含委托书）",
+    "ledger": "台账",
+    "task": "部门待办（申请材料）",
+    "tracking_table": "全程跟踪备案表",
+}
+
+
+def actor_words(role: str, actor_id: str, department: str | None, viewer: str, names: dict) -> str:
+    """Who acted, in words the reader understands: a department by its name, the system
+    as 系统自动; staff see the account beside it, the enterprise does not."""
+    if role == Role.SYSTEM.value:
+        return "系统自动"
+    if role == Role.DEPARTMENT.value:
+        words = names.get(department or "", "承办部门")
+    else:
+        words = ROLE_NAMES.get(Role(role), role) if role in set(Role) else role
+    return words if viewer == Role.ENTERPRISE.value else f"{words}（{actor_id}）"
+
+
+templates.env.globals.update(actor_words=actor_words, resource_names=RESOURCE_NAMES)
 templates.env.globals.update(
     pause_reason_names={reason.value: name for reason, name in PAUSE_REASON_NAMES.items()},
     stage_names=STAGE_NAMES,

@@ -12,7 +12,7 @@ from tests.api.test_console import _sign_in
 from tests.api.test_heshuo import _heshuo
 from tests.api.test_heshuo import _open as _open_heshuo
 from tests.support.driver import OPENED_CASES, CaseDriver
-from tests.support.identities import coordinator
+from tests.support.identities import coordinator, department
 from tests.support.identities import enterprise as enterprise_headers
 from tests.support.polling import eventually
 
@@ -465,3 +465,26 @@ async def test_irreversible_actions_ask_first_and_errors_are_chinese_pages(
     http.headers["Authorization"] = token
     events = [e["event"] for e in await driver.ledger(case_id)]
     assert "case_terminated" in events and "application_refused" not in events
+
+
+async def test_the_enterprise_reads_its_progress_in_words_and_who_read_its_materials(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    await driver.accept(case_id)
+    await driver.plan(case_id)
+    await driver.wait_for_matter(case_id, "land-preexamination", "handed_over")
+    await driver.department_act(case_id, "land-preexamination", "acceptance", {})
+    await driver.http.get(
+        f"/departments/bole-natural-resources/tasks/{case_id}/land-preexamination",
+        headers=department("bole-natural-resources"),
+    )
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "zhang.san")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    ledger = page[page.find('id="ledger-h"') :]
+    assert "博乐市自然资源局" in ledger and "代办专员" in ledger
+    assert "clerk.bole-natural-resources" not in page and "li.si" not in ledger
+    assert "谁查阅了材料" in page and "部门待办（申请材料）" in page
+    http.headers["Authorization"] = token
