@@ -51,7 +51,7 @@ async def test_coordination_meetings_escalation_and_the_leaders_answer_in_the_co
     assert "协调事项1：记录协调情况" in page and "报告违纪违法行为" in page
     assert 'name="meeting.resolutions.0.owner"' in page
     ids = [chunk.split('"')[0] for chunk in page.split(' id="')[1:]]
-    assert len(ids) == len(set(ids)), "two inputs share an id"
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
 
     refused = await _act(http, case_id, "problems/1/coordination", {"what": "电话协调"})
     assert refused.status_code == 422
