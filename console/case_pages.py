@@ -294,10 +294,23 @@ async def case_paper(request: Request, case_id: str, paper: Paper, form: str) ->
     return _download(answer)
 
 
+EXPORT_FILTERS = (
+    "county",
+    "park",
+    "stage",
+    "overdue",
+    "pending_coordination",
+    "opened_from",
+    "opened_to",
+)
+
+
 @router.get("/tracking-table.{form}")
 async def tracking_table(request: Request, form: str, cross_county: bool = False) -> Response:
+    """The export honours the filters of the list it was asked from."""
     who = await visitor(request)
     params = {"format": form, "cross_county": str(cross_county).lower()}
+    params |= {k: v for k in EXPORT_FILTERS if (v := request.query_params.get(k))}
     return _download(await who.api.send("GET", "/tracking-table", params=params))
 
 

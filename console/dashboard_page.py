@@ -1,6 +1,7 @@
 """州工信局's dashboard: cross-county figures, charts and the filtered list."""
 
 import asyncio
+from urllib.parse import quote, urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
@@ -19,30 +20,67 @@ from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage
 
 
+def _filters(
+    county: str,
+    park: str,
+    stage: str,
+    overdue: bool,
+    pending_coordination: bool,
+    opened_from: str,
+    opened_to: str,
+) -> dict[str, str | None]:
+    """The dashboard's filters as the API takes them: the list, the figures and the
+    exports all read the same ones."""
+    return {
+        "county": county[:40] or None,
+        "park": park[:60] or None,
+        "stage": stage if stage in set(CaseStage) else None,
+        "overdue": "true" if overdue else None,
+        "pending_coordination": "true" if pending_coordination else None,
+        "opened_from": opened_from[:10] or None,
+        "opened_to": opened_to[:10] or None,
+    }
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
 async def dashboard(
-    request: Request, county: str = "", stage: str = "", overdue: bool = False, page: int = 1
+    request: Request,
+    county: str = "",
+    park: str = "",
+    stage: str = "",
+    overdue: bool = False,
+    pending_coordination: bool = False,
+    opened_from: str = "",
+    opened_to: str = "",
+    page: int = 1,
 ) -> Response:
     who = await visitor(request)
     if who.role not in (Role.OVERSIGHT, Role.OPS):
         raise ApiProblem(403, "forbidden", "跨县市案件看板仅供州工信局专班和运维人员查看", [])
     page = max(page, 1)
-    where = {
-        "county": county[:40],
-        "stage": stage if stage in set(CaseStage) else None,
-        "overdue": "true" if overdue else None,
-    }
+    where = _filters(county, park, stage, overdue, pending_coordination, opened_from, opened_to)
     # Both are database reads in the API's thread pool: side by side, on two cores.
     stats, cases = await asyncio.gather(
         who.api.get("/oversight/statistics", **where),
         who.api.get("/oversight/cases", **where, offset=offset_of(page), limit=PAGE_SIZE),
     )
+    chosen = {k: v for k, v in where.items() if v}
     levels = stats["satisfaction"]["by_level"]
     return who.page(
         "dashboard.html",
         stats=stats,
         cases=cases,
-        filters={"county": county, "stage": stage, "overdue": overdue},
+        filters={
+            "county": county,
+            "park": park,
+            "stage": stage,
+            "overdue": overdue,
+            "pending_coordination": pending_coordination,
+            "opened_from": opened_from,
+            "opened_to": opened_to,
+        },
+        # the exports and the pages carry the same filters as the list on screen
+        query=urlencode(chosen),
         page=page,
         pages=page_count(cases["total"]),
         by_county=charts.cases_by_county_and_stage(stats["by_county_and_stage"]),
@@ -57,3 +95,16 @@ async def dashboard(
 
 
 # --- wiring ------------------------------------------------------------------------------
+
+
+@router.get("/dashboard/cases/{case_id}/timeline", response_class=HTMLResponse)
+async def case_timeline(request: Request, case_id: str) -> Response:
+    """One cross-county case's ledger, each entry placed in its county, grouped by county."""
+    who = await visitor(request)
+    if who.role not in (Role.OVERSIGHT, Role.OPS):
+        raise ApiProblem(403, "forbidden", "跨县市时间线仅供州工信局专班和运维人员查看", [])
+    timeline = await who.api.get(f"/oversight/cases/{quote(case_id)}/timeline", limit=500)
+    counties: dict[str, list[dict]] = {}
+    for entry in timeline["items"]:
+        counties.setdefault(entry["county"], []).append(entry)
+    return who.page("timeline.html", case_id=case_id, timeline=timeline["items"], counties=counties)

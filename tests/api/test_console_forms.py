@@ -15,6 +15,7 @@ from tests.support.driver import OPENED_CASES, CaseDriver
 from tests.support.identities import coordinator, department
 from tests.support.identities import enterprise as enterprise_headers
 from tests.support.polling import eventually
+from tests.workflows.test_cross_county import open_wutai_case
 
 
 def _today() -> date:
@@ -487,4 +488,31 @@ async def test_the_enterprise_reads_its_progress_in_words_and_who_read_its_mater
     assert "博乐市自然资源局" in ledger and "代办专员" in ledger
     assert "clerk.bole-natural-resources" not in page and "li.si" not in ledger
     assert "谁查阅了材料" in page and "部门待办（申请材料）" in page
+    http.headers["Authorization"] = token
+
+
+async def test_the_special_team_filters_exports_as_filtered_and_reads_a_timeline(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """The XLSX and PDF exports ignored the filters: 8 rows where the list showed 1."""
+    quiet = await open_wutai_case(driver)
+    stalled = await open_wutai_case(driver)
+    await driver.post(
+        f"/cases/{stalled}/stall-reports",
+        {"matter": "land-preexamination", "description": "精河县自然资源局未签收"},
+        expect=201,
+    )
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "gxj.chen")
+    page = (await http.get("/console/dashboard", params={"pending_coordination": "true"})).text
+    assert stalled in page and quiet not in page
+    assert "pending_coordination=true" in page  # the export links carry the filter
+    csv_link = "/console/tracking-table.csv?cross_county=true&pending_coordination=true"
+    rows = (await http.get(csv_link)).content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith(stalled)
+    everything = (await http.get("/console/tracking-table.csv?cross_county=true")).content
+    assert len(everything.decode("utf-8-sig").splitlines()) == 3
+    timeline = (await http.get(f"/console/dashboard/cases/{stalled}/timeline")).text
+    assert "<h2" in timeline and "精河县" in timeline and "博乐市" in timeline
     http.headers["Authorization"] = token
