@@ -16,6 +16,7 @@ from console import (
     case_pages,
     dashboard_page,
     inbox_pages,
+    notice_pages,
     ops_pages,
     project_list_pages,
     session,
@@ -30,6 +31,7 @@ PAGE_MODULES = (
     case_pages,
     inbox_pages,
     dashboard_page,
+    notice_pages,
     ops_pages,
     project_list_pages,
 )

@@ -516,3 +516,40 @@ async def test_the_special_team_filters_exports_as_filtered_and_reads_a_timeline
     timeline = (await http.get(f"/console/dashboard/cases/{stalled}/timeline")).text
     assert "<h2" in timeline and "精河县" in timeline and "博乐市" in timeline
     http.headers["Authorization"] = token
+
+
+async def test_a_changji_plan_names_intermediaries_and_shows_the_budget_and_notices(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """昌吉: the investor alone chooses an intermediary, and the case runs within 100
+    working days; the plan form has both, and the notices have a page."""
+    case_id = await driver.open(
+        jurisdiction="CJ", park="changji-investment-zone", matters=["energy-review"]
+    )
+    await driver.accept(case_id)
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "zhao.liu")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    assert "需要的中介机构" in page
+    form = {
+        "agent.id": "zhao.liu",
+        "agent.name": "赵六",
+        "agent.phone": "13900000000",
+        "matters.0.matter": "energy-review",
+        "matters.0.materials~lines": "节能报告",
+        "matters.0.planned_start": str(_today()),
+        "matters.0.planned_finish": str(_today() + timedelta(days=30)),
+        "matters.0.intermediary.name": "某节能评估中心",
+        "matters.0.intermediary.chosen_by~fixed": "agent",
+    }
+    refused = await _act(http, case_id, "plan", form)
+    assert refused.status_code == 409 and "不得为企业指定中介机构" in refused.text
+    form["matters.0.intermediary.chosen_by~fixed"] = "enterprise"
+    planned = await _act(http, case_id, "plan", form)
+    assert planned.status_code == 303, planned.text
+    page = (await http.get(planned.headers["location"])).text
+    assert "全流程时限（100个工作日）" in page
+    notices = (await http.get("/console/notifications")).text
+    assert "消息（" in notices
+    http.headers["Authorization"] = token
