@@ -92,6 +92,7 @@ class Group:
 
     label: str
     inputs: list["Input | Group"]
+    optional: bool = False  # shown folded: a list of records, or a record not always needed
 
 
 @dataclass
@@ -163,7 +164,8 @@ def inputs_of(
         label = _label(name, info)
         origin = typing.get_origin(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            found.append(Group(label, inputs_of(annotation, f"{path}.", choices=choices)))
+            nested = inputs_of(annotation, f"{path}.", choices=choices)
+            found.append(Group(label, nested, optional=not required))
             continue
         if origin is list:
             (item,) = typing.get_args(annotation)
@@ -172,7 +174,7 @@ def inputs_of(
                     Group(f"{label}（{n + 1}）", inputs_of(item, f"{path}.{n}.", choices=choices))
                     for n in range(LIST_ROWS)
                 ]
-                found.append(Group(label, list(rows)))
+                found.append(Group(label, list(rows), optional=not required))
                 continue
             options = choices.get(name) or _choices(item)
             if options:

@@ -154,6 +154,7 @@ class CaseStatus(BaseModel):
     county: str = ""  # the park's
     lead_committee: str | None = None  # set when a matter is decided in another county
     eligibility: Eligibility | None = None
+    joint_review: bool = False  # the pack holds 集中联审 (包头): the console offers it
     budget: CaseBudget | None = None
     version: int = 0
 

@@ -120,6 +120,12 @@ def _report_unfiled(case: CaseStatus) -> Problem:
 
 COORDINATOR, DEPARTMENT, ENTERPRISE = Role.COORDINATOR, Role.DEPARTMENT, Role.ENTERPRISE
 
+
+def _joint_review_held(case: CaseStatus) -> Problem:
+    # Statuses from before the field say False; the workflow checks its input all the same.
+    return None if case.joint_review else "本辖区不实行集中联审"
+
+
 CASE_ACTIONS: dict[str, CaseAction] = {
     action.update: action
     for action in (
@@ -132,10 +138,13 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             (CaseStage.INITIAL_REVIEW,),
         ),
         CaseAction("plan", "plan", "制定计划", (COORDINATOR,), (CaseStage.PLANNING,)),
-        # Whether the pack holds 集中联审 at all is in the case's input, which the workflow
-        # checks; the status a console reads does not carry it.
         CaseAction(
-            "joint_review", "joint-review", "集中联审", (COORDINATOR,), (CaseStage.PROCESSING,)
+            "joint_review",
+            "joint-review",
+            "集中联审",
+            (COORDINATOR,),
+            (CaseStage.PROCESSING,),
+            _joint_review_held,
         ),
         CaseAction(
             "report_stall",

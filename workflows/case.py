@@ -71,6 +71,7 @@ class CaseWorkflow(
             county=case.county,
             lead_committee=case.lead_committee,
             eligibility=case.eligibility,
+            joint_review=case.joint_review,
         )
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
         self._starting: set[str] = set()  # matters whose child is started or being started
