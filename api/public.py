@@ -100,6 +100,7 @@ class CasePublic(BaseModel):
     county: str = Field("", description="园区所在县市")
     lead_committee: str | None = Field(None, description="跨县市案件的牵头管委会")
     eligibility: Eligibility | None = None
+    joint_review: bool = Field(False, description="本辖区实行集中联审（包头）")
     budget: CaseBudget | None = None
     version: int = Field(0, description="每记录一次变化加一：用于判断案件是否有变")
 

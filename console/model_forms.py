@@ -150,9 +150,12 @@ def inputs_of(
     choices: dict[str, tuple[tuple[str, str], ...]] | None = None,
     values: dict[str, str] | None = None,
     skip: frozenset[str] = frozenset(),
+    in_row: bool = False,
 ) -> list[Input | Group]:
     """The inputs for ``model``'s fields; ``choices`` overrides a field's options by name
-    (a matter among the case's), ``values`` prefills by name."""
+    (a matter among the case's), ``values`` prefills by name. ``in_row``: one row of a
+    list a person may leave blank, so no choice is preselected (a chosen default would
+    send a row nobody filled in)."""
     choices, values = choices or {}, values or {}
     found: list[Input | Group] = []
     for name, info in model.model_fields.items():
@@ -171,7 +174,10 @@ def inputs_of(
             (item,) = typing.get_args(annotation)
             if isinstance(item, type) and issubclass(item, BaseModel):
                 rows = [
-                    Group(f"{label}（{n + 1}）", inputs_of(item, f"{path}.{n}.", choices=choices))
+                    Group(
+                        f"{label}（{n + 1}）",
+                        inputs_of(item, f"{path}.{n}.", choices=choices, in_row=True),
+                    )
                     for n in range(LIST_ROWS)
                 ]
                 found.append(Group(label, list(rows), optional=not required))
@@ -186,9 +192,9 @@ def inputs_of(
         value = values.get(name, "")
         if options:
             default = info.default
-            if not value and default is not None and not info.is_required():
+            if not value and default is not None and not info.is_required() and not in_row:
                 value = str(default.value if isinstance(default, Enum) else default).lower()
-            if not required and not value:  # a blank row of a list, an optional choice
+            if (in_row or not required) and not value:  # a blank row, an optional choice
                 options = (("", "—"), *options)
             found.append(Input(path, label, "select", required, options, value))
         elif annotation is date:

@@ -140,6 +140,9 @@ async def ops_act(request: Request, action: str) -> Response:
         problem = ApiProblem(409, "action_refused", "请勾选确认后再提交不可恢复的操作", [])
         return await _ops_page(who, (action, problem))
     path = f"/ops/{action}"
+    if action.endswith("/replay"):  # its answer is what ops wants to read
+        replayed = await who.api.post(path, {})
+        return await _ops_page(who, replayed=replayed)
     if action == "notifications/redelivery":
         path = f"/ops/notifications/{form.get('notification_id') or 0}/redelivery"
     return await submit(

@@ -303,6 +303,10 @@ async def test_ops_staff_find_and_repair_a_case_and_manage_accounts_in_the_conso
             f"/console/ops/act/workflows/{case_id}/termination", data={"csrf": csrf, "reason": "x"}
         )
         assert "请勾选确认" in unconfirmed.text
+        replayed = await http.post(
+            f"/console/ops/act/workflows/{case_id}/replay", data={"csrf": csrf}
+        )
+        assert "用当前代码重放历史，无分歧" in replayed.text
         verified = (await http.get("/console/ops?verify=true")).text
         assert "哈希链完整" in verified
 
