@@ -24,6 +24,7 @@ from console import (
 )
 from console.api import ApiProblem
 from console.frame import SignInNeeded, router, see_other, templates
+from console.sign_in_pages import sign_in_form
 
 # The page modules register their routes on the shared router when imported.
 PAGE_MODULES = (
@@ -47,12 +48,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in(request: Request, _: SignInNeeded) -> Response:
-        return see_other(f"/console/sign-in?next={quote(request.url.path)}")
+        return await _sign_in_again(request)
 
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, problem: ApiProblem) -> Response:
         if problem.status == 401:
-            response = see_other(f"/console/sign-in?next={quote(request.url.path)}")
+            response = await _sign_in_again(request)
             session.forget(response)
             return response
         context = {"problem": problem, "me": None, "back": _back(request)}
@@ -67,6 +68,28 @@ ERROR_PAGES = {
     422: "提交的内容无法处理，请返回修改后重试",
     500: "系统出错了，已记录。请稍后重试；如仍不行，请将页面右上角的请求编号告知运维人员",
 }
+
+
+async def _sign_in_again(request: Request) -> Response:
+    """Back to the same page after signing in. A form sent on an expired session keeps
+    what was typed: the sign-in carries it, and then offers to send it again."""
+    if request.method != "POST":
+        return see_other(f"/console/sign-in?next={quote(request.url.path)}")
+    form = await request.form()
+    kept = [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and name not in ("csrf", "form_token", "username", "password")
+    ]
+    return sign_in_form(
+        request,
+        {
+            "next": request.url.path,
+            "problem": "登录已过期，请重新登录；您填写的内容已保留",
+            "kept": kept,
+        },
+        status_code=401,
+    )
 
 
 def _back(request: Request) -> str | None:

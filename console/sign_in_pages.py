@@ -17,7 +17,7 @@ async def home(request: Request) -> Response:
     return see_other(HOME.get(who.role, "/console/cases"))
 
 
-def _sign_in_form(
+def sign_in_form(
     request: Request, context: Mapping[str, object], status_code: int = 200
 ) -> Response:
     nonce = session.sign_in_nonce(request)
@@ -31,9 +31,12 @@ def _sign_in_form(
     return response
 
 
+KEPT = "kept."  # the sign-in form's carry of a form sent on an expired session
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_page(request: Request, next: str = "") -> Response:
-    return _sign_in_form(request, {"next": next, "problem": None})
+    return sign_in_form(request, {"next": next, "problem": None})
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -43,7 +46,7 @@ async def sign_in(request: Request) -> Response:
     target = str(form.get("next", ""))
     if not session.sign_in_form_ok(request, form.get("form_token")):
         context = {"next": target, "problem": "登录页面已过期，请重新登录", "username": username}
-        return _sign_in_form(request, context, status_code=403)
+        return sign_in_form(request, context, status_code=403)
     try:
         if not username or not password:
             raise ApiProblem(401, "unauthenticated", "请输入用户名和密码", [])
@@ -54,12 +57,23 @@ async def sign_in(request: Request) -> Response:
         ).json()
     except ApiProblem as problem:
         context = {"next": target, "problem": problem.message, "username": username}
-        return _sign_in_form(request, context, status_code=401)
+        return sign_in_form(request, context, status_code=401)
     role = Role(answer["account"]["role"])
     if not target.startswith("/console/") or target.startswith("//"):
         target = HOME.get(role, "/console/cases")
-    response = see_other(target)
-    session.keep(response, request, answer["access_token"], request.app.state.settings.token_hours)
+    token = answer["access_token"]
+    kept = [(k[len(KEPT) :], v) for k, v in form.multi_items() if k.startswith(KEPT)]
+    if kept and isinstance(kept[0][1], str):  # a form sent on the expired session
+        page = {
+            "target": target,
+            "kept": kept,
+            "csrf": session.form_token(request, token),
+            "me": answer["account"],
+        }
+        response: Response = templates.TemplateResponse(request, "resume.html", page)
+    else:
+        response = see_other(target)
+    session.keep(response, request, token, request.app.state.settings.token_hours)
     return response
 
 

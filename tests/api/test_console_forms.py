@@ -553,3 +553,45 @@ async def test_a_changji_plan_names_intermediaries_and_shows_the_budget_and_noti
     notices = (await http.get("/console/notifications")).text
     assert "消息（" in notices
     http.headers["Authorization"] = token
+
+
+async def test_a_form_sent_on_an_expired_session_keeps_its_input_through_the_sign_in(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    case_id = await driver.open()
+    http = driver.http
+    token = http.headers.pop("Authorization")
+    await _sign_in(http, engine, "li.si")
+    page = (await http.get(f"/console/cases/{case_id}")).text
+    review = {
+        "csrf": _csrf(page),
+        "idempotency_key": "expired-session-1",
+        "decision": "accept",
+        "materials_received~lines": "营业执照\n委托书",
+    }
+    http.cookies.clear()  # the session ran out while the clerk was typing
+    expired = await http.post(f"/console/cases/{case_id}/act/review", data=review)
+    assert expired.status_code == 401 and "您填写的内容已保留" in expired.text
+    assert 'name="kept.materials_received~lines" value="营业执照\n委托书"' in expired.text
+    sign_in = {
+        "username": "li.si",
+        "password": "console-test-password-1",
+        "next": f"/console/cases/{case_id}/act/review",
+        "form_token": expired.text.split('name="form_token" value="')[1].split('"')[0],
+        "kept.decision": "accept",
+        "kept.idempotency_key": "expired-session-1",
+        "kept.materials_received~lines": "营业执照\n委托书",
+    }
+    resumed = await http.post("/console/sign-in", data=sign_in)
+    assert resumed.status_code == 200 and "继续提交" in resumed.text
+    again = {
+        "csrf": _csrf(resumed.text),
+        "decision": "accept",
+        "idempotency_key": "expired-session-1",
+        "materials_received~lines": "营业执照\n委托书",
+    }
+    done = await http.post(f"/console/cases/{case_id}/act/review", data=again)
+    assert done.status_code == 303, done.text
+    http.headers["Authorization"] = token
+    accepted = next(e for e in await driver.ledger(case_id) if e["event"] == "application_accepted")
+    assert accepted["details"]["acceptance_notice"]["materials_received"] == ["营业执照", "委托书"]
