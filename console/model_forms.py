@@ -167,7 +167,7 @@ def inputs_of(
         label = _label(name, info)
         origin = typing.get_origin(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            nested = inputs_of(annotation, f"{path}.", choices=choices)
+            nested = inputs_of(annotation, f"{path}.", choices=choices, in_row=in_row)
             found.append(Group(label, nested, optional=not required))
             continue
         if origin is list:

@@ -51,6 +51,7 @@ async def _page(who: Visitor, failure: Failure | None = None) -> Response:
         "/console/project-lists",
         inputs_of(ProjectList, choices=choices, skip=skip),
         "推送",
+        open=True,  # the page's one form
     )
     return who.page("project_lists.html", form=form, **failure_context(failure))
 

@@ -38,6 +38,7 @@ async def test_a_baotou_case_with_a_bundle_its_team_and_a_joint_review_in_the_co
         await agent.fill("#f-project-industry", "有色金属")
         for matter in MATTERS:
             await agent.check(f"input[name=matters][value={matter}]")
+        await agent.check("input[name=bundles][value=enterprise-opening]")  # 一件事一次办
         await agent.fill("#f-period-end", "2027-06-30")
         await agent.get_by_role("button", name="登记委托", exact=True).click()
         await expect(agent.locator(".flash")).to_contain_text("委托已登记")
@@ -52,8 +53,10 @@ async def test_a_baotou_case_with_a_bundle_its_team_and_a_joint_review_in_the_co
             await agent.fill(f"#f-team-{row}-id", f"agent.{row}")
             await agent.fill(f"#f-team-{row}-name", f"代办员{row}")
             await agent.fill(f"#f-team-{row}-phone", "13900000000")
-        for index in range(len(MATTERS)):
-            await agent.fill(f"#f-matters-{index}-planned_finish", "2026-12-30")
+        planned = agent.locator("input[id$='-planned_finish']")
+        assert await planned.count() > len(MATTERS)  # the bundle's matters joined the case
+        for index in range(await planned.count()):
+            await planned.nth(index).fill("2026-12-30")
         await agent.get_by_role("button", name="提交计划，移交部门", exact=True).click()
         await expect(agent.locator(".steps [aria-current=step]")).to_have_text("事项办理")
 
@@ -76,7 +79,9 @@ async def test_a_baotou_case_with_a_bundle_its_team_and_a_joint_review_in_the_co
 
     entries, _ = ledger.entries(engine, case_id, limit=200)
     events = [e.event.value for e in entries]
-    assert events.count("joint_review_held") == 1 and events.count("matter_approved") == 2
+    assert events.count("joint_review_held") == 1 and events.count("matter_approved") >= 2
+    received = next(e for e in entries if e.event.value == "application_received")
+    assert "企业设立登记" in received.summary  # from the bundle
     plan = next(e for e in entries if e.event.value == "plan_agreed")
     levels = sorted(m["level"] for m in plan.details["plan"]["team"])
     assert levels == ["city", "city", "county", "county", "park", "park"]
