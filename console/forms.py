@@ -32,6 +32,8 @@ def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:
         if name.endswith(LINES):
             name = name.removesuffix(LINES)
             value: Any = [line.strip() for line in "\n".join(values).splitlines() if line.strip()]
+            if not value:  # left empty, like any input: a record not filled in is not sent
+                continue
         elif name.endswith(LIST) or name in lists or len(values) > 1:
             name = name.removesuffix(LIST)
             value = [v.strip() for v in values if v.strip()]

@@ -16,7 +16,7 @@ from playwright.async_api import Page, expect
 from sqlalchemy import Engine
 
 from domain.report import REPORT_PLACEHOLDER
-from store import accounts
+from store import accounts, ledger
 from tests.support.browser import LAPTOP, chromium, shot, sign_in_by_keyboard
 from tests.support.identities import department
 
@@ -113,6 +113,27 @@ async def test_a_case_driven_through_the_console_from_entrustment_to_archive(
         await expect(clerk.locator(".flash")).to_contain_text("已签收移交")
         await clerk.get_by_role("button", name="受理，开始计时", exact=True).click()
         await expect(clerk.locator(".flash")).to_contain_text("已受理")
+        # 一次性告知补正: the 48-hour coordination starts; the agent records it and hands
+        # the corrected material back, and the task page lists the round.
+        await clerk.fill("#f-items-lines", "用地红线图")
+        await clerk.get_by_role("button", name="发出补正通知", exact=True).click()
+        await expect(clerk.locator(".flash")).to_contain_text("补正通知已发出")
+        for _ in range(50):
+            await coordinator.reload()
+            if await coordinator.locator("summary", has_text="协调事项1：记录协调情况").count():
+                break
+            await coordinator.wait_for_timeout(200)
+        await coordinator.locator("summary", has_text="协调事项1：记录协调情况").click()
+        await coordinator.fill("#m-problems-1-coordination-what", "电话协调精河县自然资源局")
+        await coordinator.fill("#m-problems-1-coordination-with_whom-lines", "精河县自然资源局")
+        await coordinator.fill("#m-problems-1-coordination-outcome", "企业两日内补交红线图")
+        await coordinator.get_by_role("button", name="记录协调", exact=True).click()
+        await expect(coordinator.locator(".flash")).to_contain_text("协调情况已记录")
+        await coordinator.fill("#f-materials-lines", "用地红线图")
+        await coordinator.get_by_role("button", name="移交补正材料", exact=True).click()
+        await expect(coordinator.locator(".flash")).to_contain_text("补正材料已移交部门")
+        await _reload_until(clerk, "准予许可，办结")
+        await expect(clerk.get_by_text("第1次补正：用地红线图", exact=False)).to_be_visible()
         await clerk.get_by_role(
             "button", name="准予许可，办结", exact=True
         ).click()  # no reference yet: refused in Chinese
@@ -183,3 +204,15 @@ async def test_a_case_driven_through_the_console_from_entrustment_to_archive(
         await coordinator.goto(f"{base}/console/cases")
         await expect(coordinator.get_by_role("link", name=case_id)).to_be_visible()
         await shot(coordinator, shots, "02-case-list")
+
+    entries, _ = ledger.entries(engine, case_id, limit=200)
+    events = [e.event.value for e in entries]
+    for event in (
+        "cross_county_handed_off",
+        "correction_requested",
+        "coordination_recorded",
+        "materials_resubmitted",
+        "feedback_report_filed",
+        "case_archived",
+    ):
+        assert event in events, event

@@ -4,14 +4,18 @@
 
 import re
 
+import httpx
 from playwright.async_api import expect
 from sqlalchemy import Engine
 
 from store import accounts, ledger
 from tests.e2e.test_console_browser import PASSWORD, TIMEOUT_MS, _reload_until
 from tests.support.browser import LAPTOP, chromium, sign_in_by_keyboard
+from tests.support.driver import application
+from tests.support.identities import as_user
 
 AGENT, ENTERPRISE, LAND = "ma.li", "zhang.san", "heshuo-natural-resources"
+PARK_AGENT, MATTER = "coord.heshuo-service-centre", "land-preexamination"
 
 
 async def test_a_heshuo_case_is_amended_partly_accepted_and_followed_up_in_the_console(
@@ -102,6 +106,33 @@ async def test_a_heshuo_case_is_amended_partly_accepted_and_followed_up_in_the_c
         await agent.reload()
         await expect(agent.locator(".steps [aria-current=step]")).to_have_text("已归档")
 
+        # Two more 委托书 (typed at the window by the park's agent): one refused at 初审,
+        # one ended by the enterprise's request; each irreversible step asks first.
+        body = application(jurisdiction="HS", park="heshuo-service-centre", matters=[MATTER])
+        async with httpx.AsyncClient(base_url=base, headers=as_user(PARK_AGENT)) as api:
+            refused_id, ended_id = [
+                (await api.post("/cases", json=body)).json()["case_id"] for _ in range(2)
+            ]
+        await agent.goto(f"{base}/console/cases/{refused_id}")
+        await _reload_until(agent, "提交初审结果")
+        await agent.check("input[name=decision][value=refuse]")
+        await agent.fill("#f-reasons-lines", "投资额300万元，低于500万元")
+        await agent.get_by_role("button", name="提交初审结果", exact=True).click()
+        await expect(agent.locator(".problem")).to_contain_text("请勾选确认")
+        await agent.check("input[name=decision][value=refuse]")
+        await agent.fill("#f-reasons-lines", "投资额300万元，低于500万元")
+        await agent.get_by_label(re.compile("不予受理后本委托即告结束")).check()
+        await agent.get_by_role("button", name="提交初审结果", exact=True).click()
+        await expect(agent.locator(".steps [aria-current=step]")).to_have_text("不予受理")
+        await agent.goto(f"{base}/console/cases/{ended_id}")
+        await _reload_until(agent, "终止委托")
+        await agent.locator("summary", has_text="终止委托").click()
+        await agent.fill("#f-reason", "企业决定暂缓投资")
+        await agent.fill("#f-signed_by", "张三")
+        await agent.get_by_label(re.compile("终止后委托即告结束")).check()
+        await agent.get_by_role("button", name="终止委托", exact=True).click()
+        await expect(agent.locator(".steps [aria-current=step]")).to_have_text("已终止")
+
     entries, _ = ledger.entries(engine, case_id, limit=200)
     events = [e.event.value for e in entries]
     for event in (
@@ -115,3 +146,6 @@ async def test_a_heshuo_case_is_amended_partly_accepted_and_followed_up_in_the_c
         assert event in events, event
     accepted = next(e for e in entries if e.event.value == "application_accepted")
     assert accepted.summary.startswith("初审部分受理")
+    for case, event in ((refused_id, "application_refused"), (ended_id, "case_terminated")):
+        others, _ = ledger.entries(engine, case, limit=50)
+        assert [e.event.value for e in others].count(event) == 1, (case, event)
