@@ -5,14 +5,13 @@ read from stdin with ``--password-stdin``, or generated and shown once.
 """
 
 import argparse
-import re
 import sys
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
-from domain.actors import PHONE_PATTERN, ROLE_NAMES, Role
+from domain.actors import ROLE_NAMES, Role
 from services import tokens
 from services.accounts import (
     AccountProblem,
@@ -20,6 +19,7 @@ from services.accounts import (
     generated_password,
     open_account,
     password_problem,
+    require_phone,
 )
 from settings import Settings
 from store import accounts
@@ -159,8 +159,7 @@ def _run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[
                 f"{args.username}此前签发的令牌已全部失效"
             )
         case "set-phone":
-            if not re.fullmatch(PHONE_PATTERN, args.phone):
-                raise AccountProblem("phone", "电话须为11位手机号或带区号的座机号")
+            require_phone(args.phone)
             accounts.set_phone(engine, args.username, args.phone)
             return {"username": args.username, "phone": args.phone}, (
                 f"已为{args.username}登记电话{args.phone}"

@@ -64,8 +64,8 @@ def bound(
         problem = uscc_problem(uscc or "") if uscc else "企业账号须绑定统一社会信用代码"
         if problem:
             raise AccountProblem("uscc", problem)
-    if phone is not None and not re.fullmatch(PHONE_PATTERN, phone):
-        raise AccountProblem("phone", "电话须为11位手机号或带区号的座机号")
+    if phone is not None:
+        require_phone(phone)
     return Principal(
         username=username,
         display_name=display_name,
@@ -77,6 +77,12 @@ def bound(
         uscc=uscc,
         phone=phone,
     )
+
+
+def require_phone(phone: str) -> None:
+    """A work phone as papers print it: a mobile, or a landline with its area code."""
+    if not re.fullmatch(PHONE_PATTERN, phone):
+        raise AccountProblem("phone", "电话须为11位手机号或带区号的座机号")
 
 
 def password_problem(password: str) -> str | None:

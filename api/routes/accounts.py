@@ -19,6 +19,7 @@ from domain.actors import PHONE_PATTERN, Principal, Role
 from domain.errors import NotFound
 from services.accounts import bound, generated_password, open_account
 from store import accounts
+from store.tables import AccountRow
 
 router = APIRouter(prefix="/ops/accounts", tags=["ops"], responses=ERROR_RESPONSES)
 log = structlog.get_logger(__name__)
@@ -45,11 +46,15 @@ class AccountOpened(BaseModel):
     password: str = Field(description="初始密码，只显示这一次")
 
 
+def _view_of(row: AccountRow) -> AccountView:
+    return AccountView(**accounts.principal_of(row).model_dump(), active=row.active)
+
+
 def _view(engine: EngineDep, username: str) -> AccountView:
     row = accounts.get(engine, username)
     if row is None:
         raise NotFound(f"没有账号{username}")
-    return AccountView(**accounts.principal_of(row).model_dump(), active=row.active)
+    return _view_of(row)
 
 
 @router.get("", response_model=Page[AccountView])
@@ -57,10 +62,7 @@ def list_accounts(
     engine: EngineDep, actor: Operator, offset: Offset = 0, limit: Limit = 100
 ) -> Page[AccountView]:
     rows = accounts.list_all(engine)
-    items = [
-        AccountView(**accounts.principal_of(r).model_dump(), active=r.active)
-        for r in rows[offset : offset + limit]
-    ]
+    items = [_view_of(r) for r in rows[offset : offset + limit]]
     return Page(items=items, total=len(rows), offset=offset, limit=limit)
 
 
