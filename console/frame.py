@@ -221,12 +221,22 @@ def failure_context(failure: Failure | None) -> dict[str, Any]:
     }
 
 
+def submitted_values(form: Any) -> dict[str, str]:
+    """What the person typed, to put back into the form with a refusal (a group of
+    values one per line): nothing typed is lost."""
+    return {
+        name: "\n".join(v for v in form.getlist(name) if isinstance(v, str))
+        for name in form
+        if name not in ("csrf", "idempotency_key")
+    }
+
+
 def unconfirmed(form: Any) -> ApiProblem | None:
     """An irreversible action (终止委托, 不予许可, 不予受理) goes only with its box ticked."""
     if form.get("confirm") == "yes":
         return None
     problem = ApiProblem(409, "action_refused", "此操作不可撤销：请勾选确认后再提交", [])
-    problem.submitted = {k: str(form.get(k) or "") for k in form if k not in ("csrf",)}
+    problem.submitted = submitted_values(form)
     return problem
 
 
@@ -249,12 +259,7 @@ async def submit(
     except ApiProblem as problem:
         if problem.status in (401, 403, 404):
             raise
-        # The typed values come back into the form with the refusal: nothing is lost.
-        problem.submitted = {
-            name: "\n".join(v for v in form.getlist(name) if isinstance(v, str))
-            for name in form
-            if name not in ("csrf", "idempotency_key")
-        }
+        problem.submitted = submitted_values(form)
         return await again((action, problem))
     return see_other(done)
 

@@ -19,6 +19,7 @@ from console.frame import (
     router,
     see_other,
     submit,
+    submitted_values,
     visitor,
 )
 from console.model_forms import ModelForm, inputs_of
@@ -231,7 +232,7 @@ async def account_act(request: Request, action: str) -> Response:
     except ApiProblem as problem:
         if problem.status in (401, 403):
             raise
-        problem.submitted = {k: str(form.get(k) or "") for k in form if k != "csrf"}
+        problem.submitted = submitted_values(form)
         return await _accounts_page(who, (action, problem))
     if "password" in answer:  # shown once, on this answer only; never in a URL
         return await _accounts_page(

@@ -13,6 +13,7 @@ from console.frame import (
     failure_context,
     router,
     see_other,
+    submitted_values,
     visitor,
 )
 from console.model_forms import ModelForm, inputs_of
@@ -77,7 +78,7 @@ async def push_project_list(request: Request) -> Response:
     except ApiProblem as problem:
         if problem.status in (401, 403, 404):
             raise
-        problem.submitted = {k: "\n".join(str(v) for v in form.getlist(k)) for k in form}
+        problem.submitted = submitted_values(form)
         return await _page(who, ("push", problem))
     first = opened[0]["case_id"] if opened else ""
     if who.role is Role.COORDINATOR and first:
