@@ -6,11 +6,8 @@ from datetime import date
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.names import PLAN_DEADLINE
     from domain.actors import SYSTEM_ACTOR, Role
     from domain.case import CaseStage, CaseStatus
-    from domain.catalogue import TimeUnit
-    from domain.clock import DeadlinePlan, DeadlineRequest
     from domain.follow_up import (
         CALLBACK_DAYS,
         REMEDY_DAYS,
@@ -20,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
         Remedy,
     )
     from domain.ledger import LedgerEvent, Notice, Recipient
-    from workflows.clock import business_today, reckon
+    from workflows.clock import business_today, working_days_after
     from workflows.due_dates import wait_until_due
     from workflows.guards import action_refused, require_role, require_stage
     from workflows.hosts import CaseHost
@@ -36,11 +33,7 @@ class FollowUpHandlers(CaseHost):
     async def _follow_up(self, follow_up: FollowUp) -> None:
         today = business_today()
         for step, days in (("callback", CALLBACK_DAYS), ("remedy", REMEDY_DAYS)):
-            plan = await reckon(
-                PLAN_DEADLINE,
-                DeadlineRequest(counting_from=today, days_left=days, unit=TimeUnit.WORKING_DAYS),
-                result_type=DeadlinePlan,
-            )
+            plan = await working_days_after(today, days)
             setattr(follow_up, f"{step}_due_on", plan.due_on)
             years = set(follow_up.provisional_years) | set(plan.provisional_years)
             follow_up.provisional_years = sorted(years)

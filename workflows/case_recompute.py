@@ -2,31 +2,19 @@
 published: the feedback report's and the 差评 follow-up's (a matter's deadline is its own
 workflow's, workflows/matter_clock.py). The waits on them follow (workflows/due_dates.py)."""
 
-from datetime import date
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.names import PLAN_DEADLINE
     from domain.actors import SYSTEM_ACTOR
-    from domain.catalogue import TimeUnit
-    from domain.clock import BUSINESS_ZONE, DeadlinePlan, DeadlineRequest
+    from domain.clock import BUSINESS_ZONE
     from domain.follow_up import CALLBACK_DAYS, REMEDY_DAYS
     from domain.ledger import LedgerEvent
-    from workflows.clock import reckon
+    from workflows.clock import working_days_after
     from workflows.hosts import CaseHost
 
 # Before it, the case's due dates stayed as first reckoned, and the report's overdue could
 # sound a day early in a year whose holidays were published after the draft.
 RECOMPUTE_PATCH = "recompute-case-due-dates"
-
-
-async def _reckon(counting_from: date, days: int) -> DeadlinePlan:
-    return await reckon(
-        PLAN_DEADLINE,
-        DeadlineRequest(counting_from=counting_from, days_left=days, unit=TimeUnit.WORKING_DAYS),
-        result_type=DeadlinePlan,
-    )
 
 
 class CaseDueDates(CaseHost):
@@ -46,7 +34,7 @@ class CaseDueDates(CaseHost):
         ):
             drafted = report.drafted_at.astimezone(BUSINESS_ZONE).date()
             before = report.due_on
-            plan = await _reckon(drafted, self._input.feedback_report_days)
+            plan = await working_days_after(drafted, self._input.feedback_report_days)
             report.due_on, report.provisional_years = plan.due_on, plan.provisional_years
             await self._record(
                 LedgerEvent.DEADLINE_RECOMPUTED,
@@ -59,8 +47,8 @@ class CaseDueDates(CaseHost):
         if follow_up is not None and follow_up.provisional_years and not follow_up.closed:
             opened = follow_up.opened_at.astimezone(BUSINESS_ZONE).date()
             dates = (follow_up.callback_due_on, follow_up.remedy_due_on)
-            callback = await _reckon(opened, CALLBACK_DAYS)
-            remedy = await _reckon(opened, REMEDY_DAYS)
+            callback = await working_days_after(opened, CALLBACK_DAYS)
+            remedy = await working_days_after(opened, REMEDY_DAYS)
             if "callback" not in follow_up.overdue_steps and follow_up.callback_at is None:
                 follow_up.callback_due_on = callback.due_on
             if "remedy" not in follow_up.overdue_steps and follow_up.remedy_at is None:

@@ -11,11 +11,9 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.names import DRAFT_FEEDBACK_REPORT, PLAN_DEADLINE
+    from activities.names import DRAFT_FEEDBACK_REPORT
     from domain.actors import SYSTEM_ACTOR
     from domain.case import CaseStatus
-    from domain.catalogue import TimeUnit
-    from domain.clock import DeadlinePlan, DeadlineRequest
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.report import (
         REPORT_PLACEHOLDER,
@@ -23,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
         FeedbackReport,
         ReportDraftRequest,
     )
-    from workflows.clock import business_today, reckon
+    from workflows.clock import business_today, working_days_after
     from workflows.due_dates import wait_until_due
     from workflows.guards import action_refused, require_case_action
     from workflows.hosts import CaseHost
@@ -44,13 +42,7 @@ class FeedbackReportHandlers(CaseHost):
         # A cross-county case reports to the prefecture's special team, a local one to its
         # county government (博州 五.(五)1-2).
         recipient = case_input.oversight_body if cross_county else f"{case_input.county}人民政府"
-        plan = await reckon(
-            PLAN_DEADLINE,
-            DeadlineRequest(
-                counting_from=business_today(), days_left=days, unit=TimeUnit.WORKING_DAYS
-            ),
-            result_type=DeadlinePlan,
-        )
+        plan = await working_days_after(business_today(), days)
         draft: str = await workflow.execute_activity(
             DRAFT_FEEDBACK_REPORT,
             ReportDraftRequest(

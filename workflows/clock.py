@@ -10,7 +10,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.names import COUNT_DAYS, PLAN_DEADLINE
     from domain.actors import Actor
-    from domain.catalogue import MatterDefinition
+    from domain.catalogue import MatterDefinition, TimeUnit
     from domain.clock import (
         BUSINESS_ZONE,
         ClockPause,
@@ -48,6 +48,15 @@ async def reckon(name: str, request: Any, result_type: type[Result]) -> Result:
         result_type=result_type,
         start_to_close_timeout=ARITHMETIC_TIMEOUT,
         retry_policy=RetryPolicy(),
+    )
+
+
+async def working_days_after(counting_from: date, days: int) -> DeadlinePlan:
+    """The due date ``days`` working days after ``counting_from`` (report, follow-up)."""
+    return await reckon(
+        PLAN_DEADLINE,
+        DeadlineRequest(counting_from=counting_from, days_left=days, unit=TimeUnit.WORKING_DAYS),
+        result_type=DeadlinePlan,
     )
 
 
