@@ -1,7 +1,6 @@
 """包头 in a real browser: a 一件事一次办 bundle on the 委托书, the plan with its 三包一 team,
 and two matters decided at one 集中联审, recorded in the console. The ledger is read after."""
 
-import re
 from datetime import datetime
 
 from playwright.async_api import expect
@@ -9,8 +8,8 @@ from sqlalchemy import Engine
 
 from domain.clock import BUSINESS_ZONE
 from store import accounts, ledger
-from tests.e2e.test_console_browser import PASSWORD, TIMEOUT_MS
-from tests.support.browser import LAPTOP, chromium, sign_in_by_keyboard
+from tests.e2e.test_console_browser import PASSWORD
+from tests.support.browser import chromium, register_entrustment, signed_in_page
 
 AGENT = "city.0"
 MATTERS = ["water-connection", "power-connection"]
@@ -23,27 +22,17 @@ async def test_a_baotou_case_with_a_bundle_its_team_and_a_joint_review_in_the_co
     base = live_api
     today = datetime.now(BUSINESS_ZONE).date().isoformat()
     async with chromium() as browser:
-        agent = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        agent.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(agent, base, AGENT, PASSWORD)
-        await expect(agent.get_by_role("heading", name="案件")).to_be_visible()
-        await agent.goto(f"{base}/console/cases/new")
-        await agent.fill("#f-enterprise-name", "包头示例铝业有限公司")
-        await agent.fill("#f-enterprise-uscc", "91350100M000100Y43")
-        await agent.fill("#f-contact-name", "张三")
-        await agent.fill("#f-contact-phone", "13800000000")
-        await agent.select_option("#f-park", "baotou-jiuyuan")
-        await agent.fill("#f-project-name", "铝材深加工项目")
-        await agent.fill("#f-project-investment_wan_yuan", "3000")
-        await agent.fill("#f-project-industry", "有色金属")
-        for matter in MATTERS:
-            await agent.check(f"input[name=matters][value={matter}]")
-        await agent.check("input[name=bundles][value=enterprise-opening]")  # 一件事一次办
-        await agent.fill("#f-period-end", "2027-06-30")
-        await agent.get_by_role("button", name="登记委托", exact=True).click()
-        await expect(agent.locator(".flash")).to_contain_text("委托已登记")
-        case_id = agent.url.rsplit("/", 1)[-1].split("?")[0]
-        assert re.fullmatch(r"BT-\d{4}-\d+", case_id), agent.url
+        agent = await signed_in_page(browser, base, AGENT, PASSWORD, "案件")
+        case_id = await register_entrustment(
+            agent,
+            base,
+            enterprise="包头示例铝业有限公司",
+            park="baotou-jiuyuan",
+            project=("铝材深加工项目", "3000", "有色金属"),
+            matters=MATTERS,
+            bundles=("enterprise-opening",),  # 一件事一次办
+        )
+        assert case_id.startswith("BT-")
 
         await agent.fill("#f-materials_received-lines", "营业执照")
         await agent.get_by_role("button", name="提交初审结果", exact=True).click()

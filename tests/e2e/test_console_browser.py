@@ -17,14 +17,13 @@ from sqlalchemy import Engine
 
 from domain.report import REPORT_PLACEHOLDER
 from store import accounts, ledger
-from tests.support.browser import LAPTOP, chromium, shot, sign_in_by_keyboard
+from tests.support.browser import LAPTOP, TIMEOUT_MS, chromium, shot, sign_in_by_keyboard
 from tests.support.identities import department
 
 PASSWORD = "console-test-password-1"
 COORDINATOR, ENTERPRISE, OVERSIGHT = "li.si", "zhang.san", "gxj.chen"
 JINGHE_LAND = "jinghe-natural-resources"
 BOLE_MARKET = "bole-market-regulation"
-TIMEOUT_MS = 20_000
 
 
 async def _reload_until(page: Page, text: str, times: int = 1) -> None:

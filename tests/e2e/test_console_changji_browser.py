@@ -10,8 +10,12 @@ from sqlalchemy import Engine
 
 from domain.clock import BUSINESS_ZONE
 from store import accounts, ledger
-from tests.e2e.test_console_browser import PASSWORD, TIMEOUT_MS, _reload_until
-from tests.support.browser import LAPTOP, chromium, sign_in_by_keyboard
+from tests.e2e.test_console_browser import PASSWORD, _reload_until
+from tests.support.browser import (
+    chromium,
+    register_entrustment,
+    signed_in_page,
+)
 
 AGENT, CLERK = "zhao.liu", "clerk.changji-development-reform"
 
@@ -24,25 +28,16 @@ async def test_a_changji_case_with_its_budget_and_a_deferred_item_in_the_console
     base = live_api
     supply_by = (datetime.now(BUSINESS_ZONE).date() + timedelta(days=5)).isoformat()
     async with chromium() as browser:
-        agent = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        agent.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(agent, base, AGENT, PASSWORD)
-        await expect(agent.get_by_role("heading", name="案件")).to_be_visible()
-        await agent.goto(f"{base}/console/cases/new")
-        await agent.fill("#f-enterprise-name", "昌吉示例能源有限公司")
-        await agent.fill("#f-enterprise-uscc", "91350100M000100Y43")
-        await agent.fill("#f-contact-name", "张三")
-        await agent.fill("#f-contact-phone", "13800000000")
-        await agent.select_option("#f-park", "changji-investment-zone")
-        await agent.fill("#f-project-name", "储能电站项目")
-        await agent.fill("#f-project-investment_wan_yuan", "20000")
-        await agent.fill("#f-project-industry", "能源")
-        await agent.check("input[name=matters][value=energy-review]")
-        await agent.fill("#f-period-end", "2027-06-30")
-        await agent.get_by_role("button", name="登记委托", exact=True).click()
-        await expect(agent.locator(".flash")).to_contain_text("委托已登记")
-        case_id = agent.url.rsplit("/", 1)[-1].split("?")[0]
-        assert re.fullmatch(r"CJ-\d{4}-\d+", case_id), agent.url
+        agent = await signed_in_page(browser, base, AGENT, PASSWORD, "案件")
+        case_id = await register_entrustment(
+            agent,
+            base,
+            enterprise="昌吉示例能源有限公司",
+            park="changji-investment-zone",
+            project=("储能电站项目", "20000", "能源"),
+            matters=["energy-review"],
+        )
+        assert case_id.startswith("CJ-")
 
         await agent.fill("#f-materials_received-lines", "营业执照")
         await agent.get_by_role("button", name="提交初审结果", exact=True).click()
@@ -53,10 +48,7 @@ async def test_a_changji_case_with_its_budget_and_a_deferred_item_in_the_console
         await expect(agent.locator(".steps [aria-current=step]")).to_have_text("事项办理")
         await expect(agent.get_by_text("全流程时限（100个工作日）")).to_be_visible()
 
-        clerk = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        clerk.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(clerk, base, CLERK, PASSWORD)
-        await expect(clerk.get_by_role("heading", name=re.compile("待办事项"))).to_be_visible()
+        clerk = await signed_in_page(browser, base, CLERK, PASSWORD, re.compile("待办事项"))
         await _reload_until(clerk, case_id)
         await clerk.get_by_role("link", name="固定资产投资项目节能审查").first.click()
         await clerk.fill("#m-acceptance-deferred_items-lines", "节能评估报告专家意见")

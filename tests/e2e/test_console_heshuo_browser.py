@@ -9,8 +9,8 @@ from playwright.async_api import expect
 from sqlalchemy import Engine
 
 from store import accounts, ledger
-from tests.e2e.test_console_browser import PASSWORD, TIMEOUT_MS, _reload_until
-from tests.support.browser import LAPTOP, chromium, sign_in_by_keyboard
+from tests.e2e.test_console_browser import PASSWORD, _reload_until
+from tests.support.browser import chromium, register_entrustment, signed_in_page
 from tests.support.driver import application
 from tests.support.identities import as_user
 
@@ -25,26 +25,16 @@ async def test_a_heshuo_case_is_amended_partly_accepted_and_followed_up_in_the_c
         accounts.set_password(engine, username, PASSWORD)
     base = live_api
     async with chromium() as browser:
-        agent = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        agent.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(agent, base, AGENT, PASSWORD)
-        await expect(agent.get_by_role("heading", name="案件")).to_be_visible()
-        await agent.goto(f"{base}/console/cases/new")
-        await agent.fill("#f-enterprise-name", "和硕示例矿业有限公司")
-        await agent.fill("#f-enterprise-uscc", "91350100M000100Y43")
-        await agent.fill("#f-contact-name", "张三")
-        await agent.fill("#f-contact-phone", "13800000000")
-        await agent.select_option("#f-park", "heshuo-service-centre")
-        await agent.fill("#f-project-name", "年产10万吨项目")
-        await agent.fill("#f-project-investment_wan_yuan", "800")
-        await agent.fill("#f-project-industry", "矿业")
-        await agent.check("input[name=matters][value=land-preexamination]")
-        await agent.check("input[name=matters][value=enterprise-registration]")
-        await agent.fill("#f-period-end", "2027-06-30")
-        await agent.get_by_role("button", name="登记委托", exact=True).click()
-        await expect(agent.locator(".flash")).to_contain_text("委托已登记")
-        case_id = agent.url.rsplit("/", 1)[-1].split("?")[0]
-        assert re.fullmatch(r"HS-\d{4}-\d+", case_id), agent.url
+        agent = await signed_in_page(browser, base, AGENT, PASSWORD, "案件")
+        case_id = await register_entrustment(
+            agent,
+            base,
+            enterprise="和硕示例矿业有限公司",
+            park="heshuo-service-centre",
+            project=("年产10万吨项目", "800", "矿业"),  # the approval level left out
+            matters=["land-preexamination", "enterprise-registration"],
+        )
+        assert case_id.startswith("HS-")
         await _reload_until(agent, "修改委托书")
 
         # The approval level was left out: the 委托书 is amended, not refused and reopened.
@@ -63,10 +53,9 @@ async def test_a_heshuo_case_is_amended_partly_accepted_and_followed_up_in_the_c
         await agent.get_by_role("button", name="提交计划，移交部门", exact=True).click()
         await expect(agent.locator(".steps [aria-current=step]")).to_have_text("事项办理")
 
-        clerk = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        clerk.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(clerk, base, f"clerk.{LAND}", PASSWORD)
-        await expect(clerk.get_by_role("heading", name=re.compile("待办事项"))).to_be_visible()
+        clerk = await signed_in_page(
+            browser, base, f"clerk.{LAND}", PASSWORD, re.compile("待办事项")
+        )
         await _reload_until(clerk, case_id)
         await clerk.get_by_role("link", name="建设项目用地预审").first.click()
         await clerk.get_by_role("button", name="受理，开始计时", exact=True).click()
@@ -77,10 +66,7 @@ async def test_a_heshuo_case_is_amended_partly_accepted_and_followed_up_in_the_c
 
         await _reload_until(agent, "登记送达")
         await agent.get_by_role("button", name="登记送达", exact=True).click()
-        company = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        company.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(company, base, ENTERPRISE, PASSWORD)
-        await expect(company.get_by_role("heading", name="我的案件")).to_be_visible()
+        company = await signed_in_page(browser, base, ENTERPRISE, PASSWORD, "我的案件")
         await company.goto(f"{base}/console/cases/{case_id}")
         await company.fill("#f-signed_by", "张三")
         await company.get_by_role("button", name="签收", exact=True).click()

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from domain.clock import BUSINESS_ZONE
 from store import accounts, ledger
-from tests.e2e.test_console_browser import PASSWORD, TIMEOUT_MS, _reload_until
-from tests.support.browser import LAPTOP, chromium, sign_in_by_keyboard
+from tests.e2e.test_console_browser import PASSWORD, _reload_until
+from tests.support.browser import chromium, signed_in_page
 
 OFFICE, AGENT, LEADER = "clerk.ordos-industry-office", "gao.yi", "leader.ord"
 
@@ -25,10 +25,7 @@ async def test_an_ordos_project_list_is_pushed_planned_and_escalated_in_the_cons
     base = live_api
     today = datetime.now(BUSINESS_ZONE).date().isoformat()
     async with chromium() as browser:
-        office = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        office.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(office, base, OFFICE, PASSWORD)
-        await expect(office.get_by_role("heading", name=re.compile("待办事项"))).to_be_visible()
+        office = await signed_in_page(browser, base, OFFICE, PASSWORD, re.compile("待办事项"))
         await office.get_by_role("link", name="项目清单").click()
         await office.select_option("#m-push-park", "ordos-hitech")
         await office.fill("#m-push-projects-0-enterprise-name", "鄂尔多斯示例光伏有限公司")
@@ -44,10 +41,7 @@ async def test_an_ordos_project_list_is_pushed_planned_and_escalated_in_the_cons
         await office.get_by_role("button", name="推送", exact=True).click()
         await expect(office.locator(".flash")).to_contain_text("项目清单已推送")
 
-        agent = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        agent.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(agent, base, AGENT, PASSWORD)
-        await expect(agent.get_by_role("heading", name="案件")).to_be_visible()
+        agent = await signed_in_page(browser, base, AGENT, PASSWORD, "案件")
         await _reload_until(agent, "光伏组件项目")
         await agent.get_by_role("link", name=re.compile(r"ORD-\d{4}-\d+")).first.click()
         case_id = agent.url.rsplit("/", 1)[-1].split("?")[0]
@@ -70,10 +64,7 @@ async def test_an_ordos_project_list_is_pushed_planned_and_escalated_in_the_cons
         await agent.get_by_role("button", name="报请领导协调", exact=True).click()
         await expect(agent.locator(".flash")).to_contain_text("已报请领导协调")
 
-        leader = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
-        leader.set_default_timeout(TIMEOUT_MS)
-        await sign_in_by_keyboard(leader, base, LEADER, PASSWORD)
-        await expect(leader.get_by_role("heading", name="案件")).to_be_visible()
+        leader = await signed_in_page(browser, base, LEADER, PASSWORD, "案件")
         await leader.goto(f"{base}/console/cases/{case_id}")
         await leader.locator("summary", has_text="批示协调事项1").click()
         await leader.fill("#m-problems-1-leader-answer-instruction", "请自然资源局即日受理")

@@ -1,6 +1,7 @@
 """Debian's chromium, driven by Playwright, for the console's end-to-end tests."""
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ FLAGS = [
     "--disable-sync",
 ]
 LAPTOP = {"width": 1366, "height": 768}
+TIMEOUT_MS = 20_000  # a click or an expectation on the live stack
 
 
 @asynccontextmanager
@@ -49,3 +51,48 @@ async def sign_in_by_keyboard(page: Page, base: str, username: str, password: st
 async def shot(page: Page, folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+async def signed_in_page(
+    browser: Browser, base: str, username: str, password: str, heading: str | re.Pattern[str]
+) -> Page:
+    """A laptop-sized page of its own, signed in by keyboard, on its home page's heading."""
+    page = await browser.new_page(viewport=LAPTOP, locale="zh-CN")
+    page.set_default_timeout(TIMEOUT_MS)
+    await sign_in_by_keyboard(page, base, username, password)
+    await expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    return page
+
+
+async def register_entrustment(
+    page: Page,
+    base: str,
+    *,
+    enterprise: str,
+    park: str,
+    project: tuple[str, str, str],
+    matters: list[str],
+    bundles: tuple[str, ...] = (),
+) -> str:
+    """The agent types a 委托书 at the window (project: name, investment in 万元,
+    industry) and registers it; the new case's number."""
+    await page.goto(f"{base}/console/cases/new")
+    await page.fill("#f-enterprise-name", enterprise)
+    await page.fill("#f-enterprise-uscc", "91350100M000100Y43")
+    await page.fill("#f-contact-name", "张三")
+    await page.fill("#f-contact-phone", "13800000000")
+    await page.select_option("#f-park", park)
+    name, investment, industry = project
+    await page.fill("#f-project-name", name)
+    await page.fill("#f-project-investment_wan_yuan", investment)
+    await page.fill("#f-project-industry", industry)
+    for matter in matters:
+        await page.check(f"input[name=matters][value={matter}]")
+    for bundle in bundles:
+        await page.check(f"input[name=bundles][value={bundle}]")
+    await page.fill("#f-period-end", "2027-06-30")
+    await page.get_by_role("button", name="登记委托", exact=True).click()
+    await expect(page.locator(".flash")).to_contain_text("委托已登记")
+    case_id = page.url.rsplit("/", 1)[-1].split("?")[0]
+    assert re.fullmatch(r"[A-Z]{2,4}-\d{4}-\d+", case_id), page.url
+    return case_id
