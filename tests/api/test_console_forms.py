@@ -26,11 +26,15 @@ def _csrf(page: str) -> str:
     return page.split('name="csrf" value="')[1].split('"')[0]
 
 
+async def _post_from(http: httpx.AsyncClient, page: str, action: str, data: dict) -> httpx.Response:
+    """Send a form as a person does: the page first (for its form token), then the form."""
+    token = _csrf((await http.get(page)).text)
+    return await http.post(action, data={"csrf": token, **data})
+
+
 async def _act(http: httpx.AsyncClient, case_id: str, action: str, data: dict) -> httpx.Response:
-    page = (await http.get(f"/console/cases/{case_id}")).text
-    return await http.post(
-        f"/console/cases/{case_id}/act/{action}", data={"csrf": _csrf(page), **data}
-    )
+    page = f"/console/cases/{case_id}"
+    return await _post_from(http, page, f"{page}/act/{action}", data)
 
 
 async def test_coordination_meetings_escalation_and_the_leaders_answer_in_the_console(
@@ -104,10 +108,8 @@ async def test_coordination_meetings_escalation_and_the_leaders_answer_in_the_co
 async def _task_act(
     http: httpx.AsyncClient, case_id: str, matter: str, verb: str, data: dict
 ) -> httpx.Response:
-    page = (await http.get(f"/console/inbox/{case_id}/{matter}")).text
-    return await http.post(
-        f"/console/inbox/{case_id}/{matter}/act/{verb}", data={"csrf": _csrf(page), **data}
-    )
+    page = f"/console/inbox/{case_id}/{matter}"
+    return await _post_from(http, page, f"{page}/act/{verb}", data)
 
 
 async def test_a_department_takes_every_clock_action_and_decides_with_fees_on_its_task_page(
