@@ -53,6 +53,18 @@ class Settings(BaseSettings):
     database_lock_timeout_ms: int = Field(5000, ge=100, le=600_000)
     database_idle_in_transaction_ms: int = Field(10_000, ge=1000, le=3_600_000)
 
+    # Documents (materials and results): their bytes under this directory by default, by
+    # SHA-256; with a bucket set, in S3-compatible object storage instead (credentials from
+    # the usual AWS_* variables or the instance's role), for several API processes.
+    documents_dir: Path = Path("var/documents")
+    documents_s3_bucket: str | None = Field(None, min_length=3, max_length=63)
+    documents_s3_endpoint_url: str | None = Field(None, pattern=r"^https?://")
+    documents_s3_prefix: str = "documents/"
+    documents_s3_region: str | None = None
+    # The largest file one upload may carry; a scanned 证照 or a bound 申请材料 PDF is a few
+    # MB to a few tens of MB.
+    document_max_bytes: int = Field(100 * 1024 * 1024, ge=1024)
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, url: str) -> str:

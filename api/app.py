@@ -16,11 +16,12 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api import errors
-from api.limits import BodyLimit
+from api.limits import UPLOAD_OVERHEAD, BodyLimit
 from api.routes import (
     accounts,
     auth,
     case_actions,
+    case_documents,
     case_reads,
     catalogue,
     coordination,
@@ -32,9 +33,11 @@ from api.routes import (
     oversight,
     project_lists,
     supervision,
+    task_documents,
 )
 from api.text_input import refuse_control_characters
 from console import pages as console
+from documents.storage import clear_staging, storage_for
 from notifications.relay import NotificationDispatcher, channel_for
 from services import search_attributes
 from services.tokens import signing_secret
@@ -90,6 +93,14 @@ def create_app(
         app.state.token_secret = signing_secret(settings)
         app.state.engine = engine or engine_for(settings)
         create_schema(app.state.engine)
+        app.state.storage = storage_for(
+            settings.documents_dir,
+            s3_bucket=settings.documents_s3_bucket,
+            s3_endpoint_url=settings.documents_s3_endpoint_url,
+            s3_prefix=settings.documents_s3_prefix,
+            s3_region=settings.documents_s3_region,
+        )
+        clear_staging(app.state.storage)
         app.state.notification_dispatcher = NotificationDispatcher(
             app.state.engine, channel_for(settings.notification_webhook_url)
         )
@@ -120,7 +131,11 @@ def create_app(
         dependencies=[Depends(refuse_control_characters)],
     )
     errors.install(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.document_max_bytes + UPLOAD_OVERHEAD,
+    )
     app.include_router(auth.router)
     app.include_router(case_reads.router)
     app.include_router(case_actions.router)
@@ -135,6 +150,8 @@ def create_app(
     app.include_router(accounts.router)
     app.include_router(oversight.router)
     app.include_router(documents.router)
+    app.include_router(case_documents.router)
+    app.include_router(task_documents.router)
 
     @app.middleware("http")
     async def request_context(

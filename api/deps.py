@@ -7,6 +7,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from documents.storage import Storage
 from domain.actors import Actor
 from notifications.relay import NotificationDispatcher
 from settings import Settings
@@ -24,6 +25,10 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def _storage(request: Request) -> Storage:
+    return request.app.state.storage
+
+
 def _dispatcher(request: Request) -> NotificationDispatcher:
     return request.app.state.notification_dispatcher
 
@@ -32,6 +37,7 @@ TemporalDep = Annotated[Client, Depends(_client)]
 EngineDep = Annotated[Engine, Depends(_engine)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 DispatcherDep = Annotated[NotificationDispatcher, Depends(_dispatcher)]
+StorageDep = Annotated[Storage, Depends(_storage)]
 
 RawIdempotencyKey = Annotated[
     str | None,

@@ -26,6 +26,7 @@ from domain.case import (
 from domain.catalogue import CrossCountyRoute
 from domain.clock import MatterClock
 from domain.coordination import CoordinationProblem
+from domain.document_refs import DocumentRef
 from domain.eligibility import Eligibility
 from domain.follow_up import FollowUp
 from domain.matter import MATTER_STATE_NAMES, CorrectionRound, Deferral, MatterState, is_overdue
@@ -53,6 +54,8 @@ class MatterPublic(BaseModel):
     result_reference: str | None = None
     refusal_reason: str | None = None
     corrections: list[CorrectionRound] = []
+    accepted_documents: list[DocumentRef] = Field([], description="部门受理时确认的材料版本")
+    result_documents: list[DocumentRef] = Field([], description="随办理结果出具的文件")
     clock: MatterClock | None = None
     deferral: Deferral | None = None
     hand_off_stalled_at: datetime | None = None

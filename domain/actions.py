@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from domain.actors import Actor
+from domain.document_refs import DocumentRef
 
 Text = Field(min_length=1, max_length=500)
 Items = Field(min_length=1, max_length=100)
@@ -299,6 +300,8 @@ class WithdrawMatterRequest(BaseModel):
 
 class InitialReview(InitialReviewRequest):
     actor: Actor
+    # By the API from the document table, never the body: materials on file (受理通知书).
+    documents: list[DocumentRef] = []
 
 
 class CasePlan(CasePlanRequest):
@@ -307,10 +310,14 @@ class CasePlan(CasePlanRequest):
 
 class Resubmission(ResubmissionRequest):
     actor: Actor
+    # By the API from the document table, never the body: the versions uploaded for this 补正.
+    documents: list[DocumentRef] = []
 
 
 class AcceptMatter(AcceptMatterRequest):
     actor: Actor
+    # By the API from the document table, never the body: the versions the department accepts.
+    documents: list[DocumentRef] = []
 
 
 class SupplyDeferred(SupplyDeferredRequest):
@@ -327,6 +334,8 @@ class RequestCorrection(RequestCorrectionRequest):
 
 class ApproveMatter(ApproveMatterRequest):
     actor: Actor
+    # By the API from the document table, never the body: the results (批文, 证照).
+    results: list[DocumentRef] = []
 
 
 class RefuseMatter(RefuseMatterRequest):
@@ -375,6 +384,8 @@ class Evaluation(EvaluationRequest):
 
 class Termination(TerminationRequest):
     actor: Actor
+    # By the API from the document table, never the body: the materials returned to the applicant.
+    documents: list[DocumentRef] = []
 
 
 class WithdrawMatter(WithdrawMatterRequest):

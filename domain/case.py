@@ -18,6 +18,7 @@ from domain.actors import Actor
 from domain.application import Application
 from domain.catalogue import AgentTeamRule, CaseMatter
 from domain.coordination import CoordinationProblem
+from domain.document_refs import DocumentRef
 from domain.eligibility import Eligibility
 from domain.follow_up import FollowUp
 from domain.matter import MatterSnapshot
@@ -111,6 +112,7 @@ class AcceptanceNotice(BaseModel):
     enterprise_name: str
     matters: list[str]
     materials_received: list[str]
+    documents: list[DocumentRef] = []  # the materials' versions on file at acceptance
     accepted_by: str
     issued_at: datetime
 

@@ -67,6 +67,8 @@ class LedgerEvent(StrEnum):
     CASE_BUDGET_EXCEEDED = "case_budget_exceeded"
     CASE_BUDGET_REPROJECTED = "case_budget_reprojected"
     JOINT_REVIEW_HELD = "joint_review_held"
+    DOCUMENT_UPLOADED = "document_uploaded"
+    DOCUMENT_SUPERSEDED = "document_superseded"
 
 
 # Events a case (or, with a matter, a matter) has at most once, by group: events of one

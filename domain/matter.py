@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from domain.actors import Actor
 from domain.catalogue import CaseMatter, CrossCountyRoute
 from domain.clock import MatterClock
+from domain.document_refs import DocumentRef
 
 
 class MatterState(StrEnum):
@@ -57,6 +58,7 @@ class CorrectionRound(BaseModel):
     items: list[str]
     resubmitted_at: datetime | None = None
     materials: list[str] = []
+    documents: list[DocumentRef] = []  # the versions uploaded for this 补正
 
 
 class Deferral(BaseModel):
@@ -117,6 +119,8 @@ class MatterSnapshot(BaseModel):
     result_reference: str | None = None
     refusal_reason: str | None = None
     corrections: list[CorrectionRound] = []
+    accepted_documents: list[DocumentRef] = []  # the versions the department accepted
+    result_documents: list[DocumentRef] = []  # 批文, 证照: issued with the result
     clock: MatterClock | None = None
     deferral: Deferral | None = None
     hand_off_stalled_at: datetime | None = None

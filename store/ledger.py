@@ -67,6 +67,15 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
         raise
 
 
+def append_in(session: Session, entry: LedgerEntry) -> bool:
+    """Chain one entry in the caller's transaction, with the rows it belongs with (a
+    document's version); False if its key is written already."""
+    if _exists(session, entry.key):
+        return False
+    chain.link(session, _to_row(entry))
+    return True
+
+
 def entries(
     engine: Engine, case_id: str, *, offset: int = 0, limit: int = 100
 ) -> tuple[list[LedgerEntry], int]:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, overload
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -275,3 +275,38 @@ class SignInThrottleRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     failures: int = 0
     window_until: float = 0
+
+
+class DocumentRow(SQLModel, table=True):
+    """One version of a document (domain/documents.py); its bytes are in storage under
+    ``sha256``. Written with its ledger entry in one transaction; the only change a row
+    ever sees is being marked superseded, which is a ledger entry too."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint(
+            "case_id", "matter", "kind", "material", "version", name="uq_document_version"
+        ),
+        UniqueConstraint("upload_key", name="uq_document_upload_key"),
+        Index("ix_document_case_matter", "case_id", "matter"),
+    )
+
+    id: str = Field(primary_key=True, max_length=16)
+    case_id: str = Field(max_length=40)
+    matter: str = Field(max_length=60)
+    kind: str = Field(max_length=20)
+    material: str = Field(max_length=100)
+    version: int
+    filename: str = Field(max_length=120)
+    document_type: str = Field(max_length=10)
+    media_type: str = Field(max_length=100)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sha256: str = Field(max_length=64, index=True)
+    uploaded_by: str = Field(max_length=64)
+    uploaded_by_role: str = Field(max_length=20)
+    uploaded_at: datetime = utc_column(nullable=False)
+    superseded_at: datetime | None = utc_column()
+    superseded_by: str | None = Field(default=None, max_length=16)
+    result_reference: str | None = Field(default=None, max_length=100)
+    # The uploader's Idempotency-Key, scoped to the account: a retry finds its first version.
+    upload_key: str | None = Field(default=None, max_length=200)

@@ -158,9 +158,14 @@ async def worker(start_worker) -> AsyncIterator[Worker]:
 
 @pytest.fixture
 async def http(
-    env: WorkflowEnvironment, engine: Engine, database_url: str, task_queue: str
+    env: WorkflowEnvironment, engine: Engine, database_url: str, task_queue: str, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(task_queue=task_queue, database_url=database_url, log_format="console")
+    settings = Settings(
+        task_queue=task_queue,
+        database_url=database_url,
+        log_format="console",
+        documents_dir=tmp_path / "documents",
+    )
     async with api_client(settings, env.client, engine) as client:
         yield client
     await _terminate_open_cases(env.client)
@@ -221,7 +226,12 @@ def settings_env(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 async def dev_stack(
-    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+    dev_server: str,
+    dev_client: Client,
+    engine: Engine,
+    database_url: str,
+    task_queue: str,
+    tmp_path: Path,
 ) -> AsyncIterator[CaseDriver]:
     """The embedded default: the dev server (with visibility), a worker and the API."""
     settings = Settings(
@@ -229,6 +239,7 @@ async def dev_stack(
         task_queue=task_queue,
         database_url=database_url,
         log_format="console",
+        documents_dir=tmp_path / "documents",
     )
     with ThreadPoolExecutor(4) as executor:
         worker = build_worker(dev_client, task_queue, LedgerActivities(engine), executor)
@@ -238,7 +249,12 @@ async def dev_stack(
 
 @pytest.fixture
 async def live_api(
-    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+    dev_server: str,
+    dev_client: Client,
+    engine: Engine,
+    database_url: str,
+    task_queue: str,
+    tmp_path: Path,
 ) -> AsyncIterator[str]:
     """The embedded default served for real: uvicorn on a free port, the dev server and a
     worker, in this test's event loop."""
@@ -248,6 +264,7 @@ async def live_api(
         task_queue=task_queue,
         database_url=database_url,
         log_level="WARNING",
+        documents_dir=tmp_path / "documents",
     )
     port = free_port()
     app = create_app(signed(settings), client=dev_client, engine=engine)

@@ -26,11 +26,19 @@ class DeliveryHandlers(CaseHost):
         self._status.delivery = DeliveryRecord(
             delivery=delivery, results=results, delivered_at=workflow.now()
         )
+        details = {"results": results, "method": delivery.method, "note": delivery.note}
+        documents = {
+            m.code: [d.model_dump(mode="json") for d in m.result_documents]
+            for m in self._status.matters
+            if m.result_documents
+        }
+        if documents:  # the files delivered with the results (the receipt lists them)
+            details["result_documents"] = documents
         await self._record(
             LedgerEvent.RESULTS_DELIVERED,
             delivery.actor,
             f"办理结果送达企业（{delivery.method}）",
-            {"results": results, "method": delivery.method, "note": delivery.note},
+            details,
             notices=self._told(
                 (Recipient.ENTERPRISE, "办理结果已送达，请签收审批结果和退还的原始材料")
             ),

@@ -51,6 +51,7 @@ class ReviewHandlers(CaseHost):
             enterprise_name=self._status.application.applicant_name,
             matters=[m.name for m in self._status.matters],
             materials_received=review.materials_received,
+            documents=review.documents,
             accepted_by=review.actor.id,
             issued_at=workflow.now(),
         )

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.actors import Actor
     from domain.clock import UNIT_NAMES, PauseReason
+    from domain.document_refs import DocumentRef
     from domain.fees import fee_problem
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
@@ -149,6 +150,10 @@ class MatterWorkflow(
         self._matter.accepted_at = workflow.now()
         summary = f"{self._matter.department_name}受理“{self._matter.name}”"
         details: dict = {"note": action.note}
+        if action.documents:
+            self._matter.accepted_documents = action.documents
+            summary += f"（受理材料{len(action.documents)}份，版本见明细）"
+            details.update(_documents_detail("documents", action.documents))
         route = self._matter.cross_county
         unsigned = route is not None and self._matter.hand_off_acknowledged_at is None
         if unsigned and workflow.patched(ACCEPTANCE_SIGNS_PATCH):
@@ -228,6 +233,7 @@ class MatterWorkflow(
         correction = self._matter.corrections[-1]
         correction.resubmitted_at = workflow.now()
         correction.materials = action.materials
+        correction.documents = action.documents
         self._matter.state = (
             MatterState.ACCEPTED if self._matter.accepted_at else MatterState.HANDED_OVER
         )
@@ -247,6 +253,7 @@ class MatterWorkflow(
                 "note": action.note,
                 "round": len(self._matter.corrections),
                 **self._clock_details(),
+                **_documents_detail("documents", action.documents),
             },
         )
         return self._matter
@@ -265,6 +272,7 @@ class MatterWorkflow(
         held = deferral is not None and not deferral.settled
         self._decide(MatterState.RESULT_HELD if held else MatterState.APPROVED, action.actor)
         self._matter.result_reference = action.result_reference
+        self._matter.result_documents = action.results
         route = self._matter.cross_county
         returned = f"，结果回传{route.lead_committee}" if route else ""
         fees = "、".join(f"{fee.item}{fee.amount_yuan}元" for fee in action.fees)
@@ -285,6 +293,7 @@ class MatterWorkflow(
             {
                 "result_reference": action.result_reference,
                 "note": action.note,
+                **_documents_detail("results", action.results),
                 **({"returned_to": route.lead_committee} if route else {}),
                 **({"commitment": action.commitment} if action.commitment else {}),
                 **(
@@ -392,3 +401,8 @@ class MatterWorkflow(
             await workflow.get_external_workflow_handle(parent.workflow_id).signal(
                 MATTER_CHANGED_SIGNAL, snapshot
             )
+
+
+def _documents_detail(name: str, documents: list[DocumentRef]) -> dict[str, list[dict]]:
+    """The versions an action names, for its ledger entry (none: no key, as before)."""
+    return {name: [d.model_dump(mode="json") for d in documents]} if documents else {}

@@ -159,6 +159,24 @@ async def case_reader(
     return principal
 
 
+async def case_document_reader(
+    case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
+) -> Principal:
+    """The case's documents: its coordinator, the enterprise, oversight (cross-county) and
+    the leader in charge. Ops repairs cases without reading what enterprises sent."""
+    await _within_case(
+        principal,
+        engine,
+        client,
+        case_id,
+        Role.COORDINATOR,
+        Role.ENTERPRISE,
+        Role.OVERSIGHT,
+        Role.LEADER,
+    )
+    return principal
+
+
 async def case_coordinator(
     case_id: CaseId, principal: SignedIn, engine: EngineDep, client: TemporalDep
 ) -> Actor:
@@ -248,6 +266,7 @@ def ensure_may_open(principal: Principal, application: Application) -> None:
 
 
 Reader = Annotated[Principal, Depends(case_reader)]
+DocumentReader = Annotated[Principal, Depends(case_document_reader)]
 CaseCoordinator = Annotated[Actor, Depends(case_coordinator)]
 CaseParty = Annotated[Actor, Depends(case_party)]
 CaseLeader = Annotated[Actor, Depends(case_leader)]

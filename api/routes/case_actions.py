@@ -40,12 +40,13 @@ from domain.actions import (
 from domain.amendment import AmendmentRequest
 from domain.application import Application
 from domain.case import CaseStage, CaseStatus
+from domain.documents import DocumentKind
 from domain.errors import InvalidInput
 from domain.follow_up import BAD_RATINGS
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
-from services import amendment
-from services.commands import update_case, update_matter
+from services import amendment, documents
+from services.commands import case_status, update_case, update_matter
 from services.opening import open_case_once
 from store import projection
 from workflows.case import CaseWorkflow
@@ -88,12 +89,15 @@ async def review_case(
     body: InitialReviewRequest,
     actor: CaseCoordinator,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
-    """初审: accept with the materials received (issues the 受理通知书) or refuse with reasons.
+    """初审: accept with the materials received (issues the 受理通知书, which lists the
+    uploaded files on record, each version with its hash) or refuse with reasons.
     部分受理: accept with ``excluded``, the matters not accepted and why; a matter that the
     pack's rules find ineligible must be among them."""
-    action = InitialReview(**body.model_dump(), actor=actor)
+    on_file = documents.on_file(engine, case_id, DocumentKind.MATERIAL)
+    action = InitialReview(**body.model_dump(), actor=actor, documents=on_file)
     return await update_case(client, case_id, CaseWorkflow.review, action, key)
 
 
@@ -135,8 +139,11 @@ async def resubmit_materials(
     engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
-    """Hand the corrected materials (补正材料) back to the department."""
-    action = Resubmission(**body.model_dump(), actor=actor)
+    """Hand the corrected materials (补正材料) back to the department, with the versions
+    uploaded since the 补正 was asked."""
+    case = await case_status(client, case_id)
+    uploaded = documents.uploaded_since(engine, case_id, documents.matter_of(case, matter))
+    action = Resubmission(**body.model_dump(), actor=actor, documents=uploaded)
     return await update_matter(
         client, engine, case_id, matter, MatterWorkflow.resubmit, action, key
     )
@@ -239,8 +246,11 @@ async def terminate_case(
     body: TerminationRequest,
     actor: CaseCoordinator,
     client: TemporalDep,
+    engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> CaseStatus:
-    """终止委托: at the enterprise's request or for lack of conditions; materials go back."""
-    action = Termination(**body.model_dump(), actor=actor)
+    """终止委托: at the enterprise's request or for lack of conditions; materials go back
+    (the record lists the uploaded files returned, each version with its hash)."""
+    returned = documents.on_file(engine, case_id, DocumentKind.MATERIAL)
+    action = Termination(**body.model_dump(), actor=actor, documents=returned)
     return await update_case(client, case_id, CaseWorkflow.terminate, action, key)

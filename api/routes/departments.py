@@ -33,8 +33,10 @@ from domain.actions import (
     SuspendClockRequest,
 )
 from domain.application import Contact
+from domain.documents import DocumentKind
 from domain.errors import NotFound
 from domain.matter import MatterSnapshot, MatterState
+from services import documents
 from services.commands import case_status, update_matter
 from services.reads import record_read
 from store import projection
@@ -135,8 +137,10 @@ async def accept_matter(
     engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
-    """受理: the department accepts the handed-over application."""
-    action = AcceptMatter(**body.model_dump(), actor=actor)
+    """受理: the department accepts the handed-over application, and with it the current
+    version of each uploaded material (recorded on the matter and in the ledger)."""
+    accepted = documents.on_file(engine, case_id, DocumentKind.MATERIAL, matter)
+    action = AcceptMatter(**body.model_dump(), actor=actor, documents=accepted)
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.accept, action, key)
 
 
@@ -167,8 +171,10 @@ async def approve_matter(
     engine: EngineDep,
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
-    """办结: approve, with the result's reference number."""
-    action = ApproveMatter(**body.model_dump(), actor=actor)
+    """办结: approve, with the result's reference number; the result files uploaded for it
+    (POST …/results) are issued with it."""
+    results = documents.on_file(engine, case_id, DocumentKind.RESULT, matter)
+    action = ApproveMatter(**body.model_dump(), actor=actor, results=results)
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.approve, action, key)
 
 

@@ -119,6 +119,44 @@ class CaseDriver:
             expect=expect,
         )
 
+    async def upload(
+        self,
+        case_id: str,
+        matter: str,
+        material: str,
+        filename: str,
+        content: bytes,
+        *,
+        headers: dict[str, str] | None = None,
+        key: str | None = None,
+        expect: int = 201,
+    ) -> dict[str, Any]:
+        """Upload a material's file, as the coordinator by default."""
+        sent = dict(headers or COORDINATOR)
+        if key:
+            sent["Idempotency-Key"] = key
+        response = await self.http.post(
+            f"/cases/{case_id}/matters/{matter}/documents",
+            data={"material": material},
+            files={"file": (filename, content)},
+            headers=sent,
+        )
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    async def upload_result(
+        self, case_id: str, matter: str, title: str, filename: str, content: bytes
+    ) -> dict[str, Any]:
+        code = DEPARTMENT_OF[matter]
+        response = await self.http.post(
+            f"/departments/{code}/tasks/{case_id}/{matter}/results",
+            data={"title": title, "result_reference": f"博{matter}〔2026〕1号"},
+            files={"file": (filename, content)},
+            headers=department(code),
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
     async def approve(self, case_id: str, matter: str) -> dict[str, Any]:
         await self.department_act(case_id, matter, "acceptance", {})
         return await self.department_act(
