@@ -93,13 +93,7 @@ def create_app(
         app.state.token_secret = signing_secret(settings)
         app.state.engine = engine or engine_for(settings)
         create_schema(app.state.engine)
-        app.state.storage = storage_for(
-            settings.documents_dir,
-            s3_bucket=settings.documents_s3_bucket,
-            s3_endpoint_url=settings.documents_s3_endpoint_url,
-            s3_prefix=settings.documents_s3_prefix,
-            s3_region=settings.documents_s3_region,
-        )
+        app.state.storage = storage_for(settings)
         clear_staging(app.state.storage)
         app.state.notification_dispatcher = NotificationDispatcher(
             app.state.engine, channel_for(settings.notification_webhook_url)

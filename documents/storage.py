@@ -14,7 +14,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 CHUNK = 1024 * 1024
 
@@ -139,22 +142,22 @@ class S3Storage:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
 
 
-def storage_for(
-    root: Path,
-    *,
-    s3_bucket: str | None = None,
-    s3_endpoint_url: str | None = None,
-    s3_prefix: str = "documents/",
-    s3_region: str | None = None,
-) -> Storage:
-    """Local files under ``root``, or the S3 bucket when one is set (credentials from the
-    usual AWS variables or the instance's role, never from our settings)."""
-    if s3_bucket is None:
+def storage_for(settings: "Settings") -> Storage:
+    """Local files under ``documents_dir``, or the S3 bucket when one is set (credentials
+    from the usual AWS variables or the instance's role, never from our settings)."""
+    root = settings.documents_dir
+    if settings.documents_s3_bucket is None:
         return LocalStorage(root)
     import boto3
 
-    client = boto3.client("s3", endpoint_url=s3_endpoint_url, region_name=s3_region)
-    return S3Storage(client, s3_bucket, s3_prefix, root / "staging")
+    client = boto3.client(
+        "s3",
+        endpoint_url=settings.documents_s3_endpoint_url,
+        region_name=settings.documents_s3_region,
+    )
+    return S3Storage(
+        client, settings.documents_s3_bucket, settings.documents_s3_prefix, root / "staging"
+    )
 
 
 def clear_staging(storage: Storage, older_than_seconds: float = 24 * 3600) -> int:

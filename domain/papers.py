@@ -1,5 +1,5 @@
-"""The papers a case has (委托书, 受理通知书 or 不予受理告知书, 终止委托记录, 报告): their names
-and when each exists.
+"""The papers a case has (委托书, 受理通知书 or 不予受理告知书, 终止委托记录, 送达回执,
+报告): their names and when each exists.
 
 One rule for the API (409 when a paper does not exist yet) and the console (which links it).
 """
@@ -14,6 +14,7 @@ class Paper(StrEnum):
     ACCEPTANCE_NOTICE = "acceptance-notice"  # 代办服务受理通知书 (附件2)
     REFUSAL_NOTICE = "refusal-notice"  # 不予受理告知书: the reasons, as 初审 gave them
     TERMINATION_RECORD = "termination-record"  # 终止委托记录
+    RECEIPT = "receipt"  # 办理结果送达回执: the results and their files, as delivered
     REPORT = "report"  # 综合报告 (cross-county) or 评价反馈材料
 
 
@@ -22,6 +23,7 @@ PAPER_NAMES = {
     Paper.ACCEPTANCE_NOTICE: "代办服务受理通知书",
     Paper.REFUSAL_NOTICE: "代办服务不予受理告知书",
     Paper.TERMINATION_RECORD: "终止委托记录",
+    Paper.RECEIPT: "办理结果送达回执",
     Paper.REPORT: "综合报告",
 }
 
@@ -45,6 +47,8 @@ def not_yet(paper: Paper, case: CaseStatus) -> str | None:
         return "案件未被初审不予受理，没有不予受理告知书"
     if paper is Paper.TERMINATION_RECORD and case.termination is None:
         return "案件未终止委托，没有终止委托记录"
+    if paper is Paper.RECEIPT and case.delivery is None:
+        return "办理结果尚未送达，没有送达回执"
     if paper is Paper.REPORT and case.feedback_report is None:
         return "企业尚未评价，评价反馈报告还未起草"
     return None

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from documents.storage import Storage, storage_for
 from domain.errors import DomainError, Unavailable
 from logs import configure_logging
 from notifications.relay import NotificationDispatcher, channel_for
 from ops import accounts as account_commands
-from ops import recompute_deadlines
+from ops import recompute_deadlines, verify_documents
 from ops.notifications import lost_notification_ids, redeliver_notification
 from ops.repair import (
     rebuild_projection,
@@ -75,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     redeliver.add_argument("--operator", required=True, help="your account id, for the ledger")
     redeliver.add_argument("--reason", required=True, help="why, for the ledger")
     verbs.add_parser("verify-ledger", help="walk the ledger's hash chain for tampering")
+    verbs.add_parser(
+        "verify-documents", help="re-hash every stored document against the ledger's record"
+    )
     account_commands.add_parser(verbs)
     recompute = verbs.add_parser(
         "recompute-deadlines", help="recompute provisional deadlines once a year is published"
@@ -99,6 +103,19 @@ def _replayed(outcomes: list) -> tuple[Any, Callable[[Any], str], int]:
         ),
         1 if failed else 0,
     )
+
+
+def _verified_documents(engine: Engine, storage: Storage) -> tuple[Any, Callable[[Any], str], int]:
+    result = verify_documents.verify(
+        engine, storage, progress=lambda n, total: _progress(n, total, "份已核验")
+    )
+    lines = [problem.describe() for problem in result.problems]
+    said = (
+        f"文件完整：{result.checked}份文件均与台账记录的哈希一致"
+        if result.ok
+        else "\n".join([*lines, f"{len(lines)}/{result.checked}份文件与台账不符"])
+    )
+    return result.as_dict(), lambda _: said, 0 if result.ok else 1
 
 
 async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int]:
@@ -127,6 +144,8 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
             ),
             0 if result.ok else 1,
         )
+    if args.verb == "verify-documents":
+        return _verified_documents(engine, storage_for(settings))
     try:
         client = await connect(settings)
     except RuntimeError as error:
