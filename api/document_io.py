@@ -111,12 +111,16 @@ async def preview_response(storage: Storage, document: Document, page: int) -> R
     if document.document_type not in PREVIEWABLE:
         raise ActionRefused(f"{document.filename}不支持在页面中预览，请下载查看")
 
-    def rendered() -> bytes:
+    def rendered() -> tuple[bytes, int]:
         with storage.local_copy(document.sha256) as path:
             return render_page(path, DocumentType(document.document_type), page)
 
     try:
-        content = await run_in_threadpool(rendered)
+        content, pages = await run_in_threadpool(rendered)
     except NoSuchPage as error:
         raise InvalidInput("page", f"该文件共{error.pages}页") from error
-    return Response(content, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+    return Response(
+        content,
+        media_type="image/png",
+        headers={"Cache-Control": "private, no-store", "X-Page-Count": str(pages)},
+    )

@@ -1,11 +1,15 @@
 """The console's client of the API: the same routes, called in-process with the person's
 token, so a page can do nothing its user could not do with curl."""
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import structlog
 from fastapi import Request
+from starlette.types import Message
 
 _BASE = "http://daiban.console"
 
@@ -47,6 +51,70 @@ class Api:
         headers = {"Idempotency-Key": key} if key else {}
         response = await self.send("POST", path, json=body or {}, headers=headers)
         return response.json() if response.content else None
+
+    async def stream(
+        self, path: str, **params: Any
+    ) -> tuple[int, dict[str, str], AsyncIterator[bytes]]:
+        """A GET whose body is passed on as the API sends it: a document of tens of MB is
+        never held whole (httpx's ASGI transport would buffer it). The API app is called
+        directly; its status, headers and body chunks come back through a queue."""
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+        headers = [(b"authorization", f"Bearer {self.token}".encode())] if self.token else []
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 0),
+            "server": ("daiban.console", 80),
+        }
+        queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize=8)
+        requested, finished = False, asyncio.Event()
+
+        async def receive() -> Message:
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await finished.wait()  # the reader went away: as a browser's disconnect
+            return {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            await queue.put(message)
+
+        async def run() -> None:
+            try:
+                await self.request.app(scope, receive, send)
+            finally:
+                await queue.put(None)
+
+        task = asyncio.create_task(run())
+        start = await queue.get()
+        if start is None or start["type"] != "http.response.start":
+            await task
+            raise ApiProblem(502, "http_error", "文件服务没有应答", [])
+        status = start["status"]
+        answer = {k.decode(): v.decode() for k, v in start.get("headers", [])}
+
+        async def chunks() -> AsyncIterator[bytes]:
+            try:
+                while (message := await queue.get()) is not None:
+                    if message["type"] == "http.response.body":
+                        yield message.get("body", b"")
+            finally:
+                finished.set()
+                task.cancel()
+
+        if status >= 400:
+            body = b"".join([chunk async for chunk in chunks()])
+            raise ApiProblem.of(httpx.Response(status, content=body))
+        return status, answer, chunks()
 
     async def send(self, method: str, path: str, **options: Any) -> httpx.Response:
         saved = structlog.contextvars.get_contextvars()

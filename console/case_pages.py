@@ -86,7 +86,7 @@ async def case_list(
     )
 
 
-async def _new_case_page(
+async def _newshow_case(
     who: Visitor,
     values: dict[str, Any],
     problem: ApiProblem | None,
@@ -128,14 +128,14 @@ async def _applying_to(who: Visitor) -> dict[str, Any]:
 
 
 @router.get("/cases/new", response_class=HTMLResponse)
-async def new_case_page(request: Request) -> Response:
+async def newshow_case(request: Request) -> Response:
     who = await visitor(request)
     today = datetime.now(BUSINESS_ZONE).date()
     values: dict[str, Any] = {"scope": "full", "period.start": today.isoformat(), "matters": []}
     if who.role is Role.ENTERPRISE:
         values["enterprise.uscc"] = who.me["uscc"]
         values["contact.name"] = who.me["display_name"]
-    return await _new_case_page(who, values, None)
+    return await _newshow_case(who, values, None)
 
 
 @router.post("/cases/new", response_class=HTMLResponse)
@@ -151,7 +151,7 @@ async def open_case(request: Request) -> Response:
         created = await who.api.post("/cases", body, key=str(form.get("idempotency_key") or ""))
     except ApiProblem as problem:
         values = {k: form.getlist(k) if k in LIST_FIELDS else form.get(k) for k in form}
-        return await _new_case_page(who, values, problem, problem.status)
+        return await _newshow_case(who, values, problem, problem.status)
     return see_other(f"/console/cases/{created['case_id']}?done=opened")
 
 
@@ -175,7 +175,7 @@ async def amendment_page(request: Request, case_id: str) -> Response:
     case = await who.api.get(f"/cases/{quote(case_id)}")
     if case["stage"] != CaseStage.INITIAL_REVIEW.value:
         raise ApiProblem(409, "action_refused", "只有初审中的委托书可以修改", [])
-    return await _new_case_page(who, flattened(case["application"]), None, amending=case_id)
+    return await _newshow_case(who, flattened(case["application"]), None, amending=case_id)
 
 
 @router.post("/cases/{case_id}/amendment", response_class=HTMLResponse)
@@ -197,16 +197,17 @@ async def amend_application(request: Request, case_id: str) -> Response:
         for detail in problem.details:  # the form's fields are the 委托书's own
             detail["field"] = str(detail.get("field") or "").removeprefix("application.")
         values = {k: form.getlist(k) if k in LIST_FIELDS else form.get(k) for k in form}
-        return await _new_case_page(who, values, problem, problem.status, amending=case_id)
+        return await _newshow_case(who, values, problem, problem.status, amending=case_id)
     return see_other(f"/console/cases/{case_id}?done=amendment")
 
 
-async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:
+async def show_case(who: Visitor, case_id: str, failure: Failure | None = None) -> Response:
     case = CaseStatus.model_validate(await who.api.get(f"/cases/{case_id}"))
     ledger = await who.api.get(f"/cases/{case_id}/ledger", limit=200)
     reads = None
     if who.role in (Role.ENTERPRISE, Role.COORDINATOR):  # whose materials, who serves them
         reads = await who.api.get(f"/cases/{case_id}/material-reads", limit=50)
+    files = await case_files(who, case_id)
     today = datetime.now(BUSINESS_ZONE).date()
     papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
     actions = case_actions(case, who.role)
@@ -230,8 +231,35 @@ async def _case_page(who: Visitor, case_id: str, failure: Failure | None = None)
         today=today,
         model_forms=case_forms(case, who.role, actions),
         reads=reads,
+        files=files,
         **failure_context(failure),
     )
+
+
+# Who reads a case's files (ops repairs cases without reading what enterprises sent), and
+# who sends them.
+FILE_READERS = frozenset({Role.COORDINATOR, Role.ENTERPRISE, Role.OVERSIGHT, Role.LEADER})
+FILE_SENDERS = frozenset({Role.COORDINATOR, Role.ENTERPRISE})
+
+
+async def case_files(who: Visitor, case_id: str) -> list[dict[str, Any]] | None:
+    """Each matter with its versions, newest first per material, and what it takes now."""
+    if who.role not in FILE_READERS:
+        return None
+    listed = await who.api.get(f"/cases/{quote(case_id)}/documents", limit=200)
+    lists = await who.api.get(f"/cases/{quote(case_id)}/checklists")
+    rows = []
+    for checklist in lists["items"]:
+        own = [d for d in listed["items"] if d["matter"] == checklist["matter"]]
+        rows.append(
+            {
+                **checklist,
+                "current": [d for d in own if not d["superseded_at"]],
+                "earlier": [d for d in own if d["superseded_at"]],
+                "uploads": who.role in FILE_SENDERS and checklist["takes_materials"],
+            }
+        )
+    return rows
 
 
 def team_rows(rule: dict[str, Any] | None, case: CaseStatus) -> tuple[str, list[dict[str, str]]]:
@@ -264,7 +292,7 @@ def team_rows(rule: dict[str, Any] | None, case: CaseStatus) -> tuple[str, list[
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 async def case_page(request: Request, case_id: str) -> Response:
-    return await _case_page(await visitor(request), case_id)
+    return await show_case(await visitor(request), case_id)
 
 
 @router.post("/cases/{case_id}/act/{action:path}", response_class=HTMLResponse)
@@ -278,7 +306,7 @@ async def act_on_case(request: Request, case_id: str, action: str) -> Response:
         form,
         action,
         f"/cases/{quote(case_id)}/{action}",
-        lambda failure: _case_page(who, case_id, failure),
+        lambda failure: show_case(who, case_id, failure),
         f"/console/cases/{case_id}?done={action.rsplit('/', 1)[-1]}",
         irreversible=action == "termination"
         or (action == "review" and form.get("decision") == "refuse"),

@@ -18,6 +18,7 @@ from domain.actors import ROLE_NAMES, Role
 from domain.case import STAGE_NAMES
 from domain.clock import PAUSE_REASON_NAMES
 from domain.dates import day_text, time_text
+from domain.documents import size_text
 from domain.matter import MATTER_STATE_NAMES
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -27,6 +28,7 @@ templates.env.filters["when"] = time_text
 templates.env.filters["iso_when"] = lambda text: (
     time_text(datetime.fromisoformat(text)) if text else ""
 )
+templates.env.filters["file_size"] = size_text
 templates.env.filters["iso_day"] = lambda text: (
     day_text(datetime.fromisoformat(text)) if text else ""
 )
@@ -154,6 +156,8 @@ DONE = {
     "disable": "账号已停用",
     "enable": "账号已启用",
     "token-revocation": "令牌已吊销",
+    "document": "文件已上传（同名材料的旧版本保留）",
+    "results": "办理结果文件已上传，办结时随结果出具",
 }
 
 

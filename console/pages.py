@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from console import (
     case_pages,
     dashboard_page,
+    document_pages,
     inbox_pages,
     notice_pages,
     ops_pages,
@@ -30,6 +31,7 @@ from console.sign_in_pages import sign_in_form
 PAGE_MODULES = (
     sign_in_pages,
     case_pages,
+    document_pages,
     inbox_pages,
     dashboard_page,
     notice_pages,

@@ -18,20 +18,11 @@ class NoSuchPage(Exception):
         self.pages = pages
 
 
-def page_count(path: Path, kind: DocumentType) -> int:
-    if kind is not DocumentType.PDF:
-        return 1
-    pdf = pypdfium2.PdfDocument(path)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
-def render_page(path: Path, kind: DocumentType, page: int) -> bytes:
-    """Page ``page`` (from 1) as PNG."""
+def render_page(path: Path, kind: DocumentType, page: int) -> tuple[bytes, int]:
+    """Page ``page`` (from 1) as PNG, and how many pages there are."""
+    pages = 1
     if kind is DocumentType.PDF:
-        image = _pdf_page(path, page)
+        image, pages = _pdf_page(path, page)
     else:
         if page != 1:
             raise NoSuchPage(1)
@@ -41,10 +32,10 @@ def render_page(path: Path, kind: DocumentType, page: int) -> bytes:
             image = image.resize((WIDTH, round(image.height * WIDTH / image.width)))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+    return out.getvalue(), pages
 
 
-def _pdf_page(path: Path, page: int) -> Image.Image:
+def _pdf_page(path: Path, page: int) -> tuple[Image.Image, int]:
     pdf = pypdfium2.PdfDocument(path)
     try:
         if not 1 <= page <= len(pdf):
@@ -53,7 +44,7 @@ def _pdf_page(path: Path, page: int) -> Image.Image:
         try:
             width = pdf_page.get_width() or WIDTH
             bitmap = pdf_page.render(scale=WIDTH / width)
-            return bitmap.to_pil()
+            return bitmap.to_pil(), len(pdf)
         finally:
             pdf_page.close()
     finally:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,9 +25,9 @@ CHUNK = 1024 * 1024
 class Storage(Protocol):
     staging: Path
 
-    def put(self, staged: Path, sha256: str) -> bool:
+    def put(self, staged: Path, sha256: str, progress: Callable[[int], None] | None = None) -> bool:
         """Store the staged file as ``sha256`` (it is moved or removed); False when those
-        bytes were stored already."""
+        bytes were stored already. ``progress`` hears of the bytes sent, as they go."""
         ...
 
     def exists(self, sha256: str) -> bool: ...
@@ -64,7 +64,7 @@ class LocalStorage:
     def _path(self, sha256: str) -> Path:
         return self.objects / _relative(sha256)
 
-    def put(self, staged: Path, sha256: str) -> bool:
+    def put(self, staged: Path, sha256: str, progress: Callable[[int], None] | None = None) -> bool:
         target = self._path(sha256)
         if target.exists():
             staged.unlink(missing_ok=True)
@@ -100,13 +100,13 @@ class S3Storage:
     def _key(self, sha256: str) -> str:
         return f"{self.prefix}{_relative(sha256)}"
 
-    def put(self, staged: Path, sha256: str) -> bool:
+    def put(self, staged: Path, sha256: str, progress: Callable[[int], None] | None = None) -> bool:
         try:
             if self.exists(sha256):
                 return False
             # upload_file streams from disk, in parts for a large file; the object exists
-            # only once the last part is in.
-            self.client.upload_file(str(staged), self.bucket, self._key(sha256))
+            # only once the last part is in, and a failed upload is aborted, parts and all.
+            self.client.upload_file(str(staged), self.bucket, self._key(sha256), Callback=progress)
             return True
         finally:
             staged.unlink(missing_ok=True)

@@ -67,6 +67,15 @@ EXTENSIONS = {
 PREVIEWABLE = frozenset({DocumentType.PDF, DocumentType.JPEG, DocumentType.PNG})
 
 
+def size_text(size: int) -> str:
+    """A size as a clerk reads it."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} 字节"
+
+
 def claimed_type(filename: str) -> DocumentType | None:
     """The type a file's name claims, or None for a name of no accepted type."""
     lowered = filename.lower()

@@ -74,10 +74,14 @@ def materials_checklist(status: CaseStatus, matter: MatterSnapshot) -> list[str]
     return checklist(matter, definition.materials if definition else [])
 
 
+def takes_materials(status: CaseStatus, matter: MatterSnapshot) -> bool:
+    return status.closed_at is None and matter.state in _TAKES_MATERIALS
+
+
 def _check_material_target(status: CaseStatus, matter: MatterSnapshot, material: str) -> None:
     if status.closed_at is not None:
         raise ActionRefused(f"案件{status.case_id}已结束，不再接收材料")
-    if matter.state not in _TAKES_MATERIALS:
+    if not takes_materials(status, matter):
         raise ActionRefused(f"“{matter.name}”{matter.state_name}，不再接收申请材料")
     names = materials_checklist(status, matter)
     # With no checklist yet (a catalogue without one, before the plan), any named material.

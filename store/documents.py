@@ -18,6 +18,7 @@ from domain.documents import (
     Document,
     DocumentKind,
     DocumentType,
+    size_text,
 )
 from domain.ledger import LedgerEntry, LedgerEvent
 from store import ledger
@@ -49,14 +50,6 @@ class NewVersion:
 
 def _document(row: DocumentRow) -> Document:
     return Document.model_validate(row, from_attributes=True)
-
-
-def size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} 字节"
 
 
 def add_version(engine: Engine, new: NewVersion) -> tuple[Document, bool]:

@@ -4,6 +4,7 @@ a material against a matter's checklist, list the versions, download one, see a 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
 from api.auth.access import CaseParty, DocumentReader
 from api.deps import EngineDep, RawIdempotencyKey, SettingsDep, StorageDep, TemporalDep
@@ -63,6 +64,34 @@ async def upload_material(
     if not created:
         response.status_code = status.HTTP_200_OK
     return document
+
+
+class Checklist(BaseModel):
+    """What files may be sent for one matter now."""
+
+    matter: str
+    name: str
+    materials: list[str] = Field(description="材料清单；为空时可按实际材料名称上传")
+    takes_materials: bool = Field(description="该事项当前是否接收申请材料")
+
+
+@router.get("/{case_id}/checklists", response_model=Page[Checklist])
+async def material_checklists(
+    case_id: CaseId, principal: DocumentReader, client: TemporalDep
+) -> Page[Checklist]:
+    """Each matter's checklist: the catalogue's, the plan's and what a 补正 or a 容缺
+    named; an upload names one of them."""
+    case = await case_status(client, case_id)
+    items = [
+        Checklist(
+            matter=m.code,
+            name=m.name,
+            materials=documents.materials_checklist(case, m),
+            takes_materials=documents.takes_materials(case, m),
+        )
+        for m in case.matters
+    ]
+    return Page(items=items, total=len(items), offset=0, limit=max(len(items), 1))
 
 
 @router.get("/{case_id}/documents", response_model=Page[Document])

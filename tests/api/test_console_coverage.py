@@ -29,6 +29,13 @@ PAGES = {
     "POST /cases": "/console/cases/new",
     "POST /cases/{case_id}/amendment": "/console/cases/{case_id}/amendment",
     "POST /project-lists": "/console/project-lists",
+    # Uploads: a multipart form of their own on the case page and the task page.
+    "POST /cases/{case_id}/matters/{matter}/documents": (
+        "/console/cases/{case_id}/matters/{matter}/documents"
+    ),
+    "POST /departments/{department}/tasks/{case_id}/{matter}/results": (
+        "/console/inbox/{case_id}/{matter}/results"
+    ),
 }
 
 
