@@ -60,6 +60,9 @@ FIELD_LABELS = {
     "received_by": "签收人",
     "text": "报告定稿",
     "reference": "报送文号",
+    "file": "文件",
+    "material": "材料名称",
+    "title": "结果名称",
 }
 
 

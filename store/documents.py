@@ -25,7 +25,9 @@ from store import ledger
 from store.db import session_scope
 from store.tables import DocumentRow, LedgerEntryRow
 
-_VERSION_RACES = 5  # two uploads of one material at once: the loser numbers itself again
+# Uploads of one material at once: each loser of a race numbers itself again. Ten at once
+# settle within ten rounds; a person's clicks are far fewer.
+_VERSION_RACES = 30
 
 
 class UploadKeyReused(Exception):

@@ -363,3 +363,41 @@ async def test_the_acceptance_notice_and_the_termination_record_list_the_files(
     record = await driver.http.get(f"/cases/{case_id}/papers/termination-record")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(record.content)).pages)
     assert "公司章程.pdf" in text and document["sha256"][:12] in text
+
+
+@pytest.mark.both_databases
+async def test_a_burst_of_uploads_numbers_each_version_once(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """Ten versions of one material at once, and the same upload retried ten times at once:
+    versions 1 to 10 exactly once each, and one version for the retried key."""
+    case_id = await driver.open()
+    contents = [files.pdf(text=f"burst {n}") for n in range(10)]
+    await asyncio.gather(
+        *(
+            driver.upload(case_id, REGISTRATION, ARTICLES, f"{n}.pdf", content)
+            for n, content in enumerate(contents)
+        )
+    )
+    retried = files.pdf(text="retried")
+    answers = await asyncio.gather(
+        *(
+            driver.http.post(
+                f"/cases/{case_id}/matters/{REGISTRATION}/documents",
+                data={"material": "公司登记申请书"},
+                files={"file": ("申请书.pdf", retried)},
+                headers={**coordinator(), "Idempotency-Key": "burst-retried-1"},
+            )
+            for _ in range(10)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [200] * 9 + [201]
+    assert len({a.json()["id"] for a in answers}) == 1
+    stored = document_store.for_case(engine, case_id)
+    articles = [d for d in stored if d.material == ARTICLES]
+    assert sorted(d.version for d in articles) == list(range(1, 11))
+    assert sum(d.current for d in articles) == 1
+    assert len([d for d in stored if d.material == "公司登记申请书"]) == 1
+    entries = await driver.ledger(case_id)
+    assert sum(e["event"] == "document_uploaded" for e in entries) == 11
+    assert sum(e["event"] == "document_superseded" for e in entries) == 9

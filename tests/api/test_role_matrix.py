@@ -26,6 +26,8 @@ LE = "leader"
 EVERYONE = {CO, DE, EN, OP, OV, LE}
 PUBLIC = "public"
 CASE_READERS = {CO, EN, OP, LE}  # and oversight, for cross-county cases only
+# A case's files: not ops, which repairs cases without reading what enterprises sent.
+DOCUMENT_READERS = {CO, EN, LE}  # and oversight, for cross-county cases only
 
 ALLOWED: dict[str, set[str] | str] = {
     "POST /auth/token": PUBLIC,
@@ -101,6 +103,15 @@ ALLOWED: dict[str, set[str] | str] = {
     "GET /oversight/drift": {OV, OP},
     "GET /tracking-table": {CO, OV},
     "GET /cases/{case_id}/papers/{paper}": CASE_READERS,
+    "GET /cases/{case_id}/checklists": DOCUMENT_READERS,
+    "GET /cases/{case_id}/documents": DOCUMENT_READERS,
+    "GET /cases/{case_id}/documents/{document_id}": DOCUMENT_READERS,
+    "GET /cases/{case_id}/documents/{document_id}/preview": DOCUMENT_READERS,
+    "POST /cases/{case_id}/matters/{matter}/documents": {CO, EN},
+    "GET /departments/{department}/tasks/{case_id}/{matter}/documents": {DE},
+    "GET /departments/{department}/tasks/{case_id}/{matter}/documents/{document_id}": {DE},
+    "GET /departments/{department}/tasks/{case_id}/{matter}/documents/{document_id}/preview": {DE},
+    "POST /departments/{department}/tasks/{case_id}/{matter}/results": {DE},
 }
 
 SIGNED_IN = {
@@ -130,6 +141,7 @@ def _url(template: str, case_id: str) -> str:
         "notification_id": "1",
         "username": "no.such.account",  # ops: 404, nobody is disabled mid-test
         "paper": "entrustment",
+        "document_id": "0123456789abcdef",
     }
     return template.format(**values)
 
