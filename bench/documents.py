@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,12 +64,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def timed(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 def _api_process(address: str, database_url: str, port: int, documents: Path) -> subprocess.Popen:
@@ -162,20 +155,17 @@ async def _measure(
         make_pdf(source, size)
         actual = source.stat().st_size / MB
 
-        async def upload() -> str:
-            with source.open("rb") as file:
-                answer = await http.post(
-                    f"/cases/{case_id}/matters/enterprise-registration/documents",
-                    data={"material": "公司章程"},
-                    files={"file": ("章程.pdf", file, "application/pdf")},
-                    headers=coordinator(),
-                )
-            assert answer.status_code == 201, answer.text
-            return str(answer.json()["id"])
-
         peak_reset(pid)
         started = time.perf_counter()
-        document_id = await upload()
+        with source.open("rb") as file:
+            answer = await http.post(
+                f"/cases/{case_id}/matters/enterprise-registration/documents",
+                data={"material": "公司章程"},
+                files={"file": ("章程.pdf", file, "application/pdf")},
+                headers=coordinator(),
+            )
+        assert answer.status_code == 201, answer.text
+        document_id = answer.json()["id"]
         up.append(actual / (time.perf_counter() - started))
         up_peak.append(peak_mb(pid))
 
@@ -192,8 +182,9 @@ async def _measure(
         down_peak.append(peak_mb(pid))
 
         target = tmp / "copy.pdf"
-        seconds = timed(lambda: _copy(source, target))
-        copy.append(actual / seconds)
+        started = time.perf_counter()
+        _copy(source, target)
+        copy.append(actual / (time.perf_counter() - started))
         for leftover in (target, tmp / "out.pdf", source):
             leftover.unlink(missing_ok=True)
     return {

@@ -17,6 +17,7 @@ from settings import Settings
 from store import documents as document_store
 from tests.support import files
 from tests.support.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, CaseDriver
+from tests.support.histories import record_if_asked
 from tests.support.identities import api_client, coordinator, department, enterprise, oversight
 
 REGISTRATION = "enterprise-registration"
@@ -46,7 +47,7 @@ async def _listed(http: httpx.AsyncClient, path: str, headers: dict[str, str]) -
 
 
 async def test_a_correction_answered_with_a_new_version_keeps_the_old_one_superseded(
-    driver: CaseDriver, tmp_path: Path
+    driver: CaseDriver, tmp_path: Path, env
 ) -> None:
     case_id = await driver.open()
     first = files.pdf(text="v1")
@@ -92,6 +93,7 @@ async def test_a_correction_answered_with_a_new_version_keeps_the_old_one_supers
     reads = await driver.http.get(f"/cases/{case_id}/material-reads", headers=coordinator())
     assert f"document:{plan_v1['id']}" in {r["resource"] for r in reads.json()["items"]}
     assert len(_objects(tmp_path)) == 3
+    await record_if_asked(env.client, "documents_versioned_on_correction", case_id, [REGISTRATION])
 
 
 async def test_each_role_sees_only_its_scope(driver: CaseDriver) -> None:
@@ -283,7 +285,7 @@ async def test_a_page_is_shown_as_an_image(driver: CaseDriver) -> None:
 
 
 async def test_a_result_is_held_under_deferral_and_the_enterprise_downloads_it_once_delivered(
-    driver: CaseDriver,
+    driver: CaseDriver, env
 ) -> None:
     case_id = await driver.open(matters=[REGISTRATION])
     await driver.accept(case_id)
@@ -344,6 +346,9 @@ async def test_a_result_is_held_under_deferral_and_the_enterprise_downloads_it_o
     assert licence["sha256"][:12] in text
     delivered = next(e for e in await driver.ledger(case_id) if e["event"] == "results_delivered")
     assert delivered["details"]["result_documents"][REGISTRATION][0]["id"] == licence["id"]
+    await record_if_asked(
+        env.client, "documents_result_held_and_delivered", case_id, [REGISTRATION]
+    )
 
 
 async def test_the_acceptance_notice_and_the_termination_record_list_the_files(
