@@ -232,6 +232,11 @@ async def show_case(who: Visitor, case_id: str, failure: Failure | None = None) 
         model_forms=case_forms(case, who.role, actions),
         reads=reads,
         files=files,
+        file_names={
+            d["id"]: f"{d['material']}第{d['version']}版"
+            for m in files or []
+            for d in [*m["current"], *m["earlier"]]
+        },
         **failure_context(failure),
     )
 

@@ -20,6 +20,7 @@ from domain.clock import PAUSE_REASON_NAMES
 from domain.dates import day_text, time_text
 from domain.documents import size_text
 from domain.matter import MATTER_STATE_NAMES
+from domain.papers import PAPER_NAMES
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -85,6 +86,22 @@ RESOURCE_NAMES = {
     "task": "部门待办（申请材料）",
     "tracking_table": "全程跟踪备案表",
 }
+PAPER_WORDS = {paper.value: name for paper, name in PAPER_NAMES.items()}
+# Reads of one thing, by its kind: "document:<id>", "paper:<name>".
+RESOURCE_KINDS = {"document": "文件", "paper": "文书"}
+
+
+def resource_words(resource: str, files: dict[str, str] | None = None) -> str:
+    """What was read, in words: a file by its material and version where the page knows
+    it, a paper by its kind."""
+    if resource in RESOURCE_NAMES:
+        return RESOURCE_NAMES[resource]
+    kind, _, which = resource.partition(":")
+    if kind == "document" and files and which in files:
+        return f"文件：{files[which]}"
+    if kind == "paper" and which in PAPER_WORDS:
+        return f"文书：{PAPER_WORDS[which]}"
+    return f"{RESOURCE_KINDS[kind]}（{which}）" if kind in RESOURCE_KINDS and which else resource
 
 
 def actor_words(role: str, actor_id: str, department: str | None, viewer: str, names: dict) -> str:
@@ -99,7 +116,7 @@ def actor_words(role: str, actor_id: str, department: str | None, viewer: str, n
     return words if viewer == Role.ENTERPRISE.value else f"{words}（{actor_id}）"
 
 
-templates.env.globals.update(actor_words=actor_words, resource_names=RESOURCE_NAMES)
+templates.env.globals.update(actor_words=actor_words, resource_words=resource_words)
 templates.env.globals.update(
     pause_reason_names={reason.value: name for reason, name in PAUSE_REASON_NAMES.items()},
     stage_names=STAGE_NAMES,

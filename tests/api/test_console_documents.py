@@ -54,6 +54,8 @@ async def test_files_are_uploaded_read_and_issued_from_the_console(
     download = await http.get(f"{page}/documents/{document_id}")
     assert download.status_code == 200 and download.content == content
     assert download.headers["x-content-sha256"] == hashlib.sha256(content).hexdigest()
+    # Who read it is on the page, in words: the material and its version.
+    assert "文件：公司章程第1版" in (await http.get(page)).text
 
     http.headers["Authorization"] = token
     await driver.accept(case_id)
