@@ -1,5 +1,6 @@
-"""包头 in a real browser: a 一件事一次办 bundle on the 委托书, the plan with its 三包一 team,
-and two matters decided at one 集中联审, recorded in the console. The ledger is read after."""
+"""包头 in a real browser, start to archive: a 一件事一次办 bundle on the 委托书, the plan with
+its 三包一 team, two matters decided at one 集中联审, the bundle's matters by their
+departments, delivery and the enterprise's rating. The ledger is read after."""
 
 from datetime import datetime
 
@@ -7,18 +8,34 @@ from playwright.async_api import expect
 from sqlalchemy import Engine
 
 from domain.clock import BUSINESS_ZONE
+from policies.registry import PACKS
 from store import accounts, ledger
 from tests.e2e.test_console_browser import PASSWORD
-from tests.support.browser import chromium, register_entrustment, signed_in_page
+from tests.support.browser import (
+    chromium,
+    decide_in_console,
+    deliver_and_archive,
+    register_entrustment,
+    signed_in_page,
+)
 
 AGENT = "city.0"
 MATTERS = ["water-connection", "power-connection"]
+# 企业开办一件事, in the order its matters wait for one another.
+BUNDLE = [
+    "enterprise-registration",
+    "seal-engraving",
+    "tax-information",
+    "social-security-registration",
+]
 
 
 async def test_a_baotou_case_with_a_bundle_its_team_and_a_joint_review_in_the_console(
     live_api: str, engine: Engine
 ) -> None:
-    accounts.set_password(engine, AGENT, PASSWORD)
+    clerks = [f"clerk.{d.code}" for d in PACKS["BT"].departments]
+    for username in (AGENT, "zhang.san", *clerks):
+        accounts.set_password(engine, username, PASSWORD)
     base = live_api
     today = datetime.now(BUSINESS_ZONE).date().isoformat()
     async with chromium() as browser:
@@ -66,9 +83,17 @@ async def test_a_baotou_case_with_a_bundle_its_team_and_a_joint_review_in_the_co
             await agent.wait_for_timeout(200)
         await expect(agent.get_by_text("已办结", exact=True)).to_have_count(2)
 
+        # The bundle's matters, each by its department (registration first: the rest wait
+        # for it); then delivery, the enterprise's receipt and rating, and the archive.
+        for n, matter in enumerate(BUNDLE):
+            await decide_in_console(browser, base, PASSWORD, case_id, matter, f"包{n}号")
+        await deliver_and_archive(browser, agent, base, PASSWORD, case_id)
+
     entries, _ = ledger.entries(engine, case_id, limit=200)
     events = [e.event.value for e in entries]
-    assert events.count("joint_review_held") == 1 and events.count("matter_approved") >= 2
+    assert events.count("joint_review_held") == 1
+    assert events.count("matter_approved") == len(MATTERS) + len(BUNDLE)
+    assert events[-1] == "case_archived" and "results_delivered" in events
     received = next(e for e in entries if e.event.value == "application_received")
     assert "企业设立登记" in received.summary  # from the bundle
     plan = next(e for e in entries if e.event.value == "plan_agreed")

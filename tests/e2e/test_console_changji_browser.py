@@ -1,6 +1,7 @@
 """昌吉 in a real browser: the plan names an intermediary the investor chose, the 100-working-
 day budget is on the case page, and a 容缺 acceptance holds the result until the agent
-supplies the item and the department confirms it. The ledger is read afterwards."""
+supplies the item and the department confirms it; delivery, the enterprise's rating and
+the archive follow. The ledger is read afterwards."""
 
 import re
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from store import accounts, ledger
 from tests.e2e.test_console_browser import PASSWORD, _reload_until
 from tests.support.browser import (
     chromium,
+    deliver_and_archive,
     register_entrustment,
     signed_in_page,
 )
@@ -23,7 +25,7 @@ AGENT, CLERK = "zhao.liu", "clerk.changji-development-reform"
 async def test_a_changji_case_with_its_budget_and_a_deferred_item_in_the_console(
     live_api: str, engine: Engine
 ) -> None:
-    for username in (AGENT, CLERK):
+    for username in (AGENT, CLERK, "zhang.san"):
         accounts.set_password(engine, username, PASSWORD)
     base = live_api
     supply_by = (datetime.now(BUSINESS_ZONE).date() + timedelta(days=5)).isoformat()
@@ -67,6 +69,7 @@ async def test_a_changji_case_with_its_budget_and_a_deferred_item_in_the_console
         await clerk.goto(f"{base}/console/inbox/{case_id}/energy-review")
         await clerk.get_by_role("button", name="提交核验结果", exact=True).click()
         await expect(clerk.locator(".flash")).to_contain_text("容缺材料确认结果已登记")
+        await deliver_and_archive(browser, agent, base, PASSWORD, case_id)
 
     entries, _ = ledger.entries(engine, case_id, limit=200)
     events = [e.event.value for e in entries]
@@ -74,6 +77,9 @@ async def test_a_changji_case_with_its_budget_and_a_deferred_item_in_the_console
         "case_budget_planned",
         "deferred_materials_supplied",
         "deferred_materials_confirmed",
+        "results_delivered",
+        "case_evaluated",
+        "case_archived",
     ):
         assert event in events, event
     plan = next(e for e in entries if e.event.value == "plan_agreed")

@@ -1,7 +1,8 @@
 """鄂尔多斯 in a real browser: the industry office pushes its signed project from its own
 account, the committee's agent reviews and plans it with a team per department, reports a
 stalled hand-off, records the coordination and escalates it, and the leader in charge
-answers with an instruction. The ledger is read afterwards."""
+answers with an instruction; the department then decides, the enterprise signs and rates,
+and the case archives. The ledger is read afterwards."""
 
 import re
 from datetime import datetime
@@ -12,15 +13,16 @@ from sqlalchemy import Engine
 from domain.clock import BUSINESS_ZONE
 from store import accounts, ledger
 from tests.e2e.test_console_browser import PASSWORD, _reload_until
-from tests.support.browser import chromium, signed_in_page
+from tests.support.browser import chromium, decide_in_console, deliver_and_archive, signed_in_page
 
 OFFICE, AGENT, LEADER = "clerk.ordos-industry-office", "gao.yi", "leader.ord"
+CLERK = "clerk.ordos-natural-resources"
 
 
 async def test_an_ordos_project_list_is_pushed_planned_and_escalated_in_the_console(
     live_api: str, engine: Engine
 ) -> None:
-    for username in (OFFICE, AGENT, LEADER):
+    for username in (OFFICE, AGENT, LEADER, CLERK, "zhang.san"):
         accounts.set_password(engine, username, PASSWORD)
     base = live_api
     today = datetime.now(BUSINESS_ZONE).date().isoformat()
@@ -71,9 +73,22 @@ async def test_an_ordos_project_list_is_pushed_planned_and_escalated_in_the_cons
         await leader.get_by_role("button", name="批示", exact=True).click()
         await expect(leader.locator(".flash")).to_contain_text("批示已送达")
 
+        # The department takes the instruction: 受理 and 办结; delivery, rating, archive.
+        await decide_in_console(
+            browser, base, PASSWORD, case_id, "land-preexamination", "鄂自然资预〔2026〕1号"
+        )
+        await deliver_and_archive(browser, agent, base, PASSWORD, case_id)
+
     entries, _ = ledger.entries(engine, case_id, limit=200)
     by_event = {e.event.value: e for e in entries}
     assert by_event["application_received"].actor.id == OFFICE
-    for event in ("plan_agreed", "coordination_due", "coordination_escalated"):
+    for event in (
+        "plan_agreed",
+        "coordination_due",
+        "coordination_escalated",
+        "matter_approved",
+        "results_delivered",
+        "case_archived",
+    ):
         assert event in by_event, event
     assert by_event["escalation_answered"].actor.id == LEADER

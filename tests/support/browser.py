@@ -7,7 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.support.identities import ops  # reads any case: which department decides
 
 CHROMIUM = os.environ.get("DAIBAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # As the machine's own probe: no sandbox (root in CI), and nothing that calls out to
@@ -96,3 +99,66 @@ async def register_entrustment(
     case_id = page.url.rsplit("/", 1)[-1].split("?")[0]
     assert re.fullmatch(r"[A-Z]{2,4}-\d{4}-\d+", case_id), page.url
     return case_id
+
+
+async def reload_until(page: Page, text: str, times: int = 1) -> None:
+    """The case moves on in its workflow; a person would press F5 until it shows."""
+    for _ in range(100):
+        if await page.get_by_text(text, exact=True).count() >= times:
+            return
+        await page.wait_for_timeout(200)
+        await page.reload()
+    raise AssertionError(f"{text!r} never appeared on {page.url}")
+
+
+async def decide_in_console(
+    browser: Browser, base: str, password: str, case_id: str, matter: str, reference: str
+) -> None:
+    """The deciding department in its own browser: the task page, 受理, then 办结. The
+    department is the one the API names for the matter (its clerk's password is set)."""
+    clerk = await _department_clerk(base, case_id, matter)
+    page = await signed_in_page(browser, base, clerk, password, re.compile("待办事项"))
+    try:
+        await page.goto(f"{base}/console/inbox/{case_id}/{matter}")
+        await reload_until(page, "受理，开始计时")
+        await page.get_by_role("button", name="受理，开始计时", exact=True).click()
+        await expect(page.locator(".flash")).to_contain_text("已受理")
+        await page.fill("#m-approval-result_reference", reference)
+        await page.get_by_role("button", name="准予许可，办结", exact=True).click()
+        await expect(page.locator(".flash")).to_contain_text("已办结")
+    finally:
+        await page.close()
+
+
+async def _department_clerk(base: str, case_id: str, matter: str) -> str:
+    async with httpx.AsyncClient(base_url=base, headers=ops()) as api:
+        status = (await api.get(f"/cases/{case_id}")).json()
+    department = next(m["department"] for m in status["matters"] if m["code"] == matter)
+    return f"clerk.{department}"
+
+
+async def deliver_and_archive(
+    browser: Browser, agent: Page, base: str, password: str, case_id: str
+) -> None:
+    """办结送达 by the agent; the enterprise (zhang.san, whose password is set) signs and
+    rates 满意 in its own browser; the case then archives (no 5-day report outside 博州)."""
+    await agent.goto(f"{base}/console/cases/{case_id}")
+    await reload_until(agent, "登记送达")
+    await agent.get_by_role("button", name="登记送达", exact=True).click()
+    await expect(agent.locator(".flash")).to_contain_text("办结送达已登记")
+    company = await signed_in_page(browser, base, "zhang.san", password, "我的案件")
+    await company.goto(f"{base}/console/cases/{case_id}")
+    await company.fill("#f-signed_by", "张三")
+    await company.get_by_role("button", name="签收", exact=True).click()
+    await company.get_by_label("满意", exact=True).check()
+    for score in ("efficiency", "quality", "problem_solving"):
+        await company.select_option(f"#f-{score}", "5")
+    await company.get_by_role("button", name="提交评价", exact=True).click()
+    await expect(company.locator(".flash")).to_contain_text("评价已提交")
+    await company.close()
+    for _ in range(50):
+        await agent.reload()
+        if await agent.locator(".steps [aria-current=step]").inner_text() == "已归档":
+            return
+        await agent.wait_for_timeout(200)
+    await expect(agent.locator(".steps [aria-current=step]")).to_have_text("已归档")
