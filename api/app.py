@@ -34,6 +34,7 @@ from api.routes import (
     project_lists,
     supervision,
     task_documents,
+    work,
 )
 from api.text_input import refuse_control_characters
 from console import pages as console
@@ -146,6 +147,7 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(case_documents.router)
     app.include_router(task_documents.router)
+    app.include_router(work.router)
 
     @app.middleware("http")
     async def request_context(

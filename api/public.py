@@ -59,6 +59,7 @@ class MatterPublic(BaseModel):
     clock: MatterClock | None = None
     deferral: Deferral | None = None
     hand_off_stalled_at: datetime | None = None
+    hand_off_due_at: datetime | None = Field(None, description="须在此前签收或受理")
     cross_county: CrossCountyRoute | None = None
     hand_off_acknowledged_at: datetime | None = None
     version: int = Field(0, description="每记录一次变化加一：用于判断事项是否有变")

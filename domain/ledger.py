@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from domain.actors import Actor
 from domain.matter import MatterSnapshot
+from domain.work import WorkClock, case_clocks, matter_clocks
 
 if TYPE_CHECKING:
     from domain.case import CaseStatus
@@ -142,6 +143,7 @@ class CaseSummary(BaseModel):
     satisfaction: str | None = None
     evaluated_at: datetime | None = None
     counties: list[str] = []  # a table of its own (case_county), not a column
+    clocks: list[WorkClock] = []  # the work list's rows (work_item), not columns
     version: int
 
     @classmethod
@@ -171,6 +173,7 @@ class CaseSummary(BaseModel):
             satisfaction=evaluation.level.value if evaluation else None,
             evaluated_at=status.evaluated_at,
             counties=status.counties,
+            clocks=case_clocks(status),
             version=status.version,
         )
 
@@ -216,6 +219,7 @@ class MatterRowData(BaseModel):
     county: str = ""
     cross_county: bool = False
     hand_off_acknowledged_at: datetime | None = None
+    clocks: list[WorkClock] = []  # the work list's rows (work_item), not columns
     version: int
 
     @classmethod
@@ -243,6 +247,7 @@ class MatterRowData(BaseModel):
             county=snapshot.county,
             cross_county=snapshot.cross_county is not None,
             hand_off_acknowledged_at=snapshot.hand_off_acknowledged_at,
+            clocks=matter_clocks(snapshot),
             version=snapshot.version,
         )
 

@@ -124,6 +124,7 @@ class MatterSnapshot(BaseModel):
     clock: MatterClock | None = None
     deferral: Deferral | None = None
     hand_off_stalled_at: datetime | None = None
+    hand_off_due_at: datetime | None = None  # 签收 or 受理 by then, or the hand-off stalls
     cross_county: CrossCountyRoute | None = None
     hand_off_acknowledged_at: datetime | None = None
     version: int = 0

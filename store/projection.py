@@ -1,6 +1,7 @@
 """The case and matter projection: newer versions replace older ones, never the reverse."""
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, update
@@ -8,20 +9,26 @@ from sqlmodel import Session, col, select
 
 from domain.ledger import CaseSummary, MatterRowData
 from domain.matter import MatterSnapshot, MatterState
+from store import work
 from store.tables import CaseCountyRow, CaseRow, MatterRow
 
 INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
 
 
 def upsert_case(session: Session, summary: CaseSummary) -> None:
-    values = summary.model_dump(exclude={"counties"})
-    if _upsert(session, CaseRow, {"case_id": summary.case_id}, values):
+    values = summary.model_dump(exclude={"counties", "clocks"})
+    written = _upsert(session, CaseRow, {"case_id": summary.case_id}, values)
+    if written is Written.INSERTED:
         _add_counties(session, summary)
+    if written is not Written.STALE:  # its clocks are as new as the row
+        work.write_case(session, summary)
 
 
 def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> None:
-    values = {"case_id": case_id, **row.model_dump()}
-    _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
+    values = {"case_id": case_id, **row.model_dump(exclude={"clocks"})}
+    written = _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
+    if written is not Written.STALE:
+        work.write_matter(session, case_id, row)
 
 
 def keep_only(session: Session, summary: CaseSummary, codes: list[str]) -> None:
@@ -49,25 +56,29 @@ def _add_counties(session: Session, summary: CaseSummary) -> None:
     session.flush()
 
 
+class Written(Enum):
+    INSERTED = "inserted"
+    UPDATED = "updated"
+    STALE = "stale"  # the stored version is as new or newer: nothing written
+
+
 def _upsert(
     session: Session, table: type[CaseRow] | type[MatterRow], key: dict, values: dict
-) -> bool:
-    """Insert, or update only if the stored version is older (activities may land out of order).
-
-    Returns True when the row was inserted.
-    """
+) -> Written:
+    """Insert, or update only if the stored version is older (activities may land out of order)."""
     conditions = [getattr(table, name) == value for name, value in key.items()]
     version = col(table.version)
     existing = session.exec(select(version).where(*conditions)).first()
     if existing is None:
         session.add(table(**values))
         session.flush()
-        return True
+        return Written.INSERTED
     if existing < values["version"]:
         session.execute(
             update(table).where(*conditions, version < values["version"]).values(**values)
         )
-    return False
+        return Written.UPDATED
+    return Written.STALE
 
 
 def open_overdue_matter() -> Any:

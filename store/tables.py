@@ -310,3 +310,37 @@ class DocumentRow(SQLModel, table=True):
     result_reference: str | None = Field(default=None, max_length=100)
     # The uploader's Idempotency-Key, scoped to the account: a retry finds its first version.
     upload_key: str | None = Field(default=None, max_length=200)
+
+
+class WorkItemRow(SQLModel, table=True):
+    """One running (or, with ``closed_at``, finished) clock of a case: the work lists' read
+    model, rewritten with the case's or the matter's projection rows (domain/work.py)."""
+
+    __tablename__ = "work_item"
+    __table_args__ = (
+        Index("ix_work_item_open_due", "closed_at", "due_at"),
+        Index("ix_work_item_department", "department", "closed_at", "due_at"),
+        Index("ix_work_item_scope", "jurisdiction", "park", "closed_at", "due_at"),
+    )
+
+    case_id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(primary_key=True, max_length=30)
+    matter: str = Field(primary_key=True, max_length=60, default="")
+    source: str = Field(max_length=10)  # "case" or "matter": whose writes replace it
+    owner: str = Field(max_length=20)
+    jurisdiction: str = Field(default="", max_length=10)
+    park: str = Field(default="", max_length=60)
+    uscc: str = Field(default="", max_length=18)
+    cross_county: bool = False
+    department: str = Field(default="", max_length=60)
+    department_name: str = Field(default="", max_length=100)
+    matter_name: str = Field(default="", max_length=100)
+    enterprise_name: str = Field(default="", max_length=200)
+    project_name: str = Field(default="", max_length=200)
+    label: str = Field(default="", max_length=300)
+    due_at: datetime = utc_column(nullable=False)
+    due_on: date | None = None
+    warn_at: datetime | None = utc_column()
+    provisional: bool = False
+    opened_at: datetime = utc_column(nullable=False)
+    closed_at: datetime | None = utc_column()

@@ -1,7 +1,7 @@
 """MatterWorkflow: one approval matter at its department, from hand-over to decision."""
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 
 from temporalio import workflow
 
@@ -78,6 +78,9 @@ class MatterWorkflow(
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
         self._matter.state = MatterState.HANDED_OVER
         self._matter.handed_over_at = workflow.now()
+        if matter_input.hand_off_ack_hours is not None:  # the work list shows the 24 hours
+            hours = timedelta(hours=matter_input.hand_off_ack_hours)
+            self._matter.hand_off_due_at = self._matter.handed_over_at + hours
         await self._hand_over(matter_input)
         self._handed_over = True
         if workflow.patched(DEEMED_ACCEPTANCE_PATCH):

@@ -82,6 +82,7 @@ ALLOWED: dict[str, set[str] | str] = {
         )
     },
     "GET /notifications": {CO, DE, EN, OP, OV, LE},
+    "GET /work": {CO, DE, EN, OP, OV, LE},
     "GET /ops/stuck": {OP},
     "GET /ops/accounts": {OP},
     "POST /ops/accounts": {OP},
