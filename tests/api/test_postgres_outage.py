@@ -17,6 +17,7 @@ from store.chain import verify
 from store.db import make_engine
 from tests.support.driver import BOLE_MARKET, CaseDriver
 from tests.support.identities import department
+from tests.support.polling import eventually
 from tests.support.postgres import Cluster
 from workflows.matter import MatterWorkflow
 
@@ -67,9 +68,15 @@ async def test_a_session_sitting_on_the_chain_head_is_ended_not_waited_for(
     for 30 s. PostgreSQL now ends it after the idle-in-transaction timeout (settings, 10 s
     by default), and the review goes through."""
     case_id = await driver.open()
+
     # The chain's head exists once the first entry is written: locking it before then
     # locked nothing, and on a loaded machine the review went straight through.
-    await driver.wait_for(case_id, lambda s: s["version"] >= 1, "the application entry")
+    # The workflow's version moves before its ledger activity has written: wait for the
+    # entry itself (a fresh-clone run once locked a head that was not there yet).
+    async def written() -> bool:
+        return bool(await driver.ledger(case_id))
+
+    await eventually(written, "the application entry")
     holder = make_engine(database_url, idle_in_transaction_ms=2000).connect()
     holder.begin()
     holder.execute(text("SELECT * FROM ledger_head WHERE id = 1 FOR UPDATE"))
