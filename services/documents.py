@@ -31,6 +31,7 @@ from domain.documents import (
 from domain.errors import ActionRefused, InvalidInput, NotFound
 from domain.matter import MatterSnapshot, MatterState
 from policies.registry import PACKS
+from services.reads import record_read
 from store import documents as store
 from store.documents import NewVersion, UploadKeyReused
 
@@ -206,6 +207,16 @@ def uploaded_since(engine: Engine, case_id: str, matter: MatterSnapshot) -> list
         for d in current(store.for_case(engine, case_id, matter.code))
         if d.kind is DocumentKind.MATERIAL and d.uploaded_at >= asked
     ]
+
+
+def read(
+    engine: Engine, status: CaseStatus, actor: Actor, document_id: str, matter: str | None = None
+) -> Document:
+    """The version ``actor`` may see (else 404), its read recorded: every download and
+    every page shown, from the case's routes and a department's alike."""
+    document = one_visible(engine, status, actor, document_id, matter)
+    record_read(engine, actor, f"document:{document.id}", status.case_id, document.matter)
+    return document
 
 
 def refs(

@@ -15,7 +15,6 @@ from api.schemas import Page
 from domain.documents import Document, DocumentKind
 from services import documents
 from services.commands import case_status
-from services.reads import record_read
 
 router = APIRouter(prefix="/cases", tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -130,8 +129,7 @@ async def download_document(
 ) -> Response:
     """The file as uploaded; a recorded read."""
     case = await case_status(client, case_id)
-    document = documents.one_visible(engine, case, principal.actor, document_id)
-    record_read(engine, principal.actor, f"document:{document.id}", case_id, document.matter)
+    document = documents.read(engine, case, principal.actor, document_id)
     return file_response(storage, document, inline=inline)
 
 
@@ -151,6 +149,5 @@ async def preview_document(
 ) -> Response:
     """A page of a PDF or an image, as PNG, to read in the console; a recorded read."""
     case = await case_status(client, case_id)
-    document = documents.one_visible(engine, case, principal.actor, document_id)
-    record_read(engine, principal.actor, f"document:{document.id}", case_id, document.matter)
+    document = documents.read(engine, case, principal.actor, document_id)
     return await preview_response(storage, document, page)

@@ -18,7 +18,6 @@ from domain.errors import NotFound
 from domain.matter import MatterSnapshot
 from services import documents
 from services.commands import case_status
-from services.reads import record_read
 
 router = APIRouter(
     prefix="/departments/{department}/tasks/{case_id}/{matter}",
@@ -80,8 +79,7 @@ async def download_task_document(
 ) -> Response:
     """The file as uploaded; a recorded read."""
     case, _ = await _own_task(client, case_id, matter, actor)
-    document = documents.one_visible(engine, case, actor, document_id, matter)
-    record_read(engine, actor, f"document:{document.id}", case_id, matter)
+    document = documents.read(engine, case, actor, document_id, matter)
     return file_response(storage, document, inline=inline)
 
 
@@ -103,8 +101,7 @@ async def preview_task_document(
 ) -> Response:
     """A page of a PDF or an image, as PNG; a recorded read."""
     case, _ = await _own_task(client, case_id, matter, actor)
-    document = documents.one_visible(engine, case, actor, document_id, matter)
-    record_read(engine, actor, f"document:{document.id}", case_id, matter)
+    document = documents.read(engine, case, actor, document_id, matter)
     return await preview_response(storage, document, page)
 
 
