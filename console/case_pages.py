@@ -142,12 +142,12 @@ async def newshow_case(request: Request) -> Response:
 async def open_case(request: Request) -> Response:
     who = await visitor(request)
     form = await checked_form(request, who)
-    body = forms.nest(form, lists=LIST_FIELDS)
-    body["jurisdiction"] = (await _applying_to(who))["jurisdiction"]
-    if who.me.get("park"):
-        body["park"] = who.me["park"]
-    body.setdefault("matters", [])
     try:
+        body = forms.nest(form, lists=LIST_FIELDS)
+        body["jurisdiction"] = (await _applying_to(who))["jurisdiction"]
+        if who.me.get("park"):
+            body["park"] = who.me["park"]
+        body.setdefault("matters", [])
         created = await who.api.post("/cases", body, key=str(form.get("idempotency_key") or ""))
     except ApiProblem as problem:
         values = {k: form.getlist(k) if k in LIST_FIELDS else form.get(k) for k in form}
@@ -183,11 +183,11 @@ async def amend_application(request: Request, case_id: str) -> Response:
     who = await visitor(request)
     form = await checked_form(request, who)
     case = await who.api.get(f"/cases/{quote(case_id)}")
-    body = forms.nest(form, lists=LIST_FIELDS)
-    reason = body.pop("reason", "")
-    body |= {"jurisdiction": case["jurisdiction"], "park": case["park"]}
-    body.setdefault("matters", [])
     try:
+        body = forms.nest(form, lists=LIST_FIELDS)
+        reason = body.pop("reason", "")
+        body |= {"jurisdiction": case["jurisdiction"], "park": case["park"]}
+        body.setdefault("matters", [])
         await who.api.post(
             f"/cases/{quote(case_id)}/amendment",
             {"application": body, "reason": reason},
@@ -208,6 +208,7 @@ async def show_case(who: Visitor, case_id: str, failure: Failure | None = None) 
     if who.role in (Role.ENTERPRISE, Role.COORDINATOR):  # whose materials, who serves them
         reads = await who.api.get(f"/cases/{case_id}/material-reads", limit=50)
     files = await case_files(who, case_id)
+    clocks = await who.api.get("/work", case_id=case_id, limit=50)
     today = datetime.now(BUSINESS_ZONE).date()
     papers = [(paper, PAPER_NAMES[paper]) for paper in available(case)]
     actions = case_actions(case, who.role)
@@ -232,6 +233,7 @@ async def show_case(who: Visitor, case_id: str, failure: Failure | None = None) 
         model_forms=case_forms(case, who.role, actions),
         reads=reads,
         files=files,
+        clocks=clocks["items"],
         file_names={
             d["id"]: f"{d['material']}第{d['version']}版"
             for m in files or []

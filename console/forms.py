@@ -5,15 +5,22 @@ the API's 422 details land under the input a person must fix.
 group of checkboxes) becomes a list; an empty input is left out, so the API's own
 "必填" answers for it. ``team.3.level~fixed`` is a hidden value of a row the person may
 leave blank: it is sent only when something else of its row was typed.
+``period.end~date`` is a date typed the way a clerk types it (2027/6/30, 20270630,
+2027年6月30日): it is sent as ISO, and one that is not a date is refused here, under its
+field, before anything is sent.
 """
 
 from typing import Any
 
 from starlette.datastructures import FormData
 
+from console.api import ApiProblem
+from domain.dates import parse_day
+
 LINES = "~lines"
 FIXED = "~fixed"
 LIST = "~list"  # a group of checkboxes: a list even when one is ticked
+DATE = "~date"
 _CONSOLE_FIELDS = {"csrf", "idempotency_key", "confirm"}
 
 
@@ -41,12 +48,23 @@ def nest(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, Any]:
             value = values[0].strip() if values else ""
             if value == "":
                 continue
+            if name.endswith(DATE):
+                name = name.removesuffix(DATE)
+                value = _iso_day(name, value)
         _put(body, name.split("."), value)
     for path, value in fixed:
         row = _find(body, path[:-1])
         if isinstance(row, dict):  # the row exists: something of it was typed
             row[path[-1]] = value
     return _lists(body)
+
+
+def _iso_day(field: str, typed: str) -> str:
+    try:
+        return parse_day(typed).isoformat()
+    except ValueError as wrong:
+        details = [{"field": field, "message": str(wrong)}]
+        raise ApiProblem(422, "invalid_input", "日期填写有误", details) from None
 
 
 def _find(body: dict[str, Any], path: list[str]) -> Any:

@@ -125,7 +125,7 @@ async def test_a_department_takes_every_clock_action_and_decides_with_fees_on_it
     await _sign_in(http, engine, "clerk.bole-natural-resources")
 
     page = (await http.get(f"/console/inbox/{case_id}/{land}")).text
-    assert "受理（可容缺受理）" in page and 'name="supply_by"' in page
+    assert "受理（可容缺受理）" in page and 'name="supply_by~date"' in page
     half = await _task_act(http, case_id, land, "acceptance", {"deferred_items~lines": "环评批复"})
     assert half.status_code == 422 and "容缺受理须同时列明暂缺材料和补齐期限" in half.text
     assert "环评批复</textarea>" in half.text  # what was typed is still there
