@@ -6,8 +6,10 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.names import RECORD_EVENT
+from domain.deadline_explanation import explain_in_entry
 from domain.errors import ACTION_REFUSED_TYPE
 from domain.ledger import LedgerWrite
+from policies.working_calendar import official_calendar
 from store import ledger
 from store.ledger import OneTimeEventRepeated
 
@@ -26,6 +28,12 @@ class LedgerActivities:
     def record_event(self, write: LedgerWrite) -> bool:
         """Append the entry; a retry of an entry already written is a no-op that returns False."""
         entry = write.entry
+        details = explain_in_entry(entry.details, official_calendar())
+        if details is not entry.details:
+            write = write.model_copy(
+                update={"entry": entry.model_copy(update={"details": details})}
+            )
+            entry = write.entry
         info = activity.info()
         with structlog.contextvars.bound_contextvars(
             case_id=entry.case_id,

@@ -20,11 +20,13 @@ from api.limits import UPLOAD_OVERHEAD, BodyLimit
 from api.routes import (
     accounts,
     auth,
+    bulk_tasks,
     case_actions,
     case_documents,
     case_reads,
     catalogue,
     coordination,
+    deadlines,
     departments,
     documents,
     follow_up,
@@ -135,6 +137,7 @@ def create_app(
     app.include_router(case_reads.router)
     app.include_router(case_actions.router)
     app.include_router(project_lists.router)
+    app.include_router(bulk_tasks.router)
     app.include_router(departments.router)
     app.include_router(catalogue.router)
     app.include_router(coordination.router)
@@ -148,6 +151,7 @@ def create_app(
     app.include_router(case_documents.router)
     app.include_router(task_documents.router)
     app.include_router(work.router)
+    app.include_router(deadlines.router)
 
     @app.middleware("http")
     async def request_context(

@@ -120,6 +120,18 @@ class WorkingCalendar:
             return False
         return day.weekday() < 5
 
+    def festival(self, day: date) -> str | None:
+        """The festival a holiday or a 调休 workday belongs to (国庆节), where the source
+        names it: the package does; a year's override file lists dates only."""
+        schedule = self.schedule(day.year)
+        if schedule is None or not schedule.source.startswith("chinesecalendar"):
+            return None
+        try:
+            _, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            return None
+        return next((h.chinese for h in chinese_calendar.Holiday if h.value == name), None)
+
     def add(self, start: date, days: int, unit: TimeUnit) -> Reckoning:
         """The day ``days`` after ``start``, which itself is not counted (行政许可法 §82).
 

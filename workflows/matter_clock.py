@@ -1,6 +1,8 @@
 """The matter clock's handlers, which MatterWorkflow inherits: the department suspends and
 resumes the clock and grants the one extension; ops asks for a provisional deadline again."""
 
+from typing import Any
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -14,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
         MatterClock,
         PauseReason,
     )
+    from domain.deadline_explanation import CLOCK_STATE
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import MatterSnapshot
     from workflows import clock
@@ -27,6 +30,9 @@ with workflow.unsafe.imports_passed_through():
 # Days counted while a year had no published holidays are counted again when it lands;
 # before, a paused matter was skipped and those days stayed as first counted.
 RECOUNT_PATCH = "recount-provisional-days"
+# The ledger entry that sets a date says how it was reached: the clock's state goes to the
+# ledger activity, which explains it against the calendar.
+EXPLAINED_PATCH = "deadline-explained-in-ledger"
 
 
 class MatterClockHandlers(MatterHost):
@@ -186,13 +192,16 @@ class MatterClockHandlers(MatterHost):
         matter_clock = self._matter.clock
         if matter_clock is None:
             return {}
-        return {
+        details: dict[str, Any] = {
             "due_on": str(matter_clock.due_on) if matter_clock.due_on else None,
             "days_used": matter_clock.days_used,
             "limit_days": matter_clock.limit_days,
             "unit": matter_clock.unit.value,
             "provisional_years": matter_clock.provisional_years,
         }
+        if workflow.patched(EXPLAINED_PATCH):
+            details[CLOCK_STATE] = matter_clock.model_dump(mode="json")
+        return details
 
 
 def _department_pause(matter_clock: MatterClock) -> ClockPause | None:

@@ -33,10 +33,11 @@ from domain.actions import (
     SuspendClockRequest,
 )
 from domain.application import Contact
+from domain.deadline_explanation import DeadlineExplanation
 from domain.documents import DocumentKind
 from domain.errors import NotFound
 from domain.matter import MatterSnapshot, MatterState
-from services import documents
+from services import deadlines, documents
 from services.commands import case_status, update_matter
 from services.reads import record_read
 from store import projection
@@ -58,7 +59,12 @@ def inbox(
 ) -> Page[InboxTask]:
     """The department's open tasks (handed over, under review, awaiting correction)."""
     rows, total = projection.department_inbox(engine, department, offset=offset, limit=limit)
-    items = [InboxTask.model_validate({**row.model_dump(), "matter": row.code}) for row in rows]
+    items = [
+        InboxTask.model_validate(
+            {**row.model_dump(), "matter": row.code, "enterprise_name": ent, "project_name": proj}
+        )
+        for row, ent, proj in rows
+    ]
     return Page(items=items, total=total, offset=offset, limit=limit)
 
 
@@ -74,6 +80,9 @@ class Task(BaseModel):
     matter: MatterPublic = Field(description="本事项，含申请材料清单和补正记录")
     resident_needs_help: str | None = Field(
         None, description="居民申请人须帮办的情形（行动不便、其他特殊群众），企业申请时为空"
+    )
+    deadline: DeadlineExplanation | None = Field(
+        None, description="办理期限是怎样算出的；受理前、即办件为空"
     )
 
 
@@ -107,6 +116,7 @@ async def read_task(
         contact=application.contact,
         matter=MatterPublic.model_validate(found.model_dump()),
         resident_needs_help=application.resident.needs_help if application.resident else None,
+        deadline=deadlines.of_matter(found),
     )
 
 

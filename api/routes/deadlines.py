@@ -1,0 +1,30 @@
+"""How a matter's deadline was reached: the start and why, the unit, each holiday and 调休
+day, each pause, the extension. The department reads it on its task (``Task.deadline``)."""
+
+from fastapi import APIRouter
+
+from api.auth.access import CaseId, Reader
+from api.deps import TemporalDep
+from api.errors import ERROR_RESPONSES
+from api.params import MatterCode
+from domain.deadline_explanation import DeadlineExplanation
+from domain.errors import NotFound
+from services import deadlines
+from services.commands import case_status
+
+router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
+
+
+@router.get("/{case_id}/matters/{matter}/deadline", response_model=DeadlineExplanation)
+async def explain_deadline(
+    case_id: CaseId, matter: MatterCode, principal: Reader, client: TemporalDep
+) -> DeadlineExplanation:
+    """Step by step, in the words a clerk can read to an enterprise."""
+    status = await case_status(client, case_id)
+    found = next((m for m in status.matters if m.code == matter), None)
+    if found is None:
+        raise NotFound(f"案件{case_id}没有事项{matter}")
+    explained = deadlines.of_matter(found)
+    if explained is None:
+        raise NotFound(f"“{found.name}”没有办理时限：尚未受理，或为即办件")
+    return explained
