@@ -1,17 +1,45 @@
 """消息: the notices addressed to the signed-in person, newest first (every role's own, as
-GET /notifications filters them), each linked to its case or task."""
+GET /notifications filters them), each linked to its case or task, unread ones marked, and
+marked read one by one or all at once."""
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
-from console.frame import PAGE_SIZE, offset_of, page_count, router, visitor
+from console.frame import (
+    PAGE_SIZE,
+    checked_form,
+    offset_of,
+    page_count,
+    router,
+    see_other,
+    visitor,
+)
 
 
 @router.get("/notifications", response_class=HTMLResponse)
-async def notifications_page(request: Request, page: int = 1) -> Response:
+async def notifications_page(request: Request, page: int = 1, unread: bool = False) -> Response:
     who = await visitor(request)
     page = max(page, 1)
-    notices = await who.api.get("/notifications", offset=offset_of(page), limit=PAGE_SIZE)
+    query = {"unread": "true" if unread else None, "limit": PAGE_SIZE}
+    notices = await who.api.get("/notifications", offset=offset_of(page), **query)
+    if page > (pages := page_count(notices["total"])):
+        page = pages
+        notices = await who.api.get("/notifications", offset=offset_of(page), **query)
     return who.page(
-        "notifications.html", notices=notices, page=page, pages=page_count(notices["total"])
+        "notifications.html", notices=notices, page=page, pages=pages, only_unread=unread
     )
+
+
+@router.post("/notifications/read", response_class=HTMLResponse)
+async def mark_read(request: Request) -> Response:
+    who = await visitor(request)
+    form = await checked_form(request, who)
+    ids = [int(i) for i in form.getlist("id") if isinstance(i, str) and i.isdigit()]
+    every = form.get("all") == "yes"
+    await who.api.post("/notifications/read", {"ids": ids[:200], "all": every})
+    back = (
+        "/console/notifications?unread=true&"
+        if form.get("unread") == "true"
+        else "/console/notifications?"
+    )
+    return see_other(f"{back}done=read")

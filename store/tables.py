@@ -175,6 +175,19 @@ class NotificationRow(SQLModel, table=True):
     created_at: datetime = utc_column(nullable=False)
 
 
+class NoticeReadRow(SQLModel, table=True):
+    """A notice someone has read (the message centre's unread count is the rest)."""
+
+    __tablename__ = "notice_read"
+    __table_args__ = (Index("ix_notice_read_reader", "reader", "notification_id"),)
+
+    notification_id: int = Field(
+        primary_key=True, foreign_key="notification.id", ondelete="CASCADE"
+    )
+    reader: str = Field(primary_key=True, max_length=64)
+    read_at: datetime = utc_column(nullable=False)
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # waiting for its first or next attempt
     DELIVERED = "delivered"

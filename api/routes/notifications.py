@@ -1,10 +1,12 @@
 """Notices the cases raised: warnings, overdue escalations, extensions, coordination."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import exists
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from api.auth.access import NotificationReader
@@ -13,12 +15,15 @@ from api.errors import ERROR_RESPONSES
 from api.params import Limit, Offset
 from api.schemas import Page
 from domain.actors import Principal, Role
+from domain.errors import InvalidInput
 from domain.ledger import LedgerEvent, Recipient
 from store import outbox
 from store.outbox import NoticeDelivery
 from store.tables import (
     CaseRow,
     DeliveryStatus,
+    LedgerEntryRow,
+    NoticeReadRow,
     NotificationDeliveryRow,
     NotificationRow,
     as_utc,
@@ -36,6 +41,23 @@ class NotificationItem(BaseModel):
     message: str
     created_at: datetime
     delivery: NoticeDelivery | None = Field(description="投递情况；早于投递记录的通知为空")
+    read: bool = Field(False, description="本人已读")
+    link: str = Field(description="控制台中的案件或待办页面")
+
+
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class MarkRead(BaseModel):
+    """已读: the notices named, or all of the caller's own when ``all`` is true."""
+
+    ids: list[int] = Field([], max_length=200)
+    all: bool = False
+
+
+class Marked(BaseModel):
+    marked: int = Field(description="新标记为已读的条数（已读过的不重复计）")
 
 
 def _own(principal: Principal) -> list[Any]:
@@ -79,6 +101,7 @@ def list_notifications(
     ] = None,
     case_id: Annotated[str | None, Query(max_length=40)] = None,
     delivery_status: DeliveryStatus | None = None,
+    unread: Annotated[bool, Query(description="只列本人未读的")] = False,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[NotificationItem]:
@@ -102,6 +125,8 @@ def list_notifications(
                 )
             )
         )
+    if unread:
+        conditions.append(_unread_by(principal.username))
     with Session(engine) as session:
         total = session.exec(
             select(func.count()).select_from(NotificationRow).where(*conditions)
@@ -113,6 +138,16 @@ def list_notifications(
             .offset(offset)
             .limit(limit)
         ).all()
+        ids = [row.id for row in rows if row.id is not None]
+        seen = set(
+            session.exec(
+                select(NoticeReadRow.notification_id).where(
+                    NoticeReadRow.reader == principal.username,
+                    col(NoticeReadRow.notification_id).in_(ids),
+                )
+            )
+        )
+        matters = _matters_of(session, list(rows)) if principal.role is Role.DEPARTMENT else {}
     delivered = outbox.deliveries(engine, [row.id for row in rows if row.id])
     items = [
         NotificationItem.model_validate(
@@ -120,8 +155,84 @@ def list_notifications(
                 **row.model_dump(),
                 "created_at": as_utc(row.created_at),
                 "delivery": delivered.get(row.id) if row.id is not None else None,
+                "read": row.id in seen,
+                "link": _link(principal, row, matters),
             }
         )
         for row in rows
     ]
     return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+def _unread_by(reader: str) -> Any:
+    return ~exists().where(
+        col(NoticeReadRow.notification_id) == col(NotificationRow.id),
+        col(NoticeReadRow.reader) == reader,
+    )
+
+
+def _link(principal: Principal, row: NotificationRow, matters: dict[str, str | None]) -> str:
+    """Where the notice is acted on: a department's task (the matter of the ledger entry
+    that raised it), everyone else's case page."""
+    if principal.role is Role.DEPARTMENT:
+        matter = matters.get(row.key.rsplit("#", 1)[0])
+        return f"/console/inbox/{row.case_id}/{matter}" if matter else "/console/work"
+    return f"/console/cases/{row.case_id}"
+
+
+def _matters_of(session: Session, rows: list[NotificationRow]) -> dict[str, str | None]:
+    keys = [row.key.rsplit("#", 1)[0] for row in rows]
+    found = session.exec(
+        select(LedgerEntryRow.key, LedgerEntryRow.matter).where(col(LedgerEntryRow.key).in_(keys))
+    )
+    return dict(found.all())
+
+
+@router.get("/unread-count", response_model=UnreadCount)
+def unread_count(engine: EngineDep, principal: NotificationReader) -> UnreadCount:
+    """How many of the caller's own notices they have not read (the header's count)."""
+    with Session(engine) as session:
+        total = session.exec(
+            select(func.count())
+            .select_from(NotificationRow)
+            .where(*_own(principal), _unread_by(principal.username))
+        ).one()
+    return UnreadCount(unread=total)
+
+
+@router.post("/read", response_model=Marked)
+def mark_read(body: MarkRead, engine: EngineDep, principal: NotificationReader) -> Marked:
+    """Mark notices read, once: a notice marked again, or one not the caller's, is left as
+    it is, so a retried or doubled click counts nothing twice (no key needed)."""
+    if not body.ids and not body.all:
+        raise InvalidInput("ids", "请选择要标为已读的消息，或选择全部标为已读")
+    conditions = [*_own(principal), _unread_by(principal.username)]
+    if not body.all:
+        conditions.append(col(NotificationRow.id).in_(body.ids))
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        unread = _ids(session, conditions)
+        session.add_all(
+            NoticeReadRow(notification_id=i, reader=principal.username, read_at=now) for i in unread
+        )
+        try:
+            session.commit()
+            return Marked(marked=len(unread))
+        except IntegrityError:  # a concurrent click marked some first: add the rest singly
+            session.rollback()
+        marked = 0
+        for notice_id in _ids(session, conditions):
+            session.add(
+                NoticeReadRow(notification_id=notice_id, reader=principal.username, read_at=now)
+            )
+            try:
+                session.commit()
+                marked += 1
+            except IntegrityError:
+                session.rollback()
+    return Marked(marked=marked)
+
+
+def _ids(session: Session, conditions: list[Any]) -> list[int]:
+    found = session.exec(select(col(NotificationRow.id)).where(*conditions)).all()
+    return [i for i in found if i is not None]
