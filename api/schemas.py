@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, Field, computed_field
 
 from domain.case import STAGE_NAMES, CaseStage
 from domain.matter import MATTER_STATE_NAMES, MatterState
+from domain.work import ClockKind, Mark, Owner
 
 Item = TypeVar("Item")
 
@@ -34,6 +35,30 @@ class CaseCreated(BaseModel):
     stage: CaseStage
 
 
+class WorkItem(BaseModel):
+    case_id: str
+    kind: ClockKind
+    kind_name: str = Field(description="时限种类")
+    matter: str | None
+    matter_name: str | None
+    department: str | None
+    department_name: str | None
+    owner: Owner = Field(description="谁须办理：承办部门或代办专员")
+    enterprise_name: str
+    project_name: str
+    park: str
+    label: str = Field(description="须做什么")
+    due_at: datetime = Field(description="此刻起即超期")
+    due_on: date | None = Field(description="按日计的时限的最后一日")
+    provisional: bool = Field(description="日期依赖尚未公布的节假日安排")
+    mark: Mark = Field(description="red 已超期, amber 临近, green 正常")
+    mark_name: str
+    remaining: str = Field(description="剩N个工作日、剩N小时、今日到期或超期N个工作日")
+    working_days_left: int | None = Field(description="按工作日计的剩余（超期为负）")
+    opened_at: datetime
+    closed_at: datetime | None = Field(description="已办：时限停止的时间")
+
+
 class CaseListItem(BaseModel):
     case_id: str
     jurisdiction: str
@@ -51,6 +76,7 @@ class CaseListItem(BaseModel):
     cross_county: bool = False
     lead_committee: str | None = None
     overdue: bool = Field(False, description="有超期未办结的事项")
+    next_clock: WorkItem | None = Field(None, description="最近的时限：须做什么、还剩多久")
 
     @computed_field
     @property
@@ -62,6 +88,8 @@ class InboxTask(BaseModel):
     case_id: str
     matter: str
     name: str
+    enterprise_name: str = Field("", description="委托人")
+    project_name: str = Field("", description="项目")
     department: str
     state: MatterState
     handed_over_at: datetime | None

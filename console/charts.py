@@ -98,3 +98,13 @@ def cycle_times(items: list[dict]) -> BarChart:
         },
         caption="{total:g}天",
     )
+
+
+def monthly(figures: list[dict], field: str, colour: str, caption: str) -> BarChart:
+    """One bar per month (the last 12 with a value): 2026年11月."""
+    values = [
+        (f"{f['month'][:4]}年{int(f['month'][5:])}月", f[field])
+        for f in figures
+        if f[field] is not None
+    ][-12:]
+    return simple(values, colour, caption)

@@ -18,6 +18,7 @@ from console.frame import (
 from domain.actions import Satisfaction
 from domain.actors import Role
 from domain.case import STAGE_NAMES, CaseStage
+from domain.dates import parse_day
 
 
 def _filters(
@@ -37,8 +38,8 @@ def _filters(
         "stage": stage if stage in set(CaseStage) else None,
         "overdue": "true" if overdue else None,
         "pending_coordination": "true" if pending_coordination else None,
-        "opened_from": opened_from[:10] or None,
-        "opened_to": opened_to[:10] or None,
+        "opened_from": _typed_day(opened_from),
+        "opened_to": _typed_day(opened_to),
     }
 
 
@@ -85,6 +86,13 @@ async def dashboard(
         pages=page_count(cases["total"]),
         by_county=charts.cases_by_county_and_stage(stats["by_county_and_stage"]),
         cycle=charts.cycle_times(stats["cycle_time_by_matter"]),
+        overdue_by_month=charts.monthly(
+            [f | {"percent": _percent(f["overdue_rate"])} for f in stats["by_month"]],
+            "percent",
+            "#b3261e",
+            "{total:.1f} %",
+        ),
+        cycle_by_month=charts.monthly(stats["by_month"], "median_days", "#1f5fa8", "{total:g}天"),
         satisfaction=charts.simple(
             [(level.value, levels.get(level.value, 0)) for level in Satisfaction],
             "#6a51a3",
@@ -108,3 +116,18 @@ async def case_timeline(request: Request, case_id: str) -> Response:
     for entry in timeline["items"]:
         counties.setdefault(entry["county"], []).append(entry)
     return who.page("timeline.html", case_id=case_id, timeline=timeline["items"], counties=counties)
+
+
+def _percent(share: float | None) -> float | None:
+    return round(share * 100, 1) if share is not None else None
+
+
+def _typed_day(typed: str) -> str | None:
+    """A date as a clerk types it (2027/6/30, 20270630, 2027年6月30日), sent as ISO; text
+    that is no date goes on as typed, and the API names the field."""
+    if not typed.strip():
+        return None
+    try:
+        return parse_day(typed[:20]).isoformat()
+    except ValueError:
+        return typed[:20]

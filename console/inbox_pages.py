@@ -38,14 +38,59 @@ def department_of(who: Visitor) -> str:
     return str(who.me["department"])
 
 
+async def show_inbox(
+    who: Visitor, page: int, outcome: dict | None = None, failure: Failure | None = None
+) -> Response:
+    department, page = department_of(who), max(page, 1)
+    path = f"/departments/{department}/inbox"
+    tasks = await who.api.get(path, offset=offset_of(page), limit=PAGE_SIZE)
+    if page > (pages := page_count(tasks["total"])):
+        page = pages
+        tasks = await who.api.get(path, offset=offset_of(page), limit=PAGE_SIZE)
+    return who.page(
+        "inbox.html",
+        tasks=tasks,
+        page=page,
+        pages=pages,
+        outcome=outcome,
+        **failure_context(failure),
+    )
+
+
 @router.get("/inbox", response_class=HTMLResponse)
 async def inbox(request: Request, page: int = 1) -> Response:
+    return await show_inbox(await visitor(request), page)
+
+
+@router.post("/inbox/bulk/{verb}", response_class=HTMLResponse)
+async def bulk_act(request: Request, verb: str) -> Response:
+    """签收 or 受理 the ticked hand-overs at once; the page says which succeeded."""
     who = await visitor(request)
-    department, page = department_of(who), max(page, 1)
-    tasks = await who.api.get(
-        f"/departments/{department}/inbox", offset=offset_of(page), limit=PAGE_SIZE
-    )
-    return who.page("inbox.html", tasks=tasks, page=page, pages=page_count(tasks["total"]))
+    form = await checked_form(request, who)
+    department = department_of(who)
+    if verb not in ("hand-off-acknowledgement", "acceptance"):
+        raise ApiProblem(404, "not_found", "没有这个操作", [])
+    tasks = [
+        {"case_id": case_id, "matter": matter}
+        for ticked in form.getlist("task")
+        if isinstance(ticked, str) and "|" in ticked
+        for case_id, matter in [ticked.split("|", 1)]
+    ]
+    if not tasks:
+        problem = ApiProblem(422, "invalid_input", "请先勾选要办理的事项", [])
+        return await show_inbox(who, 1, failure=("bulk", problem))
+    body = {"tasks": tasks, "received_by": form.get("received_by") or None}
+    try:
+        outcome = await who.api.post(
+            f"/departments/{department}/bulk/{verb}",
+            body,
+            key=str(form.get("idempotency_key") or ""),
+        )
+    except ApiProblem as problem:
+        if problem.status in (401, 403, 404):
+            raise
+        return await show_inbox(who, 1, failure=("bulk", problem))
+    return await show_inbox(who, 1, outcome=outcome)
 
 
 async def show_task(
@@ -58,9 +103,11 @@ async def show_task(
     listed = await who.api.get(
         f"/departments/{department}/tasks/{quote(case_id)}/{matter}/documents", limit=200
     )
+    clocks = await who.api.get("/work", case_id=case_id, matter=matter, limit=20)
     return who.page(
         "task.html",
         task=task,
+        clocks=clocks["items"],
         actions=actions,
         current_files=[d for d in listed["items"] if not d["superseded_at"]],
         earlier_files=[d for d in listed["items"] if d["superseded_at"]],

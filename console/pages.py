@@ -22,6 +22,7 @@ from console import (
     project_list_pages,
     session,
     sign_in_pages,
+    work_pages,
 )
 from console.api import ApiProblem
 from console.frame import SignInNeeded, router, see_other, templates
@@ -37,6 +38,7 @@ PAGE_MODULES = (
     notice_pages,
     ops_pages,
     project_list_pages,
+    work_pages,
 )
 
 

@@ -35,3 +35,37 @@ def cycle_times(samples: dict[str, list[float]], names: dict[str, str]) -> list[
         for key, days in sorted(samples.items())
         if days
     ]
+
+
+class MonthFigures(BaseModel):
+    """One calendar month (Beijing time): matters accepted and how many of them went past
+    their deadline; matters decided and their median days from hand-over to decision."""
+
+    month: str  # 2026-11
+    accepted: int
+    overdue: int
+    overdue_rate: float | None
+    decided: int
+    median_days: float | None
+
+
+def by_month(
+    accepted: Sequence[tuple[str, bool]], decided: Sequence[tuple[str, float]]
+) -> list[MonthFigures]:
+    """``accepted``: (month accepted, went overdue); ``decided``: (month decided, days)."""
+    months = sorted({m for m, _ in accepted} | {m for m, _ in decided})
+    figures = []
+    for month in months:
+        late = [overdue for m, overdue in accepted if m == month]
+        days = [d for m, d in decided if m == month]
+        figures.append(
+            MonthFigures(
+                month=month,
+                accepted=len(late),
+                overdue=sum(late),
+                overdue_rate=round(sum(late) / len(late), 4) if late else None,
+                decided=len(days),
+                median_days=round(statistics.median(days), 2) if days else None,
+            )
+        )
+    return figures

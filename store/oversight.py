@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from domain.clock import BUSINESS_ZONE
 from store.projection import INBOX_STATES, open_overdue_matter
-from store.tables import CaseCountyRow, CaseRow, MatterRow
+from store.tables import CaseCountyRow, CaseRow, MatterRow, as_utc
 
 DECIDED_STATES = ("approved", "refused", "result_held")
 
@@ -224,3 +224,34 @@ def case_total(engine: Engine, where: OversightFilter) -> int:
 def _start_of(day: date) -> datetime:
     # In UTC: SQLite keeps datetimes as UTC text without the zone.
     return datetime.combine(day, time(), BUSINESS_ZONE).astimezone(UTC)
+
+
+def monthly_samples(
+    engine: Engine, where: OversightFilter
+) -> tuple[list[tuple[str, bool]], list[tuple[str, float]]]:
+    """(month accepted, overdue) of each accepted matter and (month decided, days from
+    hand-over to decision) of each decided one, months in Beijing time."""
+    days = _days_between(engine, MatterRow.handed_over_at, MatterRow.decided_at)
+    with Session(engine) as session:
+        rows = session.execute(
+            sa_select(
+                col(MatterRow.accepted_at),
+                col(MatterRow.overdue),
+                col(MatterRow.decided_at),
+                days,
+                col(MatterRow.state),
+            )
+            .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
+            .where(*where.conditions(), col(MatterRow.handed_over_at).is_not(None))
+        ).all()
+    accepted, decided = [], []
+    for accepted_at, overdue, decided_at, span, state in rows:
+        if accepted_at is not None:
+            accepted.append((_month(accepted_at), bool(overdue)))
+        if decided_at is not None and span is not None and state in DECIDED_STATES:
+            decided.append((_month(decided_at), float(span)))
+    return accepted, decided
+
+
+def _month(moment: datetime) -> str:
+    return as_utc(moment).astimezone(BUSINESS_ZONE).strftime("%Y-%m")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, update
+from sqlalchemy import Engine, case, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from domain.ledger import CaseSummary, MatterRowData
@@ -150,15 +150,20 @@ def list_cases(
 
 def department_inbox(
     engine: Engine, department: str, *, offset: int, limit: int
-) -> tuple[list[MatterRow], int]:
-    """The department's open tasks: soonest deadline first, then those without one yet."""
+) -> tuple[list[tuple[MatterRow, str, str]], int]:
+    """The department's open tasks with their enterprise and project: hand-overs not yet
+    signed for or accepted first (their 24-hour rule runs out soonest), then the soonest
+    deadline, then those without one yet."""
     conditions = [col(MatterRow.department) == department, col(MatterRow.state).in_(INBOX_STATES)]
+    awaiting = case((col(MatterRow.state) == MatterState.HANDED_OVER.value, 0), else_=1)
     with Session(engine) as session:
         total = session.exec(select(func.count()).select_from(MatterRow).where(*conditions)).one()
         rows = session.exec(
-            select(MatterRow)
+            select(MatterRow, CaseRow.enterprise_name, CaseRow.project_name)
+            .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
             .where(*conditions)
             .order_by(
+                awaiting,
                 col(MatterRow.due_on).is_(None),
                 col(MatterRow.due_on),
                 col(MatterRow.handed_over_at),
@@ -167,7 +172,7 @@ def department_inbox(
             .offset(offset)
             .limit(limit)
         ).all()
-        return list(rows), total
+        return [(row, enterprise, project) for row, enterprise, project in rows], total
 
 
 def case_row(engine: Engine, case_id: str) -> CaseRow | None:

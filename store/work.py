@@ -108,6 +108,7 @@ class WorkFilter:
     due_before: datetime | None = None
     overdue_only: bool = False
     done: bool = False  # 已办: the clocks that stopped, newest first
+    case_id: str | None = None
 
 
 def items(
@@ -132,7 +133,7 @@ def items(
         conditions.append(col(WorkItemRow.cross_county).is_(True))
     if scope.owner is not None:
         conditions.append(WorkItemRow.owner == scope.owner)
-    for name in ("kind", "matter", "department", "park"):
+    for name in ("kind", "matter", "department", "park", "case_id"):
         value = getattr(where, name)
         if value is not None:
             conditions.append(getattr(WorkItemRow, name) == value)
@@ -164,3 +165,19 @@ def for_case(engine: Engine, case_id: str) -> list[WorkItemRow]:
                 .order_by(col(WorkItemRow.due_at))
             )
         )
+
+
+def nearest(engine: Engine, case_ids: list[str]) -> dict[str, WorkItemRow]:
+    """Each case's nearest running clock (the case list's 最近时限 column)."""
+    if not case_ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.exec(
+            select(WorkItemRow)
+            .where(col(WorkItemRow.case_id).in_(case_ids), col(WorkItemRow.closed_at).is_(None))
+            .order_by(col(WorkItemRow.due_at))
+        ).all()
+    found: dict[str, WorkItemRow] = {}
+    for row in rows:
+        found.setdefault(row.case_id, row)
+    return found

@@ -1,5 +1,6 @@
 """Reading cases: the list, a case's live status, its ledger and who read its materials."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,7 +20,8 @@ from domain.case import CaseStage, CaseStatus
 from domain.ledger import LedgerEntry
 from services.commands import case_status
 from services.reads import record_read
-from store import ledger, material_reads, projection
+from services.work import view
+from store import ledger, material_reads, projection, work
 from store.material_reads import MaterialRead
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=ERROR_RESPONSES)
@@ -58,8 +60,17 @@ def list_cases(
         overdue=overdue,
     )
     rows, total = projection.list_cases(engine, where, offset=offset, limit=limit)
+    clocks = work.nearest(engine, [row.case_id for row, _ in rows])
+    now = datetime.now(UTC)
     items = [
-        CaseListItem.model_validate({**row.model_dump(), "overdue": late}) for row, late in rows
+        CaseListItem.model_validate(
+            {
+                **row.model_dump(),
+                "overdue": late,
+                "next_clock": view(clocks[row.case_id], now) if row.case_id in clocks else None,
+            }
+        )
+        for row, late in rows
     ]
     return Page(items=items, total=total, offset=offset, limit=limit)
 

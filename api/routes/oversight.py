@@ -23,7 +23,7 @@ from domain.case import STAGE_NAMES, CaseStage
 from domain.errors import InvalidInput, NotFound
 from domain.follow_up import BAD_RATINGS
 from domain.ledger import LedgerEvent
-from domain.statistics import CycleTime, cycle_times
+from domain.statistics import CycleTime, MonthFigures, by_month, cycle_times
 from ops.drift import Drift, find_drift
 from policies.counties import county_codes, county_named
 from store import ledger, oversight, projection
@@ -187,6 +187,9 @@ class OversightStatistics(BaseModel):
     corrections: int
     corrections_per_matter: float | None
     satisfaction: SatisfactionSummary
+    by_month: list[MonthFigures] = Field(
+        description="按月：受理事项的超期率（按受理月份），办结事项的办理用时中位数（按办结月份）"
+    )
 
 
 @router.get("/statistics", response_model=OversightStatistics)
@@ -203,6 +206,7 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
         by_department[department].append(days)
         matter_names[code], department_names[department] = name, department_name
     totals = oversight.matter_totals(engine, where)
+    accepted, decided = oversight.monthly_samples(engine, where)
     levels = oversight.satisfaction_counts(engine, where)
     evaluated = sum(levels.values())
     satisfied = sum(n for level, n in levels.items() if Satisfaction(level) not in BAD_RATINGS)
@@ -227,6 +231,7 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
             by_level={Satisfaction(level): n for level, n in levels.items()},
             satisfied_share=round(satisfied / evaluated, 4) if evaluated else None,
         ),
+        by_month=by_month(accepted, decided),
     )
 
 

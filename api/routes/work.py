@@ -6,45 +6,20 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from api.auth.access import NotificationReader
 from api.deps import EngineDep
 from api.errors import ERROR_RESPONSES
 from api.params import Limit, Offset
-from api.schemas import Page
+from api.schemas import Page, WorkItem
 from domain.clock import BUSINESS_ZONE
 from domain.errors import InvalidInput
-from domain.work import CLOCK_NAMES, ClockKind, Mark, Owner
+from domain.work import CLOCK_NAMES, ClockKind
 from services.work import scope_of, view
 from store import work
 
 router = APIRouter(prefix="/work", tags=["work"], responses=ERROR_RESPONSES)
 Code = Annotated[str | None, Query(max_length=60, pattern=r"^[a-z0-9_\-]+$")]
-
-
-class WorkItem(BaseModel):
-    case_id: str
-    kind: ClockKind
-    kind_name: str = Field(description="时限种类")
-    matter: str | None
-    matter_name: str | None
-    department: str | None
-    department_name: str | None
-    owner: Owner = Field(description="谁须办理：承办部门或代办专员")
-    enterprise_name: str
-    project_name: str
-    park: str
-    label: str = Field(description="须做什么")
-    due_at: datetime = Field(description="此刻起即超期")
-    due_on: date | None = Field(description="按日计的时限的最后一日")
-    provisional: bool = Field(description="日期依赖尚未公布的节假日安排")
-    mark: Mark = Field(description="red 已超期, amber 临近, green 正常")
-    mark_name: str
-    remaining: str = Field(description="剩N个工作日、剩N小时、今日到期或超期N个工作日")
-    working_days_left: int | None = Field(description="按工作日计的剩余（超期为负）")
-    opened_at: datetime
-    closed_at: datetime | None = Field(description="已办：时限停止的时间")
 
 
 @router.get("", response_model=Page[WorkItem])
@@ -58,6 +33,9 @@ def work_list(
     due_before: Annotated[date | None, Query(description="到期日不晚于")] = None,
     overdue: Annotated[bool, Query(description="督办：只列已超期的")] = False,
     done: Annotated[bool, Query(description="已办：已停止的时限，最近的在前")] = False,
+    case_id: Annotated[
+        str | None, Query(max_length=40, pattern=r"^[A-Z0-9\-]+$", description="只列一件案件的")
+    ] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[WorkItem]:
@@ -80,6 +58,7 @@ def work_list(
             due_before=before,
             overdue_only=overdue,
             done=done,
+            case_id=case_id,
         ),
         now=now,
         offset=offset,

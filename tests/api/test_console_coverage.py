@@ -29,6 +29,8 @@ PAGES = {
     "POST /cases": "/console/cases/new",
     "POST /cases/{case_id}/amendment": "/console/cases/{case_id}/amendment",
     "POST /project-lists": "/console/project-lists",
+    "POST /notifications/read": "/console/notifications/read",
+    "POST /departments/{department}/bulk/{verb}": "/console/inbox/bulk/{verb}",
     # Uploads: a multipart form of their own on the case page and the task page.
     "POST /cases/{case_id}/matters/{matter}/documents": (
         "/console/cases/{case_id}/matters/{matter}/documents"
