@@ -61,6 +61,19 @@ def pages(case_id: str) -> list[tuple[str, str, str]]:
         ),
         ("enterprise's cases", "enterprise", "/console/cases"),
         ("enterprise's case page", "enterprise", f"/console/cases/{case_id}"),
+        ("待办, all clocks", "coordinator", "/console/work"),
+        ("待办, page 100", "coordinator", "/console/work?page=100"),
+        ("督办 (overdue)", "coordinator", "/console/work?tab=overdue"),
+        ("已办", "coordinator", "/console/work?tab=done"),
+        (
+            "待办, kind + due before",
+            "coordinator",
+            "/console/work?kind=hand_off&due_before=2026/12/31",
+        ),
+        ("待办, department's", "department", "/console/work"),
+        ("待办, 州工信局's", "oversight", "/console/work"),
+        ("待办, enterprise's", "enterprise", "/console/work"),
+        ("消息", "coordinator", "/console/notifications"),
     ]
 
 

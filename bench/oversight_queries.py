@@ -25,7 +25,7 @@ from bench.postgres import available, postgres_cluster
 from logs import configure_logging
 from settings import Settings
 from store.db import create_schema, make_engine
-from store.tables import CaseCountyRow, CaseRow, MatterRow
+from store.tables import CaseCountyRow, CaseRow, MatterRow, WorkItemRow
 from tests.support.identities import api_client, oversight
 
 DEPARTMENTS = [
@@ -61,7 +61,7 @@ def generate(engine: Engine, cases: int, seed: int = 42) -> None:
     """Bulk-insert the projection rows (the ledger is not read by these requests)."""
     rng = random.Random(seed)
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    batch: dict[type, list[dict]] = {CaseRow: [], MatterRow: [], CaseCountyRow: []}
+    batch: dict[type, list[dict]] = {CaseRow: [], MatterRow: [], CaseCountyRow: [], WorkItemRow: []}
     for number in range(1, cases + 1):
         case_id = f"BZ-2026-{number:06d}"
         cross = rng.random() < 0.7
@@ -116,12 +116,54 @@ def generate(engine: Engine, cases: int, seed: int = 42) -> None:
                     "version": 1,
                 }
             )
+            batch[WorkItemRow].append(
+                _work_item(case_id, code, department, name, state, handed, decided, cross)
+            )
         if number % 5000 == 0 or number == cases:
             with engine.begin() as connection:
                 for table, rows in batch.items():
                     if rows:
                         connection.execute(insert(table), rows)
                         rows.clear()
+
+
+def _work_item(
+    case_id: str,
+    code: str,
+    department: str,
+    name: str,
+    state: str,
+    handed: datetime,
+    decided: datetime,
+    cross: bool,
+) -> dict:
+    """The matter's clock as the work list holds it: a 24-hour hand-over not yet accepted,
+    a deadline while it runs (paused for a 补正: closed), closed once decided (已办)."""
+    hand_off = state == "handed_over"
+    due = handed + (timedelta(hours=24) if hand_off else timedelta(days=30))
+    return {
+        "case_id": case_id,
+        "kind": "hand_off" if hand_off else "matter_deadline",
+        "matter": code,
+        "source": "matter",
+        "owner": "department",
+        "jurisdiction": "BZ",
+        "park": "bole-wutai" if cross else "bole-jinsanjiao",
+        "uscc": "91350100M000100Y43",
+        "cross_county": cross,
+        "department": department,
+        "department_name": name,
+        "matter_name": code,
+        "enterprise_name": f"企业{case_id[-6:]}",
+        "project_name": "项目",
+        "label": f"办结“{code}”",
+        "due_at": due,
+        "due_on": None if hand_off else (due - timedelta(days=1)).date(),
+        "warn_at": None,
+        "provisional": False,
+        "opened_at": handed,
+        "closed_at": None if state in ("handed_over", "accepted") else decided,
+    }
 
 
 async def time_queries(engine: Engine, url: str, repeat: int) -> list[tuple[str, float, float]]:

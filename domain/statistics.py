@@ -2,6 +2,7 @@
 
 import math
 import statistics
+from collections import defaultdict
 from collections.abc import Sequence
 
 from pydantic import BaseModel
@@ -53,11 +54,15 @@ def by_month(
     accepted: Sequence[tuple[str, bool]], decided: Sequence[tuple[str, float]]
 ) -> list[MonthFigures]:
     """``accepted``: (month accepted, went overdue); ``decided``: (month decided, days)."""
-    months = sorted({m for m, _ in accepted} | {m for m, _ in decided})
+    lates: dict[str, list[bool]] = defaultdict(list)
+    spans: dict[str, list[float]] = defaultdict(list)
+    for month, overdue in accepted:
+        lates[month].append(overdue)
+    for month, span in decided:
+        spans[month].append(span)
     figures = []
-    for month in months:
-        late = [overdue for m, overdue in accepted if m == month]
-        days = [d for m, d in decided if m == month]
+    for month in sorted(lates.keys() | spans.keys()):
+        late, days = lates[month], spans[month]
         figures.append(
             MonthFigures(
                 month=month,

@@ -19,7 +19,7 @@ from domain.errors import DomainError, Unavailable
 from logs import configure_logging
 from notifications.relay import NotificationDispatcher, channel_for
 from ops import accounts as account_commands
-from ops import recompute_deadlines, verify_documents
+from ops import backfill_work, recompute_deadlines, verify_documents
 from ops.notifications import lost_notification_ids, redeliver_notification
 from ops.repair import (
     rebuild_projection,
@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         "verify-documents", help="re-hash every stored document against the ledger's record"
     )
     account_commands.add_parser(verbs)
+    verbs.add_parser(
+        "backfill-work-items", help="write the work list of open cases from before it existed"
+    )
     recompute = verbs.add_parser(
         "recompute-deadlines", help="recompute provisional deadlines once a year is published"
     )
@@ -159,6 +162,9 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
             ),
             0,
         )
+    if args.verb == "backfill-work-items":
+        filled = await backfill_work.backfill(client, engine, progress=_progress)
+        return {"cases": filled}, lambda r: f"已为 {r['cases']} 件进行中的案件写入待办时限", 0
     if args.verb == "stuck":
         stuck = await find_stuck(client, engine, progress=_progress)
         return (

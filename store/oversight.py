@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from domain.clock import BUSINESS_ZONE
 from store.projection import INBOX_STATES, open_overdue_matter
-from store.tables import CaseCountyRow, CaseRow, MatterRow, as_utc
+from store.tables import CaseCountyRow, CaseRow, MatterRow
 
 DECIDED_STATES = ("approved", "refused", "result_held")
 
@@ -172,22 +172,24 @@ def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
 
 def decided_matters(
     engine: Engine, where: OversightFilter
-) -> list[tuple[str, str, str, str, float]]:
-    """(matter code and name, department code and name, days from hand-over to decision)
-    of every decided matter of the matching cases. The days are computed by the database:
-    building tens of thousands of datetimes in Python was most of the statistics' time."""
+) -> list[tuple[str, str, str, str, float, str]]:
+    """(matter code and name, department code and name, days from hand-over to decision,
+    the month decided in Beijing) of every decided matter of the matching cases. The days
+    and months are computed by the database: building tens of thousands of datetimes in
+    Python was most of the statistics' time."""
     days = _days_between(engine, MatterRow.handed_over_at, MatterRow.decided_at)
     with Session(engine) as session:
         return [
-            (code, name, department, department_name, float(span))
+            (code, name, department, department_name, float(span), str(month))
             # SQLAlchemy's select: SQLModel's typed overloads stop at four columns.
-            for code, name, department, department_name, span in session.execute(
+            for code, name, department, department_name, span, month in session.execute(
                 sa_select(
                     col(MatterRow.code),
                     col(MatterRow.name),
                     col(MatterRow.department),
                     col(MatterRow.department_name),
                     days,
+                    _month_of(engine, MatterRow.decided_at),
                 )
                 .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
                 .where(
@@ -226,32 +228,22 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), BUSINESS_ZONE).astimezone(UTC)
 
 
-def monthly_samples(
-    engine: Engine, where: OversightFilter
-) -> tuple[list[tuple[str, bool]], list[tuple[str, float]]]:
-    """(month accepted, overdue) of each accepted matter and (month decided, days from
-    hand-over to decision) of each decided one, months in Beijing time."""
-    days = _days_between(engine, MatterRow.handed_over_at, MatterRow.decided_at)
+def monthly_accepted(engine: Engine, where: OversightFilter) -> list[tuple[str, bool]]:
+    """(month accepted, went overdue) counted by the database: a row per month and flag,
+    expanded here so ``domain.statistics.by_month`` reads plain samples."""
+    month = _month_of(engine, MatterRow.accepted_at)
     with Session(engine) as session:
         rows = session.execute(
-            sa_select(
-                col(MatterRow.accepted_at),
-                col(MatterRow.overdue),
-                col(MatterRow.decided_at),
-                days,
-                col(MatterRow.state),
-            )
+            sa_select(month, col(MatterRow.overdue), func.count())
             .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
-            .where(*where.conditions(), col(MatterRow.handed_over_at).is_not(None))
+            .where(*where.conditions(), col(MatterRow.accepted_at).is_not(None))
+            .group_by(month, col(MatterRow.overdue))
         ).all()
-    accepted, decided = [], []
-    for accepted_at, overdue, decided_at, span, state in rows:
-        if accepted_at is not None:
-            accepted.append((_month(accepted_at), bool(overdue)))
-        if decided_at is not None and span is not None and state in DECIDED_STATES:
-            decided.append((_month(decided_at), float(span)))
-    return accepted, decided
+    return [(str(m), bool(late)) for m, late, n in rows for _ in range(n)]
 
 
-def _month(moment: datetime) -> str:
-    return as_utc(moment).astimezone(BUSINESS_ZONE).strftime("%Y-%m")
+def _month_of(engine: Engine, moment: Any) -> Any:
+    """The month of a UTC time in Beijing (UTC+8, no daylight saving), as 2026-11."""
+    if engine.dialect.name == "sqlite":
+        return func.strftime("%Y-%m", moment, "+8 hours")
+    return func.to_char(func.timezone(str(BUSINESS_ZONE), moment), "YYYY-MM")

@@ -201,12 +201,16 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
     by_department: dict[str, list[float]] = defaultdict(list)
     matter_names: dict[str, str] = {}
     department_names: dict[str, str] = {}
-    for code, name, department, department_name, days in oversight.decided_matters(engine, where):
+    decided: list[tuple[str, float]] = []
+    for code, name, department, department_name, days, month in oversight.decided_matters(
+        engine, where
+    ):
+        decided.append((month, days))
         by_matter[code].append(days)
         by_department[department].append(days)
         matter_names[code], department_names[department] = name, department_name
     totals = oversight.matter_totals(engine, where)
-    accepted, decided = oversight.monthly_samples(engine, where)
+    accepted = oversight.monthly_accepted(engine, where)
     levels = oversight.satisfaction_counts(engine, where)
     evaluated = sum(levels.values())
     satisfied = sum(n for level, n in levels.items() if Satisfaction(level) not in BAD_RATINGS)

@@ -134,3 +134,29 @@ async def test_notices_are_read_once_by_each_reader(driver: CaseDriver) -> None:
     nothing = await driver.http.post("/notifications/read", json={}, headers=agent)
     assert nothing.status_code == 422
     assert await unread_count(enterprise()) >= 0  # every role has a count
+
+
+async def test_open_cases_from_before_the_work_list_get_their_clocks(
+    driver: CaseDriver, env, engine
+) -> None:
+    """ops backfill-work-items: a case whose rows are missing (as one upgraded past 0012
+    that has not moved since) gets its running clocks from its workflow, once."""
+    from sqlmodel import Session, delete, select
+
+    from ops.backfill_work import backfill, cases_without_work_items
+    from store.tables import WorkItemRow
+
+    case_id = await _handed_over(driver)
+    with Session(engine) as session:
+        session.exec(delete(WorkItemRow).where(WorkItemRow.case_id == case_id))
+        session.commit()
+    assert case_id in cases_without_work_items(engine)
+    seen: list[str] = []
+    assert await backfill(env.client, engine, lambda n, total, what: seen.append(what)) >= 1
+    assert case_id in seen and case_id not in cases_without_work_items(engine)
+    with Session(engine) as session:
+        kinds = {
+            r.kind for r in session.exec(select(WorkItemRow).where(WorkItemRow.case_id == case_id))
+        }
+    assert "hand_off" in kinds
+    assert case_id not in cases_without_work_items(engine)  # a second run skips it

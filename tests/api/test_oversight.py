@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 
+from domain.clock import BUSINESS_ZONE
 from domain.ledger import CaseSummary, MatterRowData
 from settings import Settings
 from store.db import session_scope
@@ -277,6 +278,28 @@ async def test_the_statistics_match_values_computed_from_the_generated_cases(
         sum(m.overdue for m in clocked) / len(clocked), abs=1e-4
     )
     assert got["corrections"] == sum(m.corrections for m in matters)
+
+    # By month in Beijing time: accepted (and overdue) by the month of acceptance, cycle
+    # times by the month of decision; the same figures worked out here from the cases.
+    def month(moment: datetime) -> str:
+        return moment.astimezone(BUSINESS_ZONE).strftime("%Y-%m")
+
+    expected: dict[str, dict] = {}
+    for m in clocked:
+        row = expected.setdefault(month(m.accepted_at), {"late": [], "days": []})
+        row["late"].append(m.overdue)
+    for m in matters:
+        if m.state in ("approved", "refused"):
+            row = expected.setdefault(month(m.decided_at), {"late": [], "days": []})
+            row["days"].append((m.decided_at - m.handed_over_at).total_seconds() / 86400)
+    assert [f["month"] for f in got["by_month"]] == sorted(expected)
+    for figures in got["by_month"]:
+        row = expected[figures["month"]]
+        assert (figures["accepted"], figures["overdue"]) == (len(row["late"]), sum(row["late"]))
+        assert figures["decided"] == len(row["days"])
+        if row["days"]:
+            median = statistics.median(row["days"])
+            assert figures["median_days"] == pytest.approx(median, abs=0.006)
 
     rated = [c.satisfaction for c in selected if c.satisfaction]
     assert got["satisfaction"]["evaluated"] == len(rated)
