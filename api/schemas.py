@@ -90,6 +90,8 @@ class InboxTask(BaseModel):
     name: str
     enterprise_name: str = Field("", description="委托人")
     project_name: str = Field("", description="项目")
+    hand_off_due_at: datetime | None = Field(None, description="移交待签收、受理的24小时时限")
+    hand_off_left: str | None = Field(None, description="剩N小时或超期N小时")
     department: str
     state: MatterState
     handed_over_at: datetime | None

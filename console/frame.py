@@ -17,7 +17,7 @@ from domain.actions import Satisfaction
 from domain.actors import ROLE_NAMES, Role
 from domain.case import STAGE_NAMES
 from domain.clock import PAUSE_REASON_NAMES
-from domain.dates import day_text, time_text
+from domain.dates import chinese_dates, day_text, time_text
 from domain.documents import size_text
 from domain.matter import MATTER_STATE_NAMES
 from domain.papers import PAPER_NAMES
@@ -33,6 +33,7 @@ templates.env.filters["file_size"] = size_text
 # A share as people read it: 0.0588 is 5.9 %.
 templates.env.filters["share"] = lambda value: f"{value * 100:.1f} %" if value is not None else "—"
 templates.env.filters["iso_day"] = templates.env.filters["day"]
+templates.env.filters["dates"] = chinese_dates
 # The API names a field by its path; a person reads the form's label.
 FIELD_LABELS = {
     "enterprise": "委托人",

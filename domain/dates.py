@@ -50,3 +50,12 @@ def time_text(value: datetime | str | None) -> str:
         return day_text(parsed)
     local = parsed.astimezone(BUSINESS_ZONE)
     return f"{day_text(local)} {local:%H:%M}"
+
+
+_ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def chinese_dates(text: str) -> str:
+    """ISO dates inside a sentence (a ledger summary, a notice) as 2027年6月30日: the
+    words were written once and stay as recorded; a reader sees one date format."""
+    return _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)

@@ -1,6 +1,7 @@
 """The case and matter projection: newer versions replace older ones, never the reverse."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -9,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from domain.ledger import CaseSummary, MatterRowData
 from domain.matter import MatterSnapshot, MatterState
+from domain.work import ClockKind
 from store import work
-from store.tables import CaseCountyRow, CaseRow, MatterRow
+from store.tables import CaseCountyRow, CaseRow, MatterRow, WorkItemRow
 
 INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
 
@@ -150,8 +152,9 @@ def list_cases(
 
 def department_inbox(
     engine: Engine, department: str, *, offset: int, limit: int
-) -> tuple[list[tuple[MatterRow, str, str]], int]:
-    """The department's open tasks with their enterprise and project: hand-overs not yet
+) -> tuple[list[tuple[MatterRow, str, str, datetime | None]], int]:
+    """The department's open tasks with their enterprise and project (and the 24-hour
+    limit of a hand-over not yet taken): hand-overs not yet
     signed for or accepted first (their 24-hour rule runs out soonest), then the soonest
     deadline, then those without one yet."""
     conditions = [col(MatterRow.department) == department, col(MatterRow.state).in_(INBOX_STATES)]
@@ -159,8 +162,15 @@ def department_inbox(
     with Session(engine) as session:
         total = session.exec(select(func.count()).select_from(MatterRow).where(*conditions)).one()
         rows = session.exec(
-            select(MatterRow, CaseRow.enterprise_name, CaseRow.project_name)
+            select(MatterRow, CaseRow.enterprise_name, CaseRow.project_name, WorkItemRow.due_at)
             .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
+            .outerjoin(
+                WorkItemRow,
+                (col(WorkItemRow.case_id) == col(MatterRow.case_id))
+                & (col(WorkItemRow.matter) == col(MatterRow.code))
+                & (col(WorkItemRow.kind) == ClockKind.HAND_OFF.value)
+                & col(WorkItemRow.closed_at).is_(None),
+            )
             .where(*conditions)
             .order_by(
                 awaiting,
@@ -172,7 +182,7 @@ def department_inbox(
             .offset(offset)
             .limit(limit)
         ).all()
-        return [(row, enterprise, project) for row, enterprise, project in rows], total
+        return list(rows), total
 
 
 def case_row(engine: Engine, case_id: str) -> CaseRow | None:

@@ -1,5 +1,6 @@
 """Departments' routes: their own inbox, and their decisions on their own tasks."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -37,9 +38,11 @@ from domain.deadline_explanation import DeadlineExplanation
 from domain.documents import DocumentKind
 from domain.errors import NotFound
 from domain.matter import MatterSnapshot, MatterState
+from domain.work import ClockKind
 from services import deadlines, documents
 from services.commands import case_status, update_matter
 from services.reads import record_read
+from services.work import remaining
 from store import projection
 from workflows.matter import MatterWorkflow
 
@@ -59,11 +62,21 @@ def inbox(
 ) -> Page[InboxTask]:
     """The department's open tasks (handed over, under review, awaiting correction)."""
     rows, total = projection.department_inbox(engine, department, offset=offset, limit=limit)
+    now = datetime.now(UTC)
     items = [
         InboxTask.model_validate(
-            {**row.model_dump(), "matter": row.code, "enterprise_name": ent, "project_name": proj}
+            {
+                **row.model_dump(),
+                "matter": row.code,
+                "enterprise_name": enterprise,
+                "project_name": project,
+                "hand_off_due_at": hand_off,
+                "hand_off_left": remaining(ClockKind.HAND_OFF, hand_off, now)[0]
+                if hand_off
+                else None,
+            }
         )
-        for row, ent, proj in rows
+        for row, enterprise, project, hand_off in rows
     ]
     return Page(items=items, total=total, offset=offset, limit=limit)
 

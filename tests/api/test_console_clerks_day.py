@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from console.api import ApiProblem
 from console.forms import nest
-from domain.dates import day_text, parse_day, time_text
+from domain.dates import chinese_dates, day_text, parse_day, time_text
 from store import accounts
 from tests.support.driver import CaseDriver
 from tests.support.identities import sign_in_form
@@ -48,6 +48,10 @@ def test_a_date_that_is_not_one_is_refused_beside_its_field() -> None:
         nest(FormData([("period.end~date", "20270230")]))
     assert refused.value.field_errors == {"period.end": "没有2027年2月30日这一天，请检查月份和日期"}
     assert day_text("2027-06-30") == "2027年6月30日"
+    assert (
+        chinese_dates("办理期限2026-12-31，文号2026-123456")
+        == "办理期限2026年12月31日，文号2026-123456"
+    )
     assert time_text("2026-12-02T02:05:00+00:00") == "2026年12月2日 10:05"
 
 
@@ -62,7 +66,8 @@ async def test_the_clerks_day_in_the_console(driver: CaseDriver, engine: Engine)
     # The department: the hand-over first in its inbox, with the enterprise and project.
     await _sign_in(http, engine, CLERK)
     inbox = await http.get("/console/inbox")
-    assert inbox.status_code == 200 and "待受理（移交后24小时内）" in inbox.text
+    assert inbox.status_code == 200 and "待受理（移交后24小时内，" in inbox.text
+    assert "前，<strong>剩2" in inbox.text  # 23 of its 24 hours left
     assert f'value="{case_id}|{LAND}"' in inbox.text and "博乐" in inbox.text
     work = await http.get("/console/work")
     assert work.status_code == 200 and "签收移交" in work.text and "小时" in work.text
