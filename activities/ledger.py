@@ -6,7 +6,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.names import RECORD_EVENT
-from domain.deadline_explanation import explain_in_entry
+from domain.clock import BUSINESS_ZONE
+from domain.deadline_explanation import explain_entry
 from domain.errors import ACTION_REFUSED_TYPE
 from domain.ledger import LedgerWrite
 from policies.working_calendar import official_calendar
@@ -28,7 +29,8 @@ class LedgerActivities:
     def record_event(self, write: LedgerWrite) -> bool:
         """Append the entry; a retry of an entry already written is a no-op that returns False."""
         entry = write.entry
-        details = explain_in_entry(entry.details, official_calendar())
+        occurred_on = entry.occurred_at.astimezone(BUSINESS_ZONE).date()
+        details = explain_entry(entry.event.value, occurred_on, entry.details, official_calendar())
         if details is not entry.details:
             write = write.model_copy(
                 update={"entry": entry.model_copy(update={"details": details})}

@@ -18,8 +18,7 @@ from console.frame import (
     Visitor,
     checked_form,
     failure_context,
-    offset_of,
-    page_count,
+    paged,
     router,
     see_other,
     submit,
@@ -63,15 +62,17 @@ async def case_list(
     page: int = 1,
 ) -> Response:
     who = await visitor(request)
-    page = max(page, 1)
-    cases = await who.api.get(
-        "/cases",
-        q=q[:100],
-        stage=stage if stage in set(CaseStage) else None,
-        park=park,
-        overdue="true" if overdue else None,
-        offset=offset_of(page),
-        limit=PAGE_SIZE,
+    cases, page, pages = await paged(
+        lambda offset: who.api.get(
+            "/cases",
+            q=q[:100],
+            stage=stage if stage in set(CaseStage) else None,
+            park=park,
+            overdue="true" if overdue else None,
+            offset=offset,
+            limit=PAGE_SIZE,
+        ),
+        page,
     )
     parks = []
     if who.role is Role.COORDINATOR and not who.me.get("park"):
@@ -82,7 +83,7 @@ async def case_list(
         filters={"q": q, "stage": stage, "park": park, "overdue": overdue},
         parks=parks,
         page=page,
-        pages=page_count(cases["total"]),
+        pages=pages,
     )
 
 

@@ -236,6 +236,20 @@ def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
+async def paged(
+    fetch: Callable[[int], Awaitable[dict[str, Any]]], page: int
+) -> tuple[dict[str, Any], int, int]:
+    """A list page, its number and the page count: an old link past the end (the list got
+    shorter) shows the last page, never 第 99 / 2 页. ``fetch`` takes the offset."""
+    page = max(page, 1)
+    listed = await fetch(offset_of(page))
+    pages = page_count(listed["total"])
+    if page > pages:
+        page = pages
+        listed = await fetch(offset_of(page))
+    return listed, page, pages
+
+
 Failure = tuple[str, ApiProblem]  # the action whose form failed, and the API's answer
 
 

@@ -12,8 +12,7 @@ from console.frame import (
     Visitor,
     checked_form,
     failure_context,
-    offset_of,
-    page_count,
+    paged,
     router,
     submit,
     visitor,
@@ -41,12 +40,10 @@ def department_of(who: Visitor) -> str:
 async def show_inbox(
     who: Visitor, page: int, outcome: dict | None = None, failure: Failure | None = None
 ) -> Response:
-    department, page = department_of(who), max(page, 1)
-    path = f"/departments/{department}/inbox"
-    tasks = await who.api.get(path, offset=offset_of(page), limit=PAGE_SIZE)
-    if page > (pages := page_count(tasks["total"])):
-        page = pages
-        tasks = await who.api.get(path, offset=offset_of(page), limit=PAGE_SIZE)
+    path = f"/departments/{department_of(who)}/inbox"
+    tasks, page, pages = await paged(
+        lambda offset: who.api.get(path, offset=offset, limit=PAGE_SIZE), page
+    )
     return who.page(
         "inbox.html",
         tasks=tasks,

@@ -8,8 +8,7 @@ from fastapi.responses import HTMLResponse
 from console.frame import (
     PAGE_SIZE,
     checked_form,
-    offset_of,
-    page_count,
+    paged,
     router,
     see_other,
     visitor,
@@ -19,12 +18,10 @@ from console.frame import (
 @router.get("/notifications", response_class=HTMLResponse)
 async def notifications_page(request: Request, page: int = 1, unread: bool = False) -> Response:
     who = await visitor(request)
-    page = max(page, 1)
     query = {"unread": "true" if unread else None, "limit": PAGE_SIZE}
-    notices = await who.api.get("/notifications", offset=offset_of(page), **query)
-    if page > (pages := page_count(notices["total"])):
-        page = pages
-        notices = await who.api.get("/notifications", offset=offset_of(page), **query)
+    notices, page, pages = await paged(
+        lambda offset: who.api.get("/notifications", offset=offset, **query), page
+    )
     return who.page(
         "notifications.html", notices=notices, page=page, pages=pages, only_unread=unread
     )

@@ -7,7 +7,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
 from console.api import ApiProblem
-from console.frame import PAGE_SIZE, offset_of, page_count, router, visitor
+from console.frame import PAGE_SIZE, paged, router, visitor
 from domain.dates import parse_day
 from domain.work import CLOCK_NAMES
 
@@ -46,13 +46,9 @@ async def work_page(
         "done": "true" if tab == "done" else None,
     }
     try:
-        listed = await who.api.get(
-            "/work", offset=offset_of(max(page, 1)), limit=PAGE_SIZE, **query
+        listed, page, pages = await paged(
+            lambda offset: who.api.get("/work", offset=offset, limit=PAGE_SIZE, **query), page
         )
-        pages = page_count(listed["total"])
-        if page > pages:  # an old link past the end shows the last page, never 第 99 / 2 页
-            page = pages
-            listed = await who.api.get("/work", offset=offset_of(page), limit=PAGE_SIZE, **query)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
@@ -73,8 +69,14 @@ async def work_page(
     )
 
 
-@router.get("/cases/{case_id}/matters/{matter}/deadline", response_class=HTMLResponse)
-async def deadline_page(request: Request, case_id: str, matter: str) -> Response:
+@router.get("/cases/{case_id}/clocks/{kind}", response_class=HTMLResponse)
+async def deadline_page(request: Request, case_id: str, kind: str, matter: str = "") -> Response:
+    """How one clock's date was reached (GET /cases/{id}/clocks/{kind})."""
     who = await visitor(request)
-    explained = await who.api.get(f"/cases/{quote(case_id)}/matters/{quote(matter)}/deadline")
-    return who.page("deadline.html", explained=explained, case_id=case_id, matter=matter)
+    explained = await who.api.get(
+        f"/cases/{quote(case_id)}/clocks/{quote(kind)}", matter=matter[:60] or None
+    )
+    name = dict((k.value, n) for k, n in CLOCK_NAMES.items()).get(kind, kind)
+    return who.page(
+        "deadline.html", explained=explained, case_id=case_id, matter=matter, clock_name=name
+    )

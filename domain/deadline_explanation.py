@@ -244,6 +244,62 @@ def explain(clock: MatterClock, calendar: Calendar) -> DeadlineExplanation:
     )
 
 
+def explain_span(
+    start: date,
+    due_on: date,
+    calendar: Calendar,
+    *,
+    started_by: str,
+    rule: str,
+    provisional_years: list[int] | None = None,
+) -> DeadlineExplanation:
+    """A date counted in working days from an event (the 5-day report from the rating, a
+    差评's 回访 and 整改 from the rating, 昌吉's budget from the plan). ``rule`` may name
+    the count as ``{days}``."""
+    noted = _noted(calendar, start, due_on, TimeUnit.WORKING_DAYS)
+    days = sum(
+        calendar.is_working_day(start + timedelta(days=n))
+        for n in range(1, (due_on - start).days + 1)
+    )
+    years = provisional_years or []
+    provisional = (
+        f"；{'、'.join(map(str, years))}年节假日尚未公布，暂按周一至周五为工作日推算，公布后重算"
+        if years
+        else ""
+    )
+    steps = [
+        ExplanationStep(
+            kind=StepKind.START,
+            text=f"{day_text(start)}{started_by}，当日不计入，自次日起算",
+        ),
+        ExplanationStep(
+            kind=StepKind.LIMIT,
+            text=f"{rule.format(days=days)}，按工作日计，周末和法定节假日不计，调休上班日计入",
+        ),
+        ExplanationStep(
+            kind=StepKind.COUNTED,
+            text=(
+                f"{day_text(start + timedelta(days=1))}至{day_text(due_on)}"
+                f"计{days}个工作日{_skipped_words(noted)}"
+            ),
+            after=start,
+            through=due_on,
+            days=days,
+            noted_days=noted,
+        ),
+        ExplanationStep(
+            kind=StepKind.DUE, text=f"期限为{day_text(due_on)}，当日24时前办结{provisional}"
+        ),
+    ]
+    return DeadlineExplanation(
+        due_on=due_on,
+        unit=TimeUnit.WORKING_DAYS,
+        limit_days=days,
+        provisional_years=years,
+        steps=steps,
+    )
+
+
 def explain_in_entry(details: dict[str, Any], calendar: Calendar) -> dict[str, Any]:
     """A ledger entry's details with the clock's state replaced by how its date was reached
     (at the top, or under ``clock`` as an acceptance writes it)."""
@@ -255,3 +311,50 @@ def explain_in_entry(details: dict[str, Any], calendar: Calendar) -> dict[str, A
         return details
     lines = explain(MatterClock.model_validate(state), calendar).lines
     return {**{k: v for k, v in details.items() if k != CLOCK_STATE}, EXPLANATION: lines}
+
+
+# Entries that set a date counted from the entry's own day: which fields, and the words.
+SPANS: dict[str, list[tuple[str, str, str]]] = {
+    # event: [(details field with the date, what started it, the rule)]
+    "feedback_report_drafted": [
+        ("due_on", "评价反馈材料草稿生成", "评价反馈材料须在{days}个工作日内报送")
+    ],
+    "follow_up_opened": [
+        ("callback_due_on", "收到差评", "差评须在{days}个工作日内回访企业"),
+        ("remedy_due_on", "收到差评", "差评须在{days}个工作日内完成整改并请企业再次评价"),
+    ],
+    "case_budget_planned": [("budget_ends", "制定代办计划", "全部事项须在{days}个工作日内办结")],
+    "case_budget_reprojected": [
+        ("budget_ends", "制定代办计划", "全部事项须在{days}个工作日内办结")
+    ],
+}
+
+
+def explain_entry(
+    event: str, occurred_on: date, details: dict[str, Any], calendar: Calendar
+) -> dict[str, Any]:
+    """The details of a ledger entry with how each date it set was reached: a matter's
+    deadline from its clock's state, a report's, follow-up's or budget's from the day the
+    entry was written (or the budget's plan day)."""
+    details = explain_in_entry(details, calendar)
+    spans = SPANS.get(event)
+    if not spans:
+        return details
+    explained: dict[str, list[str]] = {}
+    for field, started_by, rule in spans:
+        due = details.get(field)
+        if not isinstance(due, str):
+            continue
+        start = details.get("planned_on") or occurred_on.isoformat()
+        lines = explain_span(
+            date.fromisoformat(str(start)),
+            date.fromisoformat(due),
+            calendar,
+            started_by=started_by,
+            rule=rule,
+            provisional_years=list(details.get("provisional_years") or []),
+        ).lines
+        explained[field] = lines
+    if not explained:
+        return details
+    return {**details, EXPLANATION: explained}

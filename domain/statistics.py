@@ -51,24 +51,24 @@ class MonthFigures(BaseModel):
 
 
 def by_month(
-    accepted: Sequence[tuple[str, bool]], decided: Sequence[tuple[str, float]]
+    accepted: Sequence[tuple[str, int, int]], decided: Sequence[tuple[str, float]]
 ) -> list[MonthFigures]:
-    """``accepted``: (month accepted, went overdue); ``decided``: (month decided, days)."""
-    lates: dict[str, list[bool]] = defaultdict(list)
+    """``accepted``: (month, matters accepted, of them overdue); ``decided``: (month
+    decided, days from hand-over to decision) of each decided matter."""
+    counts = {month: (n, late) for month, n, late in accepted}
     spans: dict[str, list[float]] = defaultdict(list)
-    for month, overdue in accepted:
-        lates[month].append(overdue)
     for month, span in decided:
         spans[month].append(span)
     figures = []
-    for month in sorted(lates.keys() | spans.keys()):
-        late, days = lates[month], spans[month]
+    for month in sorted(counts.keys() | spans.keys()):
+        n, late = counts.get(month, (0, 0))
+        days = spans[month]
         figures.append(
             MonthFigures(
                 month=month,
-                accepted=len(late),
-                overdue=sum(late),
-                overdue_rate=round(sum(late) / len(late), 4) if late else None,
+                accepted=n,
+                overdue=late,
+                overdue_rate=round(late / n, 4) if n else None,
                 decided=len(days),
                 median_days=round(statistics.median(days), 2) if days else None,
             )

@@ -146,28 +146,45 @@ def stage_county_counts(engine: Engine, where: OversightFilter) -> list[tuple[st
 @dataclass(frozen=True)
 class MatterTotals:
     matters: int
-    clocked: int  # accepted, so with a statutory clock
-    overdue: int  # clocked and past the deadline at some point
+    clocked: int
+    overdue: int
     corrections: int
+    # (month accepted, matters accepted, of them overdue), for the figures by month
+    accepted: list[tuple[str, int, int]]
 
 
 def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
-    """Counted by the database: one row back however many matters. Only matters handed to
-    a department count: a case refused at 初审 entrusted its matters, but none was handled."""
+    """Counted by the database in one pass, grouped by the month of acceptance (Beijing):
+    a row per month back however many matters. Only matters handed to a department count:
+    a case refused at 初审 entrusted its matters, but none was handled."""
     accepted = col(MatterRow.accepted_at).is_not(None)
+    month = _month_of(engine, MatterRow.accepted_at)
+    late = case((accepted & col(MatterRow.overdue).is_(True), 1), else_=0)
     with Session(engine) as session:
-        matters, clocked, overdue, corrections = session.exec(
-            select(
+        rows = session.execute(
+            sa_select(
+                month,
                 func.count(),
                 func.count(col(MatterRow.accepted_at)),
-                func.sum(case((accepted & col(MatterRow.overdue).is_(True), 1), else_=0)),
+                func.sum(late),
                 func.sum(MatterRow.correction_count),
             )
-            .select_from(MatterRow)
             .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
             .where(*where.conditions(), col(MatterRow.handed_over_at).is_not(None))
-        ).one()
-    return MatterTotals(matters, clocked, int(overdue or 0), int(corrections or 0))
+            .group_by(month)
+        ).all()
+    by_month = [
+        (str(accepted_in), clocked, int(overdue or 0))
+        for accepted_in, _, clocked, overdue, _ in rows
+        if accepted_in is not None
+    ]
+    return MatterTotals(
+        matters=sum(r[1] for r in rows),
+        clocked=sum(r[2] for r in rows),
+        overdue=sum(int(r[3] or 0) for r in rows),
+        corrections=sum(int(r[4] or 0) for r in rows),
+        accepted=by_month,
+    )
 
 
 def decided_matters(
@@ -226,20 +243,6 @@ def case_total(engine: Engine, where: OversightFilter) -> int:
 def _start_of(day: date) -> datetime:
     # In UTC: SQLite keeps datetimes as UTC text without the zone.
     return datetime.combine(day, time(), BUSINESS_ZONE).astimezone(UTC)
-
-
-def monthly_accepted(engine: Engine, where: OversightFilter) -> list[tuple[str, bool]]:
-    """(month accepted, went overdue) counted by the database: a row per month and flag,
-    expanded here so ``domain.statistics.by_month`` reads plain samples."""
-    month = _month_of(engine, MatterRow.accepted_at)
-    with Session(engine) as session:
-        rows = session.execute(
-            sa_select(month, col(MatterRow.overdue), func.count())
-            .join(CaseRow, col(CaseRow.case_id) == col(MatterRow.case_id))
-            .where(*where.conditions(), col(MatterRow.accepted_at).is_not(None))
-            .group_by(month, col(MatterRow.overdue))
-        ).all()
-    return [(str(m), bool(late)) for m, late, n in rows for _ in range(n)]
 
 
 def _month_of(engine: Engine, moment: Any) -> Any:

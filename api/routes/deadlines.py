@@ -1,7 +1,10 @@
-"""How a matter's deadline was reached: the start and why, the unit, each holiday and 调休
-day, each pause, the extension. The department reads it on its task (``Task.deadline``)."""
+"""How a clock's date was reached: the start and why, the unit, each holiday and 调休 day,
+each pause, the extension. The department reads its matter's on its task
+(``Task.deadline``)."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from api.auth.access import CaseId, Reader
 from api.deps import TemporalDep
@@ -9,6 +12,7 @@ from api.errors import ERROR_RESPONSES
 from api.params import MatterCode
 from domain.deadline_explanation import DeadlineExplanation
 from domain.errors import NotFound
+from domain.work import ClockKind
 from services import deadlines
 from services.commands import case_status
 
@@ -28,3 +32,17 @@ async def explain_deadline(
     if explained is None:
         raise NotFound(f"“{found.name}”没有办理时限：尚未受理，或为即办件")
     return explained
+
+
+@router.get("/{case_id}/clocks/{kind}", response_model=DeadlineExplanation)
+async def explain_clock(
+    case_id: CaseId,
+    kind: ClockKind,
+    principal: Reader,
+    client: TemporalDep,
+    matter: Annotated[str | None, Query(max_length=60, pattern=r"^[a-z0-9_\-]+$")] = None,
+) -> DeadlineExplanation:
+    """Any clock of the case, as the work list names it (``kind``, and ``matter`` for a
+    matter's own): the 5-day report, a 差评's 回访 and 整改, the budget from the day that
+    started them; the 24- and 48-hour rules from their start; a 容缺 date as set."""
+    return deadlines.of_clock(await case_status(client, case_id), kind, matter)

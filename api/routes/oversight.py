@@ -210,7 +210,6 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
         by_department[department].append(days)
         matter_names[code], department_names[department] = name, department_name
     totals = oversight.matter_totals(engine, where)
-    accepted = oversight.monthly_accepted(engine, where)
     levels = oversight.satisfaction_counts(engine, where)
     evaluated = sum(levels.values())
     satisfied = sum(n for level, n in levels.items() if Satisfaction(level) not in BAD_RATINGS)
@@ -235,7 +234,7 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
             by_level={Satisfaction(level): n for level, n in levels.items()},
             satisfied_share=round(satisfied / evaluated, 4) if evaluated else None,
         ),
-        by_month=by_month(accepted, decided),
+        by_month=by_month(totals.accepted, decided),
     )
 
 

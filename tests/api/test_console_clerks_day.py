@@ -93,9 +93,15 @@ async def test_the_clerks_day_in_the_console(driver: CaseDriver, engine: Engine)
     await _sign_in(http, engine, "li.si")
     page = (await http.get(f"/console/cases/{case_id}")).text
     assert page.index('id="clocks-h"') < page.index('id="facts-h"')
-    assert f"/console/cases/{case_id}/matters/{LAND}/deadline" in page
-    explained = await http.get(f"/console/cases/{case_id}/matters/{LAND}/deadline")
+    assert f"/console/cases/{case_id}/clocks/matter_deadline?matter={LAND}" in page
+    explained = await http.get(
+        f"/console/cases/{case_id}/clocks/matter_deadline", params={"matter": LAND}
+    )
     assert explained.status_code == 200 and "自次日起算" in explained.text
+    hand_off = await http.get(
+        f"/console/cases/{case_id}/clocks/hand_off", params={"matter": "enterprise-registration"}
+    )
+    assert hand_off.status_code == 200 and "受理时限：24小时" in hand_off.text
     cases = await http.get("/console/cases")
     row = cases.text.split(f'href="/console/cases/{case_id}"')[1].split("</tr>")[0]
     assert "最近时限" in cases.text and 'class="mark mark-' in row and "小时" in row

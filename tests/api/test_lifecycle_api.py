@@ -185,6 +185,11 @@ async def test_full_lifecycle_with_parallel_dependent_and_corrected_matters(
     )
     assert by_event["case_evaluated"]["details"]["level"] == "满意"
     assert by_event["receipt_signed"]["details"]["originals_returned"] == ["营业执照原件"]
+    # Each entry that set a date says how it was reached (the ledger activity explains it).
+    drafted = by_event["feedback_report_drafted"]["details"]["deadline_explanation"]["due_on"]
+    assert "评价反馈材料草稿生成" in drafted[0] and "须在5个工作日内报送" in drafted[1]
+    accepted = by_event["matter_accepted"]["details"]["clock"]["deadline_explanation"]
+    assert "受理当日不计入" in accepted[0]
     assert all(e["occurred_at"] and e["summary"] for e in entries)
 
     # The projection answers lists without Temporal.

@@ -86,6 +86,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "GET /notifications/unread-count": EVERYONE,
     "POST /notifications/read": EVERYONE,
     "GET /cases/{case_id}/matters/{matter}/deadline": CASE_READERS,
+    "GET /cases/{case_id}/clocks/{kind}": CASE_READERS,
     "POST /departments/{department}/bulk/{verb}": {DE},
     "GET /ops/stuck": {OP},
     "GET /ops/accounts": {OP},
@@ -146,6 +147,8 @@ def _url(template: str, case_id: str) -> str:
         "notification_id": "1",
         "username": "no.such.account",  # ops: 404, nobody is disabled mid-test
         "paper": "entrustment",
+        "kind": "hand_off",
+        "verb": "acceptance",
         "document_id": "0123456789abcdef",
     }
     return template.format(**values)

@@ -69,6 +69,8 @@ async def test_every_role_s_day_fits_the_screen(
                 context = await browser.new_context(viewport=size, locale="zh-CN")
                 page = await context.new_page()
                 page.set_default_timeout(TIMEOUT_MS)
+                await page.goto(f"{base}/console/sign-in")
+                await _no_sideways_scroll(page, "sign-in")
                 await sign_in_by_keyboard(page, base, username, PASSWORD)
                 await page.wait_for_url(re.compile(r"/console/(?!sign-in)"))
                 await expect(page.locator("h1")).to_be_visible()

@@ -121,3 +121,35 @@ def test_the_ledger_keeps_the_explanation_in_place_of_the_clock_state() -> None:
     nested = explain_in_entry({"clock": {"due_on": "2026-10-16", "clock_state": state}}, CALENDAR)
     assert nested["clock"]["deadline_explanation"][-1].startswith("办理期限为2026年10月16日")
     assert explain_in_entry({"note": "x"}, CALENDAR) == {"note": "x"}
+
+
+def test_a_report_follow_up_or_budget_entry_explains_its_dates() -> None:
+    """Counted from the entry's own day (the budget from its plan day), skipping the
+    National Day week: 5 working days after Wednesday 30 September are 9 to 13 October
+    (10 October, a Saturday, is worked)."""
+    from domain.deadline_explanation import explain_entry
+
+    report = explain_entry(
+        "feedback_report_drafted", date(2026, 9, 30), {"due_on": "2026-10-13"}, CALENDAR
+    )
+    lines = report["deadline_explanation"]["due_on"]
+    assert lines[0].startswith("2026年9月30日评价反馈材料草稿生成")
+    assert "须在5个工作日内报送" in lines[1]
+    assert "国庆节" in lines[2] and lines[-1].startswith("期限为2026年10月13日")
+    follow_up = explain_entry(
+        "follow_up_opened",
+        date(2026, 12, 1),
+        {"callback_due_on": "2026-12-04", "remedy_due_on": "2026-12-15"},
+        CALENDAR,
+    )
+    assert set(follow_up["deadline_explanation"]) == {"callback_due_on", "remedy_due_on"}
+    assert "3个工作日内回访企业" in follow_up["deadline_explanation"]["callback_due_on"][1]
+    budget = explain_entry(
+        "case_budget_planned",
+        date(2026, 12, 20),
+        {"planned_on": "2026-12-01", "budget_ends": "2026-12-15"},
+        CALENDAR,
+    )
+    assert budget["deadline_explanation"]["budget_ends"][0].startswith("2026年12月1日制定代办计划")
+    assert "10个工作日内办结" in budget["deadline_explanation"]["budget_ends"][1]
+    assert explain_entry("case_opened", date(2026, 12, 1), {"x": 1}, CALENDAR) == {"x": 1}

@@ -41,3 +41,5 @@ async def test_follow_up_dates_in_an_unpublished_year_say_so(
     opened = next(e for e in await driver.ledger(case_id) if e["event"] == "follow_up_opened")
     assert "待公布节假日安排后重算" in opened["summary"]
     assert opened["details"]["provisional_years"] == [2027]
+    remedy = opened["details"]["deadline_explanation"]["remedy_due_on"]
+    assert "2027年节假日尚未公布" in remedy[-1]
