@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -52,8 +52,8 @@ class UnreadCount(BaseModel):
 class MarkRead(BaseModel):
     """已读: the notices named, or all of the caller's own when ``all`` is true."""
 
-    ids: list[int] = Field([], max_length=200)
-    all: bool = False
+    ids: list[StrictInt] = Field([], max_length=200)
+    all: StrictBool = False
 
 
 class Marked(BaseModel):

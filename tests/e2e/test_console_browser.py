@@ -179,7 +179,9 @@ async def test_a_case_driven_through_the_console_from_entrustment_to_archive(
         await expect(team.get_by_role("heading", name="跨县市代办案件看板")).to_be_visible()
         row = team.locator("table.list tr", has=team.get_by_role("link", name=case_id))
         await expect(row).to_contain_text("博乐市、精河县")
-        await expect(team.locator("svg.chart")).to_have_count(3)
+        # counties by stage, cycle times, the overdue rate and cycle times by month, ratings
+        await expect(team.locator("svg.chart")).to_have_count(5)
+        await expect(team.get_by_role("heading", name="超期率（按受理月份）")).to_be_visible()
         await expect(team.locator(".tile").first).to_contain_text("1")
         await shot(team, shots, "08-dashboard")
 
