@@ -6,7 +6,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.names import RECORD_EVENT
-from domain.clock import BUSINESS_ZONE
+from domain.dates import local_day
 from domain.deadline_explanation import explain_entry
 from domain.errors import ACTION_REFUSED_TYPE
 from domain.ledger import LedgerWrite
@@ -29,7 +29,7 @@ class LedgerActivities:
     def record_event(self, write: LedgerWrite) -> bool:
         """Append the entry; a retry of an entry already written is a no-op that returns False."""
         entry = write.entry
-        occurred_on = entry.occurred_at.astimezone(BUSINESS_ZONE).date()
+        occurred_on = local_day(entry.occurred_at)
         details = explain_entry(entry.event.value, occurred_on, entry.details, official_calendar())
         if details is not entry.details:
             write = write.model_copy(

@@ -27,6 +27,11 @@ def parse_day(text: str) -> date:
         raise ValueError(f"没有{year}年{month}月{day}日这一天，请检查月份和日期") from None
 
 
+def local_day(moment: datetime) -> date:
+    """The day a moment falls on in Beijing."""
+    return moment.astimezone(BUSINESS_ZONE).date()
+
+
 def _as_value(value: date | datetime | str) -> date | datetime:
     if isinstance(value, str):  # an API answer read as JSON: ISO text
         return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
@@ -38,7 +43,7 @@ def day_text(value: date | datetime | str | None) -> str:
         return "　　年　月　日"
     value = _as_value(value)
     if isinstance(value, datetime):
-        value = value.astimezone(BUSINESS_ZONE).date()
+        value = local_day(value)
     return f"{value.year}年{value.month}月{value.day}日"
 
 

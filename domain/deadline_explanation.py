@@ -8,15 +8,15 @@ stretch used and the date. This reads those facts back against the calendar the 
 activity used; it never decides a date itself.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from domain.catalogue import TimeUnit
-from domain.clock import BUSINESS_ZONE, PAUSE_REASON_NAMES, UNIT_NAMES, ClockPause, MatterClock
-from domain.dates import day_text
+from domain.clock import PAUSE_REASON_NAMES, UNIT_NAMES, ClockPause, MatterClock
+from domain.dates import day_text, local_day
 
 WEEKDAY_NAMES = "一二三四五六日"
 # The workflow hands the clock's whole state to the ledger activity under this key, and the
@@ -27,6 +27,8 @@ EXPLANATION = "deadline_explanation"
 
 class Calendar(Protocol):
     def is_working_day(self, day: date) -> bool: ...
+
+    def count(self, after: date, through: date, unit: TimeUnit) -> tuple[int, tuple[int, ...]]: ...
 
     def festival(self, day: date) -> str | None: ...
 
@@ -73,10 +75,6 @@ class DeadlineExplanation(BaseModel):
         return [step.text for step in self.steps]
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(BUSINESS_ZONE).date()
-
-
 def _day_words(day: date) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAY_NAMES[day.weekday()]}）"
 
@@ -111,6 +109,13 @@ def _skipped_words(noted: list[NotedDay]) -> str:
     others = [d.words for d in noted if d.kind is not DayKind.WEEKEND]
     parts = [f"周末{len(weekends)}天不计"] if weekends else []
     return "；" + "；".join(parts + others)
+
+
+def _provisional_words(years: list[int]) -> str:
+    if not years:
+        return ""
+    named = "、".join(map(str, years))
+    return f"；{named}年节假日尚未公布，暂按周一至周五为工作日推算，公布后重算"
 
 
 def _stood_groups(pauses: list[ClockPause]) -> list[list[ClockPause]]:
@@ -150,7 +155,7 @@ def explain(clock: MatterClock, calendar: Calendar) -> DeadlineExplanation:
     steps.append(ExplanationStep(kind=StepKind.LIMIT, text=f"{promise}，{counting}"))
     after, used_before = clock.started_on, 0
     for group in _stood_groups(clock.pauses):
-        paused_on = _local_day(group[0].paused_at)
+        paused_on = local_day(group[0].paused_at)
         days = group[0].days_used_before - used_before
         noted = _noted(calendar, after, paused_on, clock.unit)
         steps.append(
@@ -168,7 +173,7 @@ def explain(clock: MatterClock, calendar: Calendar) -> DeadlineExplanation:
         )
         used_before = group[0].days_used_before
         ends = [p.resumed_at for p in group]
-        resumed_on = None if None in ends else _local_day(max(e for e in ends if e))
+        resumed_on = None if None in ends else local_day(max(e for e in ends if e))
         reasons = "、".join(dict.fromkeys(PAUSE_REASON_NAMES[p.reason] for p in group))
         notes = "；".join(p.note for p in group if p.note)
         length = (
@@ -216,16 +221,13 @@ def explain(clock: MatterClock, calendar: Calendar) -> DeadlineExplanation:
                 noted_days=noted,
             )
         )
-        provisional = (
-            f"；{'、'.join(map(str, clock.provisional_years))}年节假日尚未公布，"
-            "暂按周一至周五为工作日推算，公布后重算"
-            if clock.provisional_years
-            else ""
-        )
         steps.append(
             ExplanationStep(
                 kind=StepKind.DUE,
-                text=f"办理期限为{day_text(clock.due_on)}，当日24时前办结{provisional}",
+                text=(
+                    f"办理期限为{day_text(clock.due_on)}，当日24时前办结"
+                    f"{_provisional_words(clock.provisional_years)}"
+                ),
             )
         )
     else:
@@ -257,16 +259,8 @@ def explain_span(
     差评's 回访 and 整改 from the rating, 昌吉's budget from the plan). ``rule`` may name
     the count as ``{days}``."""
     noted = _noted(calendar, start, due_on, TimeUnit.WORKING_DAYS)
-    days = sum(
-        calendar.is_working_day(start + timedelta(days=n))
-        for n in range(1, (due_on - start).days + 1)
-    )
+    days, _ = calendar.count(start, due_on, TimeUnit.WORKING_DAYS)
     years = provisional_years or []
-    provisional = (
-        f"；{'、'.join(map(str, years))}年节假日尚未公布，暂按周一至周五为工作日推算，公布后重算"
-        if years
-        else ""
-    )
     steps = [
         ExplanationStep(
             kind=StepKind.START,
@@ -288,7 +282,8 @@ def explain_span(
             noted_days=noted,
         ),
         ExplanationStep(
-            kind=StepKind.DUE, text=f"期限为{day_text(due_on)}，当日24时前办结{provisional}"
+            kind=StepKind.DUE,
+            text=f"期限为{day_text(due_on)}，当日24时前办结{_provisional_words(years)}",
         ),
     ]
     return DeadlineExplanation(

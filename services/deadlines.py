@@ -3,12 +3,11 @@ matter's deadline from its clock, the report's, 回访's, 整改's and the budge
 event that started them, the hourly rules from their start. (The ledger activity explains
 the entry that set a date: ``domain.deadline_explanation.explain_entry``.)"""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from domain.case import CaseStatus
 from domain.catalogue import TimeUnit
-from domain.clock import BUSINESS_ZONE
-from domain.dates import day_text, time_text
+from domain.dates import day_text, local_day, time_text
 from domain.deadline_explanation import (
     DeadlineExplanation,
     ExplanationStep,
@@ -24,10 +23,6 @@ from policies.working_calendar import official_calendar
 
 def of_matter(matter: MatterSnapshot) -> DeadlineExplanation | None:
     return explain(matter.clock, official_calendar()) if matter.clock is not None else None
-
-
-def _day(moment: datetime) -> date:
-    return moment.astimezone(BUSINESS_ZONE).date()
 
 
 def _hourly(started: datetime, due: datetime, what: str, rule: str) -> DeadlineExplanation:
@@ -54,9 +49,10 @@ def of_clock(status: CaseStatus, kind: ClockKind, matter: str | None) -> Deadlin
     calendar = official_calendar()
     missing = NotFound(f"案件{status.case_id}没有这项时限")
     if kind is ClockKind.MATTER_DEADLINE:
-        explained = of_matter(_matter(status, matter))
+        found = _matter(status, matter)
+        explained = of_matter(found)
         if explained is None:
-            raise NotFound("该事项没有办理时限：尚未受理，或为即办件")
+            raise NotFound(f"“{found.name}”没有办理时限：尚未受理，或为即办件")
         return explained
     if kind is ClockKind.HAND_OFF:
         found = _matter(status, matter)
@@ -91,7 +87,7 @@ def of_clock(status: CaseStatus, kind: ClockKind, matter: str | None) -> Deadlin
     if kind is ClockKind.REPORT and status.feedback_report is not None:
         report = status.feedback_report
         return explain_span(
-            _day(report.drafted_at),
+            local_day(report.drafted_at),
             report.due_on,
             calendar,
             started_by="评价反馈材料草稿生成",
@@ -105,7 +101,7 @@ def of_clock(status: CaseStatus, kind: ClockKind, matter: str | None) -> Deadlin
             raise missing
         step = "回访企业" if kind is ClockKind.CALLBACK else "完成整改并请企业再次评价"
         return explain_span(
-            _day(follow_up.opened_at),
+            local_day(follow_up.opened_at),
             due,
             calendar,
             started_by=f"收到差评（{follow_up.rating_followed.value}）",

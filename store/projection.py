@@ -153,10 +153,9 @@ def list_cases(
 def department_inbox(
     engine: Engine, department: str, *, offset: int, limit: int
 ) -> tuple[list[tuple[MatterRow, str, str, datetime | None]], int]:
-    """The department's open tasks with their enterprise and project (and the 24-hour
-    limit of a hand-over not yet taken): hand-overs not yet
-    signed for or accepted first (their 24-hour rule runs out soonest), then the soonest
-    deadline, then those without one yet."""
+    """The department's open tasks with their enterprise and project, and the 24-hour
+    limit of a hand-over not yet taken: those hand-overs first (their rule runs out
+    soonest), then the soonest deadline, then those without one yet."""
     conditions = [col(MatterRow.department) == department, col(MatterRow.state).in_(INBOX_STATES)]
     awaiting = case((col(MatterRow.state) == MatterState.HANDED_OVER.value, 0), else_=1)
     with Session(engine) as session:

@@ -155,18 +155,6 @@ def items(
     return list(rows), total
 
 
-def for_case(engine: Engine, case_id: str) -> list[WorkItemRow]:
-    """A case's running clocks, nearest first (the case page's first screen)."""
-    with Session(engine) as session:
-        return list(
-            session.exec(
-                select(WorkItemRow)
-                .where(WorkItemRow.case_id == case_id, col(WorkItemRow.closed_at).is_(None))
-                .order_by(col(WorkItemRow.due_at))
-            )
-        )
-
-
 def nearest(engine: Engine, case_ids: list[str]) -> dict[str, WorkItemRow]:
     """Each case's nearest running clock (the case list's 最近时限 column)."""
     if not case_ids:

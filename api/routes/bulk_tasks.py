@@ -16,15 +16,11 @@ from api.auth.access import DepartmentStaff
 from api.deps import EngineDep, TemporalDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorDetail, domain_status
 from api.idempotency import IdempotencyKey
-from api.routes.departments import Department
-from domain.actions import AcceptMatter, AcknowledgeHandOff
+from api.routes.departments import Department, accept_task, acknowledge_task
+from domain.actions import AcceptMatterRequest, AcknowledgeHandOffRequest
 from domain.actors import Actor
-from domain.documents import DocumentKind
 from domain.errors import DomainError
-from services import documents
-from services.commands import update_matter
 from store import projection
-from workflows.matter import MatterWorkflow
 
 log = structlog.get_logger(__name__)
 router = APIRouter(
@@ -85,18 +81,13 @@ async def _one(
     own_key = f"{key}:{task.case_id}/{task.matter}" if key else None
     try:
         if verb is BulkVerb.ACKNOWLEDGE:
-            signed = AcknowledgeHandOff(
-                received_by=body.received_by or "", note=body.note, actor=actor
+            signed = AcknowledgeHandOffRequest(received_by=body.received_by or "", note=body.note)
+            await acknowledge_task(
+                client, engine, task.case_id, task.matter, signed, actor, own_key
             )
-            update = MatterWorkflow.acknowledge_hand_off
-            await update_matter(client, engine, task.case_id, task.matter, update, signed, own_key)
         else:
-            accepted = documents.on_file(engine, task.case_id, DocumentKind.MATERIAL, task.matter)
-            action = AcceptMatter(note=body.note, actor=actor, documents=accepted)
-            update_accept = MatterWorkflow.accept
-            await update_matter(
-                client, engine, task.case_id, task.matter, update_accept, action, own_key
-            )
+            accepted = AcceptMatterRequest(note=body.note)
+            await accept_task(client, engine, task.case_id, task.matter, accepted, actor, own_key)
     except DomainError as refused:
         return BulkOutcome(
             **task.model_dump(), ok=False, code=domain_status(refused)[1], message=refused.message

@@ -11,7 +11,6 @@ from api.deps import TemporalDep
 from api.errors import ERROR_RESPONSES
 from api.params import MatterCode
 from domain.deadline_explanation import DeadlineExplanation
-from domain.errors import NotFound
 from domain.work import ClockKind
 from services import deadlines
 from services.commands import case_status
@@ -25,13 +24,7 @@ async def explain_deadline(
 ) -> DeadlineExplanation:
     """Step by step, in the words a clerk can read to an enterprise."""
     status = await case_status(client, case_id)
-    found = next((m for m in status.matters if m.code == matter), None)
-    if found is None:
-        raise NotFound(f"案件{case_id}没有事项{matter}")
-    explained = deadlines.of_matter(found)
-    if explained is None:
-        raise NotFound(f"“{found.name}”没有办理时限：尚未受理，或为即办件")
-    return explained
+    return deadlines.of_clock(status, ClockKind.MATTER_DEADLINE, matter)
 
 
 @router.get("/{case_id}/clocks/{kind}", response_model=DeadlineExplanation)

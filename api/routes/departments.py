@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from temporalio.client import Client
 
 from api.auth.access import DepartmentStaff
 from api.deps import EngineDep, TemporalDep
@@ -33,6 +35,7 @@ from domain.actions import (
     SuspendClock,
     SuspendClockRequest,
 )
+from domain.actors import Actor
 from domain.application import Contact
 from domain.deadline_explanation import DeadlineExplanation
 from domain.documents import DocumentKind
@@ -144,6 +147,19 @@ async def acknowledge_hand_off(
     key: IdempotencyKey = None,
 ) -> MatterSnapshot:
     """签收: a county's department takes a cross-county hand-off (then accepts it as usual)."""
+    return await acknowledge_task(client, engine, case_id, matter, body, actor, key)
+
+
+async def acknowledge_task(
+    client: Client,
+    engine: Engine,
+    case_id: str,
+    matter: str,
+    body: AcknowledgeHandOffRequest,
+    actor: Actor,
+    key: str | None,
+) -> MatterSnapshot:
+    """签收 one task (the route's and the bulk route's)."""
     action = AcknowledgeHandOff(**body.model_dump(), actor=actor)
     return await update_matter(
         client, engine, case_id, matter, MatterWorkflow.acknowledge_hand_off, action, key
@@ -162,6 +178,20 @@ async def accept_matter(
 ) -> MatterSnapshot:
     """受理: the department accepts the handed-over application, and with it the current
     version of each uploaded material (recorded on the matter and in the ledger)."""
+    return await accept_task(client, engine, case_id, matter, body, actor, key)
+
+
+async def accept_task(
+    client: Client,
+    engine: Engine,
+    case_id: str,
+    matter: str,
+    body: AcceptMatterRequest,
+    actor: Actor,
+    key: str | None,
+) -> MatterSnapshot:
+    """受理 one task with the current version of each uploaded material (the route's and
+    the bulk route's)."""
     accepted = documents.on_file(engine, case_id, DocumentKind.MATERIAL, matter)
     action = AcceptMatter(**body.model_dump(), actor=actor, documents=accepted)
     return await update_matter(client, engine, case_id, matter, MatterWorkflow.accept, action, key)
