@@ -6,6 +6,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.names import RECORD_EVENT
@@ -25,10 +26,23 @@ with workflow.unsafe.imports_passed_through():
 # cross-county report. Histories from before it replay without these notices.
 NOTICES_PATCH = "notices-to-every-role"
 
+# The ledger write runs first as a local activity: it is idempotent by key, so a retry after
+# a lost workflow task writes nothing twice, and it saves the task queue round trip and the
+# three history events of a regular activity. If the database does not answer within the
+# local budget, the same write goes on as a regular activity, retried for as long as it
+# takes, where ops can see it pending with its last error and retry it. Earlier histories
+# hold regular activities only.
+LOCAL_LEDGER_PATCH = "ledger-write-local"
+LOCAL_LEDGER_BUDGET = timedelta(seconds=10)
+LOCAL_LEDGER_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=2)
+)
+
 # The database may be down for a while: keep retrying, never drop an entry.
 LEDGER_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
+LEDGER_TIMEOUT = timedelta(seconds=30)
 
 
 def ledger_key(event: LedgerEvent, matter: str | None = None, occurrence: str | None = None) -> str:
@@ -67,15 +81,26 @@ async def record(
         summary=summary,
         details=details or {},
     )
+    write = LedgerWrite(
+        entry=entry,
+        case=case,
+        matters=[MatterRowData.of(m) for m in matters],
+        notices=list(notices),
+        replaces_matters=replaces_matters,
+    )
+    if workflow.patched(LOCAL_LEDGER_PATCH):
+        try:
+            await workflow.execute_local_activity(
+                RECORD_EVENT,
+                write,
+                schedule_to_close_timeout=LOCAL_LEDGER_BUDGET,
+                retry_policy=LOCAL_LEDGER_RETRY,
+            )
+            return
+        except ActivityError as error:
+            workflow.logger.warning(
+                "ledger write %s handed to a regular activity: %s", entry.key, error.cause
+            )
     await workflow.execute_activity(
-        RECORD_EVENT,
-        LedgerWrite(
-            entry=entry,
-            case=case,
-            matters=[MatterRowData.of(m) for m in matters],
-            notices=list(notices),
-            replaces_matters=replaces_matters,
-        ),
-        start_to_close_timeout=timedelta(seconds=30),
-        retry_policy=LEDGER_RETRY,
+        RECORD_EVENT, write, start_to_close_timeout=LEDGER_TIMEOUT, retry_policy=LEDGER_RETRY
     )
