@@ -1,6 +1,7 @@
 """The matter's alarms, which MatterWorkflow inherits: it keeps time between actions and
 sounds the early warning, overdue and an unacknowledged hand-over, each once."""
 
+import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -15,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.hosts import MatterHost
 
 HAND_OFF_PATCH = "hand-off-acknowledgement"  # a timer for an unaccepted hand-over
+STEADY_TIMER_PATCH = "alarm-timer-kept-across-actions"  # earlier runs re-armed on every change
 
 
 class MatterAlarms(MatterHost):
@@ -24,7 +26,36 @@ class MatterAlarms(MatterHost):
         """Until decided, sound the early warning and then overdue, each exactly once.
 
         Matters accepted before the clock existed have none and only wait for a decision.
+        The timer for the next alarm is kept while an action leaves that alarm where it was,
+        so an ordinary action costs no cancelled timer and no new one.
         """
+        if not workflow.patched(STEADY_TIMER_PATCH):
+            await self._keep_time_rearming()
+            return
+        armed: tuple[str, datetime] | None = None
+        timer: asyncio.Task[None] | None = None
+        while not self._matter.state.is_final:
+            alarm = self._next_alarm()
+            if alarm != armed:
+                if timer is not None:
+                    timer.cancel()
+                timer = None if alarm is None else asyncio.create_task(_sleep_until(alarm[1]))
+                armed = alarm
+
+            def woken(v: int = self._matter.version, t: asyncio.Task | None = timer) -> bool:
+                rang = t is not None and t.done()
+                return self._matter.state.is_final or self._matter.version != v or rang
+
+            await workflow.wait_condition(woken)
+            if timer is not None and timer.done() and armed is not None:
+                rang, timer, armed = armed, None, None
+                if self._next_alarm() == rang:  # an action at the same moment may have moved it
+                    await self._sound(rang[0])
+        if timer is not None:
+            timer.cancel()
+
+    async def _keep_time_rearming(self) -> None:
+        """As histories before ``STEADY_TIMER_PATCH`` ran: a new timer after every change."""
         while not self._matter.state.is_final:
             version = self._matter.version
             alarm = self._next_alarm()
@@ -113,3 +144,7 @@ class MatterAlarms(MatterHost):
             {"due_on": due, "days_used_before_run": matter_clock.days_used},
             notices=[self._notice(recipient, summary) for recipient in recipients],
         )
+
+
+async def _sleep_until(moment: datetime) -> None:
+    await asyncio.sleep(max(moment - workflow.now(), timedelta(seconds=1)).total_seconds())

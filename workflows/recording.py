@@ -6,7 +6,8 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import TimeoutError as ActivityTimedOut
 
 with workflow.unsafe.imports_passed_through():
     from activities.names import RECORD_EVENT
@@ -33,10 +34,13 @@ NOTICES_PATCH = "notices-to-every-role"
 # takes, where ops can see it pending with its last error and retry it. Earlier histories
 # hold regular activities only.
 LOCAL_LEDGER_PATCH = "ledger-write-local"
-LOCAL_LEDGER_BUDGET = timedelta(seconds=10)
-LOCAL_LEDGER_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=2)
-)
+# Five attempts 0.2, 0.4, 0.8 and 1.6 s apart, each allowed 10 s (SQLite's busy wait is 5).
+# (The SDK does not end local retries at a schedule-to-close timeout, so attempts bound them.)
+LOCAL_LEDGER_ATTEMPT = timedelta(seconds=10)
+LOCAL_LEDGER_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=5)
+# What a local activity that ran out of attempts raises: the SDK surfaces the activity's own
+# ApplicationError, or ActivityError/TimeoutError, depending on how it ended.
+GAVE_UP = (ActivityError, ApplicationError, ActivityTimedOut)
 
 # The database may be down for a while: keep retrying, never drop an entry.
 LEDGER_RETRY = RetryPolicy(
@@ -93,13 +97,13 @@ async def record(
             await workflow.execute_local_activity(
                 RECORD_EVENT,
                 write,
-                schedule_to_close_timeout=LOCAL_LEDGER_BUDGET,
+                start_to_close_timeout=LOCAL_LEDGER_ATTEMPT,
                 retry_policy=LOCAL_LEDGER_RETRY,
             )
             return
-        except ActivityError as error:
+        except GAVE_UP as error:
             workflow.logger.warning(
-                "ledger write %s handed to a regular activity: %s", entry.key, error.cause
+                "ledger write %s handed to a regular activity: %s", entry.key, error
             )
     await workflow.execute_activity(
         RECORD_EVENT, write, start_to_close_timeout=LEDGER_TIMEOUT, retry_policy=LEDGER_RETRY
