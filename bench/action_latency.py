@@ -1,6 +1,9 @@
-"""Human action latency: a department's acceptance through the API (uvicorn + FastAPI)
-against the same workflow update sent directly with the Temporal client, under 1, 10 and
-50 concurrent actors, on the embedded dev server.
+"""Human action latency against the engine's floor, on the embedded dev server.
+
+Every matter action kind (受理, 补正, 补正材料, 办结) through the API (uvicorn + FastAPI) and
+through the Temporal client, at 1 and 10 concurrent actors, beside the floor measured in the
+same run: a trivial update that runs one local activity (``bench.baseline.FloorAction``).
+Goal (issue 22): p50 at most 2x the floor and p99 at most 100 ms at 10 actors.
 
     .venv/bin/python -m bench.action_latency [--actions 40]
 
@@ -22,23 +25,32 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 from temporalio.client import Client
+from temporalio.worker import Worker
 
 from activities.ledger import LedgerActivities
 from api.app import create_app
+from bench.baseline import FloorAction, FloorExtras, floor_step
 from bench.machine import publish
 from bench.standard_case import AGENT, APPLICATION, case_input, department_of
-from domain.actions import AcceptMatter, CasePlan, InitialReview
+from domain.actions import (
+    AcceptMatter,
+    ApproveMatter,
+    CasePlan,
+    InitialReview,
+    RequestCorrection,
+    Resubmission,
+)
 from logs import configure_logging
 from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
 from temporal_worker import build_worker
-from tests.support.identities import department, provision, signed
+from tests.support.identities import coordinator, department, provision, signed
 from workflows.case import CaseWorkflow
-from workflows.matter import MatterWorkflow
 
 TASK_QUEUE = "bench-latency"
+FLOOR_QUEUE = "bench-latency-floor"
 ACCEPTED_FIRST = ["enterprise-registration", "land-preexamination"]  # no dependency
 _ids = itertools.count(1)
 
@@ -114,6 +126,80 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+KINDS = ["受理", "补正", "补正材料", "办结"]  # in the order a matter takes them
+API, CLIENT, FLOOR = "API (FastAPI + uvicorn)", "Temporal client", "floor (client)"
+Act = Callable[[str, str], Awaitable[None]]
+
+
+def api_actions(http: httpx.AsyncClient) -> dict[str, Act]:
+    async def post(path: str, body: dict, headers: dict) -> None:
+        response = await http.post(path, json=body, headers=headers)
+        assert response.status_code == 200, response.text
+
+    def task(verb: str, body: dict) -> Act:
+        async def act(case_id: str, matter: str) -> None:
+            code = department_of(matter).department
+            path = f"/departments/{code}/tasks/{case_id}/{matter}/{verb}"
+            await post(path, body, department(code))
+
+        return act
+
+    async def resubmit(case_id: str, matter: str) -> None:
+        path = f"/cases/{case_id}/matters/{matter}/resubmission"
+        await post(path, {"materials": ["申请书（修正）"]}, coordinator())
+
+    return {
+        "受理": task("acceptance", {}),
+        "补正": task("correction-request", {"items": ["申请书"]}),
+        "补正材料": resubmit,
+        "办结": task("approval", {"result_reference": "博〔2026〕1号"}),
+    }
+
+
+def client_actions(client: Client) -> dict[str, Act]:
+    def update(name: str, action: Callable[[str], object]) -> Act:
+        async def act(case_id: str, matter: str) -> None:
+            handle = client.get_workflow_handle(f"{case_id}/{matter}")
+            await handle.execute_update(name, action(matter))
+
+        return act
+
+    return {
+        "受理": update("accept", lambda m: AcceptMatter(actor=department_of(m))),
+        "补正": update(
+            "request_correction",
+            lambda m: RequestCorrection(actor=department_of(m), items=["申请书"]),
+        ),
+        "补正材料": update(
+            "resubmit", lambda m: Resubmission(actor=AGENT, materials=["申请书（修正）"])
+        ),
+        "办结": update(
+            "approve",
+            lambda m: ApproveMatter(actor=department_of(m), result_reference="博〔2026〕1号"),
+        ),
+    }
+
+
+FLOOR_SHAPE = "trivial update + 1 local activity"
+FLOOR_SHAPES = {
+    FLOOR_SHAPE: FloorExtras(),
+    "floor + signal to another workflow, not awaited": FloorExtras(tell="the sink"),
+    "floor + first use of 3 patches": FloorExtras(patches=3),
+}
+
+
+async def floor_targets(client: Client, count: int) -> list[tuple[str, str]]:
+    """Fresh workflows, each paired with a sink to signal (as a matter with its case)."""
+
+    async def start() -> str:
+        handle = await client.start_workflow(
+            FloorAction.run, id=f"floor-{next(_ids)}", task_queue=FLOOR_QUEUE
+        )
+        return handle.id
+
+    return [(await start(), await start()) for _ in range(count)]
+
+
 async def main(actions: int) -> list[str]:
     configure_logging("json", "WARNING")
     rows = []
@@ -138,8 +224,15 @@ async def main(actions: int) -> list[str]:
         limits = httpx.Limits(max_connections=100)
         with ThreadPoolExecutor(16) as executor:
             worker = build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor)
+            floor_worker = Worker(
+                client,
+                task_queue=FLOOR_QUEUE,
+                workflows=[FloorAction],
+                activities=[floor_step],
+            )
             async with (
                 worker,
+                floor_worker,
                 httpx.AsyncClient(
                     base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=60
                 ) as http,
@@ -147,65 +240,79 @@ async def main(actions: int) -> list[str]:
                 while not server.started:
                     await asyncio.sleep(0.05)
 
-                async def through_api(case_id: str, matter: str) -> None:
-                    clerk = department_of(matter)
-                    response = await http.post(
-                        f"/departments/{clerk.department}/tasks/{case_id}/{matter}/acceptance",
-                        json={},
-                        headers=department(clerk.department),
-                    )
-                    assert response.status_code == 200, response.text
+                def floor(extras: FloorExtras) -> Act:
+                    async def act(workflow_id: str, sink: str) -> None:
+                        handle = client.get_workflow_handle(workflow_id)
+                        told = extras.model_copy(update={"tell": sink}) if extras.tell else extras
+                        await handle.execute_update(FloorAction.act, told)
 
-                async def direct(case_id: str, matter: str) -> None:
-                    await client.get_workflow_handle(f"{case_id}/{matter}").execute_update(
-                        MatterWorkflow.accept, AcceptMatter(actor=department_of(matter))
-                    )
+                    return act
 
-                modes = {"API (FastAPI + uvicorn)": through_api, "Temporal client": direct}
-                for actors in (1, 10, 50):
+                async def floors(actors: int, count: int) -> None:
+                    for shape, extras in FLOOR_SHAPES.items():
+                        targets = await floor_targets(client, count)
+                        values = await latencies(floor(extras), targets, actors)
+                        rows.append(_row(actors, FLOOR, shape, values))
+
+                paths = {API: api_actions(http), CLIENT: client_actions(client)}
+                for actors in (1, 10):
                     count = max(actions, 4 * actors)
-                    order = list(modes) if actors != 10 else list(reversed(modes))
-                    for mode in order:
-                        targets = await open_cases(client, engine, (count + 1) // 2)
-                        values = await latencies(modes[mode], targets[:count], actors)
-                        row = (
-                            actors,
-                            mode,
-                            len(values),
-                            1000 * statistics.median(values),
-                            1000 * percentile(values, 0.99),
-                        )
-                        rows.append(row)
-                        print(
-                            f"{actors:>2} actors {mode}: p50 {row[3]:.0f} ms, p99 {row[4]:.0f} ms"
-                        )
+                    # The floor first and last, the paths between, alternated by actor count.
+                    order = list(paths) if actors == 1 else list(reversed(paths))
+                    await floors(actors, count)
+                    for path in order:
+                        targets = (await open_cases(client, engine, (count + 1) // 2))[:count]
+                        for kind in KINDS:
+                            values = await latencies(paths[path][kind], targets, actors)
+                            rows.append(_row(actors, path, kind, values))
+                    await floors(actors, count)
         server.should_exit = True
         await serving
     return _report(rows)
 
 
-def _ratio(by_key: dict, actors: int) -> float:
-    api, client = by_key[(actors, "API (FastAPI + uvicorn)")], by_key[(actors, "Temporal client")]
-    return api[3] / client[3]
+def _row(actors: int, path: str, kind: str, values: list[float]) -> tuple:
+    p50, p99 = 1000 * statistics.median(values), 1000 * percentile(values, 0.99)
+    print(f"{actors:>2} actors {path} {kind}: p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
+    return (actors, path, kind, len(values), p50, p99)
 
 
 def _report(rows: list[tuple]) -> list[str]:
-    by_key = {(r[0], r[1]): r for r in rows}
+    floors = {
+        actors: statistics.median(
+            r[4] for r in rows if r[0] == actors and r[1] == FLOOR and r[2] == FLOOR_SHAPE
+        )
+        for actors in {r[0] for r in rows}
+    }
     lines = [
-        "# Human action latency",
+        "# Human action latency against the engine's floor",
         "",
-        "A department's acceptance (clock activity + ledger write) through the API, and the",
-        "same update sent directly with the Temporal client. Fresh handed-over matters each.",
+        "Each matter action kind through the API and through the Temporal client, beside the",
+        "floor measured in the same run (a trivial update that runs one local activity, before",
+        "and after the paths; the ratio divides by the median of the two), and the floor with",
+        "each part a matter action adds to it. Fresh handed-over",
+        "matters, each taking 受理 → 补正 → 补正材料 → 办结.",
+        "Goal at 10 actors: p50 ≤ 2× the floor, p99 ≤ 100 ms.",
         "",
-        "| actors | path | actions | p50 ms | p99 ms |",
-        "|---|---|---|---|---|",
-        *(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.0f} | {r[4]:.0f} |" for r in rows),
-        "",
-        "API / client p50 ratio: "
-        + ", ".join(f"{actors} actors {_ratio(by_key, actors):.2f}x" for actors in (1, 10, 50)),
+        "| actors | path | action | actions | p50 ms | p99 ms | p50 / floor |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.1f} | {r[5]:.1f} "
+            f"| {r[4] / floors[r[0]]:.2f}x |"
+            for r in rows
+        ),
         "",
     ]
-    return lines
+    for actors in sorted(floors):
+        actions_rows = [r for r in rows if r[0] == actors and r[1] != FLOOR]
+        worst = max(actions_rows, key=lambda r: r[4])
+        slowest = max(actions_rows, key=lambda r: r[5])
+        lines.append(
+            f"- {actors} actors: floor p50 {floors[actors]:.1f} ms; worst p50 "
+            f"{worst[4]:.1f} ms ({worst[1]}, {worst[2]}, {worst[4] / floors[actors]:.2f}x); "
+            f"worst p99 {slowest[5]:.1f} ms ({slowest[1]}, {slowest[2]})."
+        )
+    return [*lines, ""]
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The bare baseline: as many workflow tasks, activities, updates, children and signals as
 a standard case, with no domain code (a no-op activity, integer state)."""
 
+import asyncio
 from datetime import timedelta
 
 from pydantic import BaseModel
@@ -84,3 +85,46 @@ class BareCase:
     @workflow.signal
     def changed(self) -> None:
         self.signals += 1
+
+
+@activity.defn
+async def floor_step(n: int) -> int:
+    return n
+
+
+class FloorExtras(BaseModel):
+    """What a matter action adds to the floor, to price each part in the same run."""
+
+    tell: str | None = None  # signal this workflow, not awaited (as a matter tells its case)
+    patches: int = 0  # first uses of this many patches (a marker and an upsert each)
+
+
+@workflow.defn
+class FloorAction:
+    """The engine's floor for one human action: an update that runs one local activity (as
+    a ledger write does) and returns; no signal, no timer, no domain code. ``FloorExtras``
+    adds the parts of a matter action one at a time."""
+
+    def __init__(self) -> None:
+        self.actions = 0
+        self.told: list[asyncio.Task[None]] = []
+
+    @workflow.run
+    async def run(self) -> int:
+        await workflow.wait_condition(lambda: self.actions < 0)  # open until terminated
+        return self.actions
+
+    @workflow.signal
+    def changed(self) -> None:
+        pass
+
+    @workflow.update
+    async def act(self, extras: FloorExtras) -> int:
+        for n in range(extras.patches):
+            workflow.patched(f"floor-{self.actions}-{n}")
+        await workflow.execute_local_activity(floor_step, self.actions, **_STEP)
+        self.actions += 1
+        if extras.tell is not None:
+            sink = workflow.get_external_workflow_handle(extras.tell)
+            self.told.append(asyncio.create_task(sink.signal(FloorAction.changed)))
+        return self.actions

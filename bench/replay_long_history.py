@@ -1,5 +1,7 @@
 """Replay time against history length: one case whose matter goes through N correction
-rounds, replayed (case and matter) with today's code, for several N.
+rounds, replayed (case and matter) with today's code, for several N, in the sandbox the
+worker runs and unsandboxed, side by side. A straight line through the points gives the
+cost per workflow task and the fixed cost per replay.
 
     .venv/bin/python -m bench.replay_long_history [--rounds 10 40 80] [--repeat 5]
 
@@ -16,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.worker import UnsandboxedWorkflowRunner, WorkflowRunner
 
 from activities.ledger import LedgerActivities
 from bench.machine import publish
@@ -72,15 +76,35 @@ async def case_with_rounds(client: Client, rounds: int) -> str:
     return case_id
 
 
-async def timed_replay(client: Client, workflow_id: str, repeat: int) -> tuple[int, float]:
+RUNNERS: dict[str, WorkflowRunner | None] = {
+    "sandboxed": None,  # the worker's and ops' runner
+    "unsandboxed": UnsandboxedWorkflowRunner(),
+}
+
+
+async def timed_replay(
+    client: Client, workflow_id: str, repeat: int
+) -> tuple[int, int, dict[str, float]]:
+    """Events, workflow tasks, and the median replay ms by runner (alternated per repeat)."""
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    times = []
+    tasks = sum(
+        1 for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    )
+    times: dict[str, list[float]] = {name: [] for name in RUNNERS}
     for _ in range(repeat):
-        started = time.perf_counter()
-        outcome = await replay_history(history)
-        times.append(time.perf_counter() - started)
-        assert outcome.ok, outcome.divergence
-    return len(history.events), 1000 * statistics.median(times)
+        for name, runner in RUNNERS.items():
+            started = time.perf_counter()
+            outcome = await replay_history(history, runner)
+            times[name].append(time.perf_counter() - started)
+            assert outcome.ok, outcome.divergence
+    return len(history.events), tasks, {n: 1000 * statistics.median(t) for n, t in times.items()}
+
+
+def line_through(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least squares: (ms per workflow task, fixed ms per replay)."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    slope, intercept = statistics.linear_regression(xs, ys)
+    return slope, intercept
 
 
 async def main(rounds: list[int], repeat: int) -> list[str]:
@@ -95,22 +119,37 @@ async def main(rounds: list[int], repeat: int) -> list[str]:
                 for count in rounds:
                     case_id = await case_with_rounds(client, count)
                     for workflow_id in (case_id, f"{case_id}/{MATTER}"):
-                        events, ms = await timed_replay(client, workflow_id, repeat)
+                        events, tasks, ms = await timed_replay(client, workflow_id, repeat)
                         kind = "case" if workflow_id == case_id else "matter"
-                        rows.append((count, kind, events, ms))
-                        print(f"{count} rounds, {kind}: {events} events, replay {ms:.0f} ms")
+                        rows.append((count, kind, events, tasks, ms))
+                        print(f"{count} rounds, {kind}: {events} events, {tasks} tasks, {ms}")
+    return _report(rows, repeat)
+
+
+def _report(rows: list[tuple], repeat: int) -> list[str]:
     lines = [
-        "# Replay time against history length",
+        "# Replay time against history length, sandboxed and not",
         "",
         f"One case, one matter, N correction rounds; median of {repeat} replays with today's",
-        "code (the Replayer, in process). Open workflows, replayed as far as they got.",
+        "code (the Replayer, in process), the two runners alternated. Open workflows, replayed",
+        "as far as they got.",
         "",
-        "| rounds | workflow | events | replay ms | µs per event |",
-        "|---|---|---|---|---|",
-        *(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.0f} | {1000 * r[3] / r[2]:.0f} |" for r in rows),
+        "| rounds | workflow | events | workflow tasks | sandboxed ms | unsandboxed ms | ratio |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]['sandboxed']:.1f} "
+            f"| {r[4]['unsandboxed']:.1f} | {r[4]['sandboxed'] / r[4]['unsandboxed']:.2f}x |"
+            for r in rows
+        ),
+        "",
+        "Fitted over the matter's replays (ms = per task × workflow tasks + fixed):",
         "",
     ]
-    return lines
+    matters = [r for r in rows if r[1] == "matter"]
+    for name in RUNNERS:
+        per_task, fixed = line_through([(r[3], r[4][name]) for r in matters])
+        lines.append(f"- {name}: {per_task:.2f} ms per workflow task, {fixed:.1f} ms fixed")
+    return [*lines, ""]
 
 
 if __name__ == "__main__":

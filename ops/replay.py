@@ -5,7 +5,8 @@ from pathlib import Path
 
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from workflows.registry import WORKFLOWS
 
@@ -29,12 +30,20 @@ def workflow_id_of(path: Path) -> str:
     return path.stem.split("__", 1)[-1].replace("~", "/")
 
 
-def _replayer() -> Replayer:
-    return Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+def _replayer(runner: WorkflowRunner | None = None) -> Replayer:
+    """The sandboxed replayer the worker's runner matches; ``runner`` for the benchmark's
+    unsandboxed comparison."""
+    return Replayer(
+        workflows=WORKFLOWS,
+        data_converter=pydantic_data_converter,
+        workflow_runner=runner or SandboxedWorkflowRunner(),
+    )
 
 
-async def replay_history(history: WorkflowHistory) -> ReplayOutcome:
-    result = await _replayer().replay_workflow(history, raise_on_replay_failure=False)
+async def replay_history(
+    history: WorkflowHistory, runner: WorkflowRunner | None = None
+) -> ReplayOutcome:
+    result = await _replayer(runner).replay_workflow(history, raise_on_replay_failure=False)
     failure = result.replay_failure
     return ReplayOutcome(history.workflow_id, failure is None, str(failure or ""))
 
