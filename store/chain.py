@@ -24,6 +24,14 @@ _BATCH = 5000
 
 
 def entry_hash(row: LedgerEntryRow, prev_hash: str) -> str:
+    return _chained(prev_hash, _canonical(row))
+
+
+def _chained(prev_hash: str, canonical: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def _canonical(row: LedgerEntryRow) -> str:
     content = {
         "key": row.key,
         "case_id": row.case_id,
@@ -36,8 +44,7 @@ def entry_hash(row: LedgerEntryRow, prev_hash: str) -> str:
         "summary": row.summary,
         "details": row.details,
     }
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _instant(moment: datetime) -> str:
@@ -45,31 +52,35 @@ def _instant(moment: datetime) -> str:
     return as_utc(moment).astimezone(UTC).isoformat()
 
 
-def link(session: Session, row: LedgerEntryRow) -> None:
-    """Chain ``row`` (added, not yet flushed) after the head, in the caller's transaction.
+# Taking the head is one statement that writes before it reads. On SQLite that write takes
+# the database's one write lock (the driver opens a transaction only at the first write, so
+# a head read first would be read outside it, and another process could move the head
+# before this insert; it did, under the fault test's load). On PostgreSQL it locks the row,
+# and a second append waiting on it reads the head the first one committed.
+_TAKE_HEAD = text("UPDATE ledger_head SET entries = entries + 1 WHERE id = 1 RETURNING last_hash")
+_CREATE_HEAD = text(
+    "INSERT INTO ledger_head (id, last_entry_id, last_hash, entries) "
+    "VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING"
+)
+_MOVE_HEAD = text("UPDATE ledger_head SET last_entry_id = :entry, last_hash = :hash WHERE id = 1")
 
-    The head is written before it is read, so two appends never chain to the same
-    predecessor. On SQLite that write is what takes the database's one write lock: the
-    driver opens a transaction only at the first write, so a head read first would be
-    read outside it, and another process could move the head before this insert. (It
-    did, under the fault test's load.) On PostgreSQL the row is then locked FOR UPDATE.
-    The same write creates the head the first time, without racing a second creator.
-    """
-    session.execute(
-        text(
-            "INSERT INTO ledger_head (id, last_entry_id, last_hash, entries) "
-            "VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING"
-        )
-    )
-    head = session.exec(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
-    row.prev_hash = head.last_hash or GENESIS
-    row.entry_hash = entry_hash(row, row.prev_hash)
+
+def link(session: Session, row: LedgerEntryRow) -> None:
+    """Chain ``row`` (added, not yet flushed) after the head, in the caller's transaction:
+    three statements (take the head, insert the entry, move the head), so the write lock
+    is held as briefly as the chain allows. The first append ever creates the head, without
+    racing a second creator."""
+    canonical = _canonical(row)  # before the lock: only the link needs the head
+    taken = session.execute(_TAKE_HEAD).first()
+    if taken is None:
+        session.execute(_CREATE_HEAD)
+        taken = session.execute(_TAKE_HEAD).one()
+    row.prev_hash = taken.last_hash or GENESIS
+    row.entry_hash = _chained(row.prev_hash, canonical)
     session.add(row)
     session.flush()  # the row's id
     assert row.id is not None  # flushed above
-    head.last_entry_id, head.last_hash = row.id, row.entry_hash
-    head.entries += 1
-    session.add(head)
+    session.execute(_MOVE_HEAD, {"entry": row.id, "hash": row.entry_hash})
 
 
 @dataclass(frozen=True)
