@@ -1,9 +1,9 @@
 """Summary statistics for the oversight view: plain functions over plain numbers."""
 
 import math
-import statistics
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
@@ -12,6 +12,34 @@ def p90(values: Sequence[float]) -> float:
     """The nearest-rank 90th percentile: the smallest value with 90 % at or below it."""
     ordered = sorted(values)
     return ordered[max(math.ceil(0.9 * len(ordered)) - 1, 0)]
+
+
+# A cycle time is counted in hundredths of a day (14.4 minutes), rounded half up, so the
+# live query and the kept tallies (domain/tally.py) hold the same whole numbers and give
+# the same median and p90 to the last digit.
+HUNDREDTHS_PER_DAY = 100
+
+
+def hundredths_of_a_day(seconds: float) -> int:
+    return math.floor(seconds * HUNDREDTHS_PER_DAY / 86400 + 0.5)
+
+
+def _nth(counts: Mapping[int, int], rank: int) -> int:
+    """The value at 0-based ``rank`` of the sorted values these counts stand for."""
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if rank < seen:
+            return value
+    raise IndexError(rank)
+
+
+def median_and_p90(counts: Mapping[int, int]) -> tuple[int, float, float]:
+    """(how many, median days, nearest-rank p90 days) of cycle times in hundredths."""
+    n = sum(counts.values())
+    middle = (_nth(counts, (n - 1) // 2) + _nth(counts, n // 2)) / 2
+    top = _nth(counts, max(math.ceil(0.9 * n) - 1, 0))
+    return n, round(middle / HUNDREDTHS_PER_DAY, 2), round(top / HUNDREDTHS_PER_DAY, 2)
 
 
 class CycleTime(BaseModel):
@@ -24,18 +52,23 @@ class CycleTime(BaseModel):
     p90_days: float
 
 
-def cycle_times(samples: dict[str, list[float]], names: dict[str, str]) -> list[CycleTime]:
-    return [
-        CycleTime(
-            key=key,
-            name=names.get(key, key),
-            decided=len(days),
-            median_days=round(statistics.median(days), 2),
-            p90_days=round(p90(days), 2),
+def cycle_times(samples: Mapping[str, Mapping[int, int]], names: dict[str, str]) -> list[CycleTime]:
+    """``samples``: per matter (or department), cycle times in hundredths and how many."""
+    figures = []
+    for key, counts in sorted(samples.items()):
+        if not sum(counts.values()):
+            continue
+        decided, median_days, p90_days = median_and_p90(counts)
+        figures.append(
+            CycleTime(
+                key=key,
+                name=names.get(key, key),
+                decided=decided,
+                median_days=median_days,
+                p90_days=p90_days,
+            )
         )
-        for key, days in sorted(samples.items())
-        if days
-    ]
+    return figures
 
 
 class MonthFigures(BaseModel):
@@ -51,26 +84,47 @@ class MonthFigures(BaseModel):
 
 
 def by_month(
-    accepted: Sequence[tuple[str, int, int]], decided: Sequence[tuple[str, float]]
+    accepted: Sequence[tuple[str, int, int]], decided: Mapping[str, Mapping[int, int]]
 ) -> list[MonthFigures]:
-    """``accepted``: (month, matters accepted, of them overdue); ``decided``: (month
-    decided, days from hand-over to decision) of each decided matter."""
+    """``accepted``: (month, matters accepted, of them overdue); ``decided``: per month
+    decided, the cycle times in hundredths of the matters decided then, and how many."""
     counts = {month: (n, late) for month, n, late in accepted}
-    spans: dict[str, list[float]] = defaultdict(list)
-    for month, span in decided:
-        spans[month].append(span)
     figures = []
-    for month in sorted(counts.keys() | spans.keys()):
+    for month in sorted(counts.keys() | decided.keys()):
         n, late = counts.get(month, (0, 0))
-        days = spans[month]
+        spans = decided.get(month, {})
+        done, median_days = 0, None
+        if sum(spans.values()):
+            done, median_days, _ = median_and_p90(spans)
         figures.append(
             MonthFigures(
                 month=month,
                 accepted=n,
                 overdue=late,
                 overdue_rate=round(late / n, 4) if n else None,
-                decided=len(days),
-                median_days=round(statistics.median(days), 2) if days else None,
+                decided=done,
+                median_days=median_days,
             )
         )
     return figures
+
+
+@dataclass
+class Figures:
+    """What the oversight statistics are made of, counted live or from the kept tallies:
+    the two must be equal for the same filters (tests/api/test_oversight_tallies.py)."""
+
+    cases: int = 0
+    by_county_and_stage: list[tuple[str, str, int]] = field(default_factory=list)
+    satisfaction: dict[str, int] = field(default_factory=dict)
+    matters: int = 0
+    clocked: int = 0
+    overdue: int = 0
+    corrections: int = 0
+    accepted_by_month: list[tuple[str, int, int]] = field(default_factory=list)
+    # cycle times in hundredths of a day, with how many, per matter, department, month
+    by_matter: dict[str, Counter[int]] = field(default_factory=dict)
+    by_department: dict[str, Counter[int]] = field(default_factory=dict)
+    decided_by_month: dict[str, Counter[int]] = field(default_factory=dict)
+    matter_names: dict[str, str] = field(default_factory=dict)
+    department_names: dict[str, str] = field(default_factory=dict)

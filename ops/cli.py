@@ -31,7 +31,7 @@ from ops.replay import replay_files, replay_running, replay_workflow
 from ops.search_attributes import register as register_search_attributes
 from ops.stuck import find_stuck
 from settings import get_settings
-from store import chain
+from store import chain, tally
 from store.db import create_schema, engine_for
 from temporal_client import connect
 from workflows import search_attributes
@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     redeliver.add_argument("--operator", required=True, help="your account id, for the ledger")
     redeliver.add_argument("--reason", required=True, help="why, for the ledger")
     verbs.add_parser("verify-ledger", help="walk the ledger's hash chain for tampering")
+    verbs.add_parser(
+        "rebuild-tallies",
+        help="recount the oversight statistics' tallies from the projection (after a restore"
+        " or a manual fix of projection rows)",
+    )
     verbs.add_parser(
         "verify-documents", help="re-hash every stored document against the ledger's record"
     )
@@ -147,6 +152,9 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
             ),
             0 if result.ok else 1,
         )
+    if args.verb == "rebuild-tallies":
+        counted = tally.rebuild(engine)
+        return {"cases": counted}, lambda r: f"已按 {r['cases']} 件案件重新计算统计汇总", 0
     if args.verb == "verify-documents":
         return _verified_documents(engine, storage_for(settings))
     try:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from domain.actors import Actor
 from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, once_key
-from store import chain
+from store import chain, tally
 from store.db import session_scope
 from store.projection import keep_only, upsert_case, upsert_matter
 from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
@@ -30,12 +30,16 @@ def append(engine: Engine, write: LedgerWrite) -> bool:
             if _exists(session, write.entry.key):
                 return False
             chain.link(session, _to_row(write.entry))
+            moves = write.case is not None or bool(write.matters)
+            before = tally.counted(session, write.entry.case_id) if moves else None
             if write.case is not None:
                 upsert_case(session, write.case)
             for matter in write.matters:
                 upsert_matter(session, write.entry.case_id, matter)
             if write.replaces_matters and write.case is not None:
                 keep_only(session, write.case, [m.code for m in write.matters])
+            if before is not None:  # the statistics' tallies move with the projection
+                tally.move(session, before, tally.counted(session, write.entry.case_id))
             for index, notice in enumerate(write.notices):
                 row = NotificationRow(
                     key=f"{write.entry.key}#{index}",

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from domain.ledger import CaseSummary, MatterRowData
 from domain.matter import MatterSnapshot, MatterState
 from domain.work import ClockKind
-from store import work
+from store import tally, work
 from store.tables import CaseCountyRow, CaseRow, MatterRow, WorkItemRow
 
 INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
@@ -208,4 +208,6 @@ def replace_case(engine: Engine, summary: CaseSummary, matters: list[MatterSnaps
         upsert_case(session, summary)
         for matter in matters:
             upsert_matter(session, summary.case_id, MatterRowData.of(matter))
+        # The rows replaced were wrong, and what they had counted for is not known: recount.
+        tally.rebuild_in(session)
         session.commit()

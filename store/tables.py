@@ -357,3 +357,20 @@ class WorkItemRow(SQLModel, table=True):
     provisional: bool = False
     opened_at: datetime = utc_column(nullable=False)
     closed_at: datetime | None = utc_column()
+
+
+class TallyRow(SQLModel, table=True):
+    """One kept count of the oversight statistics (domain/tally.py), under a case's fixed
+    facts; each ledger write moves the rows its case's projection change moves."""
+
+    __tablename__ = "oversight_tally"
+
+    figure: str = Field(primary_key=True, max_length=20)
+    cross_county: bool = Field(primary_key=True)
+    jurisdiction: str = Field(primary_key=True, max_length=8)
+    opened_on: date = Field(primary_key=True)
+    k1: str = Field(default="", primary_key=True, max_length=100)
+    k2: str = Field(default="", primary_key=True, max_length=100)
+    k3: str = Field(default="", primary_key=True, max_length=100)
+    k4: str = Field(default="", primary_key=True, max_length=100)
+    n: int = 0

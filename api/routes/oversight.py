@@ -5,7 +5,6 @@ Read-only, and served from the SQL projection (indexes on county, stage and open
 so it never waits on a workflow.
 """
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Annotated
 
@@ -197,44 +196,32 @@ def statistics(where: Filter, engine: EngineDep, reader: OversightReader) -> Ove
     """Cases by county and stage, cycle times (median and nearest-rank p90, in days from
     hand-over to decision) per matter and department, the overdue rate, corrections and
     satisfaction, over the cross-county cases the filters select."""
-    by_matter: dict[str, list[float]] = defaultdict(list)
-    by_department: dict[str, list[float]] = defaultdict(list)
-    matter_names: dict[str, str] = {}
-    department_names: dict[str, str] = {}
-    decided: list[tuple[str, float]] = []
-    for code, name, department, department_name, days, month in oversight.decided_matters(
-        engine, where
-    ):
-        decided.append((month, days))
-        by_matter[code].append(days)
-        by_department[department].append(days)
-        matter_names[code], department_names[department] = name, department_name
-    totals = oversight.matter_totals(engine, where)
-    levels = oversight.satisfaction_counts(engine, where)
+    found = oversight.figures(engine, where)
+    levels = found.satisfaction
     evaluated = sum(levels.values())
     satisfied = sum(n for level, n in levels.items() if Satisfaction(level) not in BAD_RATINGS)
     return OversightStatistics(
-        cases=oversight.case_total(engine, where),
+        cases=found.cases,
         by_county_and_stage=[
-            StageCountyCount(county=county, stage=stage, cases=n)
-            for county, stage, n in oversight.stage_county_counts(engine, where)
+            StageCountyCount(county=county, stage=CaseStage(stage), cases=n)
+            for county, stage, n in found.by_county_and_stage
         ],
-        cycle_time_by_matter=cycle_times(by_matter, matter_names),
-        cycle_time_by_department=cycle_times(by_department, department_names),
-        matters=totals.matters,
-        clocked_matters=totals.clocked,
-        overdue_matters=totals.overdue,
-        overdue_rate=round(totals.overdue / totals.clocked, 4) if totals.clocked else None,
-        corrections=totals.corrections,
+        cycle_time_by_matter=cycle_times(found.by_matter, found.matter_names),
+        cycle_time_by_department=cycle_times(found.by_department, found.department_names),
+        matters=found.matters,
+        clocked_matters=found.clocked,
+        overdue_matters=found.overdue,
+        overdue_rate=round(found.overdue / found.clocked, 4) if found.clocked else None,
+        corrections=found.corrections,
         corrections_per_matter=(
-            round(totals.corrections / totals.matters, 4) if totals.matters else None
+            round(found.corrections / found.matters, 4) if found.matters else None
         ),
         satisfaction=SatisfactionSummary(
             evaluated=evaluated,
             by_level={Satisfaction(level): n for level, n in levels.items()},
             satisfied_share=round(satisfied / evaluated, 4) if evaluated else None,
         ),
-        by_month=by_month(totals.accepted, decided),
+        by_month=by_month(found.accepted_by_month, found.decided_by_month),
     )
 
 

@@ -18,11 +18,16 @@ from sqlalchemy import Engine
 from domain.clock import BUSINESS_ZONE
 from domain.ledger import CaseSummary, MatterRowData
 from settings import Settings
+from store import tally
 from store.db import session_scope
 from store.projection import upsert_case, upsert_matter
 from tests.support.identities import api_client, coordinator, oversight
 
 OVERSIGHT = oversight()
+# Cycle times are counted in hundredths of a day, each matter's rounded first (so the kept
+# tallies and the live query agree exactly): a median may move by up to 0.01 day from the
+# median of the exact spans, and the answer is rounded to 0.01 again.
+CYCLE_TOLERANCE = 0.011
 DEPARTMENTS = {
     "jinghe-natural-resources": ("精河县自然资源局", "精河县"),
     "jinghe-housing-construction": ("精河县住房和城乡建设局", "精河县"),
@@ -106,6 +111,13 @@ def generate(seed: int = 7, n: int = 80) -> list[Case]:
 
 
 def load(engine: Engine, cases: list[Case]) -> None:
+    """Rows written straight to the projection, as a restore would: the statistics' tallies
+    are then rebuilt from them, as ``python -m ops rebuild-tallies`` does."""
+    _write(engine, cases)
+    tally.rebuild(engine)
+
+
+def _write(engine: Engine, cases: list[Case]) -> None:
     with session_scope(engine) as session:
         for case in cases:
             upsert_case(
@@ -267,8 +279,10 @@ async def test_the_statistics_match_values_computed_from_the_generated_cases(
         for row in rows:
             values = samples[row["key"]]
             assert row["decided"] == len(values)
-            assert row["median_days"] == pytest.approx(statistics.median(values), abs=0.006)
-            assert row["p90_days"] == pytest.approx(_nearest_rank_p90(values), abs=0.006)
+            assert row["median_days"] == pytest.approx(
+                statistics.median(values), abs=CYCLE_TOLERANCE
+            )
+            assert row["p90_days"] == pytest.approx(_nearest_rank_p90(values), abs=CYCLE_TOLERANCE)
 
     clocked = [m for m in matters if m.accepted_at is not None]
     assert got["matters"] == len(matters)
@@ -299,7 +313,7 @@ async def test_the_statistics_match_values_computed_from_the_generated_cases(
         assert figures["decided"] == len(row["days"])
         if row["days"]:
             median = statistics.median(row["days"])
-            assert figures["median_days"] == pytest.approx(median, abs=0.006)
+            assert figures["median_days"] == pytest.approx(median, abs=CYCLE_TOLERANCE)
 
     rated = [c.satisfaction for c in selected if c.satisfaction]
     assert got["satisfaction"]["evaluated"] == len(rated)

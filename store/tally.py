@@ -1,0 +1,230 @@
+"""The oversight statistics' kept tallies (domain/tally.py): moved in the ledger write's
+transaction, rebuilt from the projection by the migration and by ops, read by the
+statistics when the filters are ones they are kept under."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from domain.statistics import Figures
+from domain.tally import CaseFacts, Figure, MatterFacts, TallyKey, change, contributions
+from store.tables import CaseCountyRow, CaseRow, MatterRow, TallyRow
+
+_BATCH = 2000
+_CASE_COLUMNS = (
+    col(CaseRow.case_id),
+    col(CaseRow.cross_county),
+    col(CaseRow.jurisdiction),
+    col(CaseRow.opened_at),
+    col(CaseRow.stage),
+    col(CaseRow.county),
+    col(CaseRow.satisfaction),
+)
+_MATTER_COLUMNS = (
+    col(MatterRow.case_id),
+    col(MatterRow.code),
+    col(MatterRow.name),
+    col(MatterRow.department),
+    col(MatterRow.department_name),
+    col(MatterRow.county),
+    col(MatterRow.state),
+    col(MatterRow.handed_over_at),
+    col(MatterRow.accepted_at),
+    col(MatterRow.decided_at),
+    col(MatterRow.overdue),
+    col(MatterRow.correction_count),
+)
+
+
+def counted(session: Session, case_id: str) -> Counter[TallyKey]:
+    """What the case's projection rows count for, as they stand in this transaction."""
+    return _summed(_facts(session, [case_id]))
+
+
+def move(session: Session, before: Counter[TallyKey], after: Counter[TallyKey]) -> None:
+    """Move the tallies from what the case counted for to what it counts for now: one
+    statement per tally that changed (an action moves one to three)."""
+    delta = change(before, after)
+    if delta:
+        session.execute(_add_statement(session, delta))
+
+
+def rebuild_in(session: Session) -> int:
+    """Recount every tally from the projection; returns the number of cases counted."""
+    session.execute(delete(TallyRow))
+    ids = [case_id for (case_id,) in session.execute(sa_select(col(CaseRow.case_id)))]
+    total: Counter[TallyKey] = Counter()
+    for start in range(0, len(ids), _BATCH):
+        total.update(_summed(_facts(session, ids[start : start + _BATCH])))
+    for start in range(0, len(total), _BATCH):
+        rows = list(total.items())[start : start + _BATCH]
+        session.execute(_add_statement(session, dict(rows)))
+    return len(ids)
+
+
+def rebuild(engine: Engine) -> int:
+    with Session(engine) as session:
+        cases = rebuild_in(session)
+        session.commit()
+    return cases
+
+
+def _facts(session: Session, case_ids: list[str]) -> Iterator[tuple[CaseFacts, list[MatterFacts]]]:
+    cases = session.execute(
+        sa_select(*_CASE_COLUMNS).where(col(CaseRow.case_id).in_(case_ids))
+    ).all()
+    counties: dict[str, list[str]] = defaultdict(list)
+    for case_id, county in session.execute(
+        sa_select(col(CaseCountyRow.case_id), col(CaseCountyRow.county)).where(
+            col(CaseCountyRow.case_id).in_(case_ids)
+        )
+    ):
+        counties[case_id].append(county)
+    matters: dict[str, list[MatterFacts]] = defaultdict(list)
+    for case_id, *values in session.execute(
+        sa_select(*_MATTER_COLUMNS).where(col(MatterRow.case_id).in_(case_ids))
+    ):
+        matters[case_id].append(MatterFacts(*values))
+    for case_id, cross_county, jurisdiction, opened_at, stage, county, satisfaction in cases:
+        facts = CaseFacts(
+            cross_county=cross_county,
+            jurisdiction=jurisdiction,
+            opened_at=opened_at,
+            stage=stage,
+            county=county,
+            satisfaction=satisfaction,
+            counties=tuple(sorted(counties[case_id])),
+        )
+        yield facts, matters[case_id]
+
+
+def _summed(cases: Iterable[tuple[CaseFacts, list[MatterFacts]]]) -> Counter[TallyKey]:
+    total: Counter[TallyKey] = Counter()
+    for case, matters in cases:
+        total.update(contributions(case, matters))
+    return total
+
+
+def _add_statement(session: Session, delta: dict[TallyKey, int]) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n, on either database."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    rows = [
+        {
+            "figure": key.figure.value,
+            "cross_county": key.cross_county,
+            "jurisdiction": key.jurisdiction,
+            "opened_on": key.opened_on,
+            "k1": key.k1,
+            "k2": key.k2,
+            "k3": key.k3,
+            "k4": key.k4,
+            "n": n,
+        }
+        for key, n in sorted(delta.items())  # one order: two writers never deadlock
+    ]
+    statement = dialect.insert(TallyRow).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=[
+            "figure",
+            "cross_county",
+            "jurisdiction",
+            "opened_on",
+            "k1",
+            "k2",
+            "k3",
+            "k4",
+        ],
+        set_={"n": col(TallyRow.n) + statement.excluded.n},
+    )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read(
+    engine: Engine,
+    *,
+    cross_county_only: bool,
+    jurisdiction: str | None,
+    opened_from: date | None,
+    opened_to: date | None,
+) -> dict[Figure, list[tuple[str, str, str, str, int]]]:
+    """The tallies under these filters, summed over the days: per figure, (k1, k2, k3, k4,
+    n) with n not 0."""
+    conditions: list[Any] = []
+    if cross_county_only:
+        conditions.append(col(TallyRow.cross_county).is_(True))
+    if jurisdiction:
+        conditions.append(TallyRow.jurisdiction == jurisdiction)
+    if opened_from:
+        conditions.append(col(TallyRow.opened_on) >= opened_from)
+    if opened_to:
+        conditions.append(col(TallyRow.opened_on) < opened_to + timedelta(days=1))
+    keys = tuple(
+        col(c) for c in (TallyRow.figure, TallyRow.k1, TallyRow.k2, TallyRow.k3, TallyRow.k4)
+    )
+    found: dict[Figure, list[tuple[str, str, str, str, int]]] = defaultdict(list)
+    with Session(engine) as session:
+        for figure, k1, k2, k3, k4, n in session.execute(
+            sa_select(*keys, func.sum(col(TallyRow.n))).where(*conditions).group_by(*keys)
+        ):
+            if n:
+                found[Figure(figure)].append((k1, k2, k3, k4, int(n)))
+    return found
+
+
+def figures(
+    engine: Engine,
+    *,
+    cross_county_only: bool,
+    jurisdiction: str | None,
+    opened_from: date | None,
+    opened_to: date | None,
+) -> Figures:
+    """The statistics from the tallies: a few hundred rows summed, whatever the cases."""
+    rows = read(
+        engine,
+        cross_county_only=cross_county_only,
+        jurisdiction=jurisdiction,
+        opened_from=opened_from,
+        opened_to=opened_to,
+    )
+    found = Figures()
+    found.cases = sum(r[4] for r in rows[Figure.CASES])
+    found.by_county_and_stage = sorted(
+        (county, stage, n) for county, stage, _, _, n in rows[Figure.STAGE]
+    )
+    found.satisfaction = {level: n for level, _, _, _, n in rows[Figure.SATISFACTION]}
+    found.matters = sum(r[4] for r in rows[Figure.MATTERS])
+    found.clocked = sum(r[4] for r in rows[Figure.CLOCKED])
+    found.overdue = sum(r[4] for r in rows[Figure.OVERDUE])
+    found.corrections = sum(r[4] for r in rows[Figure.CORRECTIONS])
+    late = {month: n for month, _, _, _, n in rows[Figure.OVERDUE]}
+    found.accepted_by_month = sorted(
+        (month, n, late.get(month, 0)) for month, _, _, _, n in rows[Figure.CLOCKED]
+    )
+    for code, department, month, hundredths, n in rows[Figure.CYCLE]:
+        span = int(hundredths)
+        found.by_matter.setdefault(code, Counter())[span] += n
+        found.by_department.setdefault(department, Counter())[span] += n
+        found.decided_by_month.setdefault(month, Counter())[span] += n
+    found.matter_names = _names(rows[Figure.MATTER_NAME], found.by_matter)
+    found.department_names = _names(rows[Figure.DEPARTMENT_NAME], found.by_department)
+    return found
+
+
+def _names(
+    rows: list[tuple[str, str, str, str, int]], keys: dict[str, Counter[int]]
+) -> dict[str, str]:
+    """Each code's name (the one most matters carry, as a renamed department may show both)."""
+    best: dict[str, tuple[int, str]] = {}
+    for code, name, _, _, n in rows:
+        if code in keys and (code not in best or (n, name) > best[code]):
+            best[code] = (n, name)
+    return {code: name for code, (_, name) in best.items()}
