@@ -53,7 +53,7 @@ QUERIES = {
     "list, page 1000": ("/oversight/cases", {"offset": 50_000, "limit": 50}),
     "count, county": ("/oversight/cases/count", {"county": "阿拉山口市"}),
     "statistics, all (tallies)": ("/oversight/statistics", {}),
-    "statistics, October (tallies)": (
+    "statistics, October": (
         "/oversight/statistics",
         {"opened_from": "2026-10-01", "opened_to": "2026-10-31"},
     ),

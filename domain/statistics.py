@@ -14,14 +14,15 @@ def p90(values: Sequence[float]) -> float:
     return ordered[max(math.ceil(0.9 * len(ordered)) - 1, 0)]
 
 
-# A cycle time is counted in hundredths of a day (14.4 minutes), rounded half up, so the
-# live query and the kept tallies (domain/tally.py) hold the same whole numbers and give
-# the same median and p90 to the last digit.
-HUNDREDTHS_PER_DAY = 100
+# A cycle time is counted in tenths of a day (2.4 hours), rounded half up, so the live
+# query and the kept tallies (domain/tally.py) hold the same whole numbers and give the
+# same median and p90 to the last digit; a tally per tenth keeps a few hundred rows per
+# matter, department and month, where finer units would keep one per decided matter.
+CYCLE_UNITS_PER_DAY = 10
 
 
-def hundredths_of_a_day(seconds: float) -> int:
-    return math.floor(seconds * HUNDREDTHS_PER_DAY / 86400 + 0.5)
+def cycle_units(seconds: float) -> int:
+    return math.floor(seconds * CYCLE_UNITS_PER_DAY / 86400 + 0.5)
 
 
 def _nth(counts: Mapping[int, int], rank: int) -> int:
@@ -35,11 +36,11 @@ def _nth(counts: Mapping[int, int], rank: int) -> int:
 
 
 def median_and_p90(counts: Mapping[int, int]) -> tuple[int, float, float]:
-    """(how many, median days, nearest-rank p90 days) of cycle times in hundredths."""
+    """(how many, median days, nearest-rank p90 days) of cycle times in tenths of a day."""
     n = sum(counts.values())
     middle = (_nth(counts, (n - 1) // 2) + _nth(counts, n // 2)) / 2
     top = _nth(counts, max(math.ceil(0.9 * n) - 1, 0))
-    return n, round(middle / HUNDREDTHS_PER_DAY, 2), round(top / HUNDREDTHS_PER_DAY, 2)
+    return n, round(middle / CYCLE_UNITS_PER_DAY, 2), round(top / CYCLE_UNITS_PER_DAY, 2)
 
 
 class CycleTime(BaseModel):
@@ -53,7 +54,7 @@ class CycleTime(BaseModel):
 
 
 def cycle_times(samples: Mapping[str, Mapping[int, int]], names: dict[str, str]) -> list[CycleTime]:
-    """``samples``: per matter (or department), cycle times in hundredths and how many."""
+    """``samples``: per matter (or department), cycle times in tenths of a day and how many."""
     figures = []
     for key, counts in sorted(samples.items()):
         if not sum(counts.values()):
@@ -87,7 +88,7 @@ def by_month(
     accepted: Sequence[tuple[str, int, int]], decided: Mapping[str, Mapping[int, int]]
 ) -> list[MonthFigures]:
     """``accepted``: (month, matters accepted, of them overdue); ``decided``: per month
-    decided, the cycle times in hundredths of the matters decided then, and how many."""
+    decided, the cycle times in tenths of a day of the matters decided then, and how many."""
     counts = {month: (n, late) for month, n, late in accepted}
     figures = []
     for month in sorted(counts.keys() | decided.keys()):
@@ -122,7 +123,7 @@ class Figures:
     overdue: int = 0
     corrections: int = 0
     accepted_by_month: list[tuple[str, int, int]] = field(default_factory=list)
-    # cycle times in hundredths of a day, with how many, per matter, department, month
+    # cycle times in tenths of a day, with how many, per matter, department, month
     by_matter: dict[str, Counter[int]] = field(default_factory=dict)
     by_department: dict[str, Counter[int]] = field(default_factory=dict)
     decided_by_month: dict[str, Counter[int]] = field(default_factory=dict)

@@ -2,20 +2,21 @@
 case's projection, so a ledger write can subtract the case's tallies before it changes the
 projection and add them after, and a rebuild can sum them over every case.
 
-A tally is counted under the case's fixed facts (cross-county or not, jurisdiction, the
-day it opened in Beijing), so the statistics for a jurisdiction and a range of opening
-days are sums of a few rows instead of a join over every matter. Filters that change by the
-hour (stage, overdue, pending coordination) and the county and park filters are answered
-by the live query.
+A tally is counted under the case's fixed facts (cross-county or not, jurisdiction), so
+the statistics for the prefecture or a jurisdiction are sums of a few thousand rows instead
+of a join over every matter. Filters that change by the hour (stage, overdue, pending
+coordination), the county and park filters and the dates opened are answered by the live
+query: keeping tallies per opening day as well would multiply the cycle-time rows by the
+days.
 """
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from domain.dates import local_day
-from domain.statistics import hundredths_of_a_day
+from domain.statistics import cycle_units
 
 
 class Figure(StrEnum):
@@ -26,7 +27,9 @@ class Figure(StrEnum):
     CLOCKED = "clocked"  # (month accepted): matters accepted
     OVERDUE = "overdue"  # (month accepted): accepted matters that went past their deadline
     CORRECTIONS = "corrections"  # (month accepted or ""): 补正 rounds
-    CYCLE = "cycle"  # (matter, department, month decided, hundredths of a day)
+    CYCLE_MATTER = "cycle_matter"  # (matter, tenths of a day from hand-over to decision)
+    CYCLE_DEPARTMENT = "cycle_department"  # (department, tenths of a day)
+    CYCLE_MONTH = "cycle_month"  # (month decided, tenths of a day)
     MATTER_NAME = "matter_name"  # (matter, name): the names the figures print
     DEPARTMENT_NAME = "department_name"  # (department, name)
 
@@ -65,11 +68,8 @@ class TallyKey:
     figure: Figure
     cross_county: bool
     jurisdiction: str
-    opened_on: date
     k1: str = ""
     k2: str = ""
-    k3: str = ""
-    k4: str = ""
 
 
 def month_of(moment: datetime) -> str:
@@ -83,10 +83,9 @@ def contributions(case: CaseFacts, matters: list[MatterFacts]) -> Counter[TallyK
 
     def add(figure: Figure, *keys: str, n: int = 1) -> None:
         if n:
-            key = TallyKey(figure, case.cross_county, case.jurisdiction, opened_on, *keys)
+            key = TallyKey(figure, case.cross_county, case.jurisdiction, *keys)
             found[key] += n
 
-    opened_on = local_day(case.opened_at)
     add(Figure.CASES)
     reached = {m.county for m in matters if m.handed_over_at is not None}
     for county in case.counties:
@@ -106,9 +105,10 @@ def contributions(case: CaseFacts, matters: list[MatterFacts]) -> Counter[TallyK
                 add(Figure.OVERDUE, accepted_in)
         if matter.state in DECIDED_STATES and matter.decided_at is not None:
             span = (matter.decided_at - matter.handed_over_at).total_seconds()
-            hundredths = str(hundredths_of_a_day(span))
-            decided_in = month_of(matter.decided_at)
-            add(Figure.CYCLE, matter.code, matter.department, decided_in, hundredths)
+            units = str(cycle_units(span))
+            add(Figure.CYCLE_MATTER, matter.code, units)
+            add(Figure.CYCLE_DEPARTMENT, matter.department, units)
+            add(Figure.CYCLE_MONTH, month_of(matter.decided_at), units)
             add(Figure.MATTER_NAME, matter.code, matter.name)
             add(Figure.DEPARTMENT_NAME, matter.department, matter.department_name)
     return found

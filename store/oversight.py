@@ -10,7 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from domain.clock import BUSINESS_ZONE
-from domain.statistics import Figures
+from domain.statistics import CYCLE_UNITS_PER_DAY, Figures
 from store import tally
 from store.projection import INBOX_STATES, open_overdue_matter
 from store.tables import CaseCountyRow, CaseRow, MatterRow
@@ -191,11 +191,11 @@ def matter_totals(engine: Engine, where: OversightFilter) -> MatterTotals:
 def decided_matters(
     engine: Engine, where: OversightFilter
 ) -> list[tuple[str, str, str, str, int, str]]:
-    """(matter code and name, department code and name, hundredths of a day from hand-over
+    """(matter code and name, department code and name, tenths of a day from hand-over
     to decision, the month decided in Beijing) of every decided matter of the matching
     cases. The spans and months are computed by the database: building tens of thousands
     of datetimes in Python was most of the statistics' time."""
-    days = _hundredths_between(engine, MatterRow.handed_over_at, MatterRow.decided_at)
+    days = _cycle_units_between(engine, MatterRow.handed_over_at, MatterRow.decided_at)
     with Session(engine) as session:
         return [
             (code, name, department, department_name, int(span), str(month))
@@ -220,11 +220,12 @@ def decided_matters(
         ]
 
 
-def _hundredths_between(engine: Engine, start: Any, end: Any) -> ColumnElement[Any]:
-    """Hundredths of a day, rounded half up, as domain.statistics.hundredths_of_a_day."""
+def _cycle_units_between(engine: Engine, start: Any, end: Any) -> ColumnElement[Any]:
+    """Tenths of a day, rounded half up, as domain.statistics.cycle_units."""
+    units = CYCLE_UNITS_PER_DAY
     if engine.dialect.name == "sqlite":
-        return func.floor((func.julianday(end) - func.julianday(start)) * 100 + 0.5)
-    return func.floor(func.extract("epoch", end - start) * 100 / 86400 + 0.5)
+        return func.floor((func.julianday(end) - func.julianday(start)) * units + 0.5)
+    return func.floor(func.extract("epoch", end - start) * units / 86400 + 0.5)
 
 
 def satisfaction_counts(engine: Engine, where: OversightFilter) -> dict[str, int]:
@@ -273,19 +274,23 @@ def live_figures(engine: Engine, where: OversightFilter) -> Figures:
 
 
 def figures(engine: Engine, where: OversightFilter) -> Figures:
-    """From the kept tallies when the filters are ones they are kept under (jurisdiction,
-    the days opened, cross-county or all), else live."""
+    """From the kept tallies when the filters are ones they are kept under (the whole
+    prefecture or a jurisdiction, cross-county cases or all), else live."""
     if tallied(where):
         return tally.figures(
-            engine,
-            cross_county_only=where.cross_county_only,
-            jurisdiction=where.jurisdiction,
-            opened_from=where.opened_from,
-            opened_to=where.opened_to,
+            engine, cross_county_only=where.cross_county_only, jurisdiction=where.jurisdiction
         )
     return live_figures(engine, where)
 
 
 def tallied(where: OversightFilter) -> bool:
-    live_only = (where.county, where.park, where.stage, where.overdue, where.pending_coordination)
+    live_only = (
+        where.county,
+        where.park,
+        where.stage,
+        where.overdue,
+        where.pending_coordination,
+        where.opened_from,
+        where.opened_to,
+    )
     return all(value is None or value == "" for value in live_only)

@@ -368,9 +368,6 @@ class TallyRow(SQLModel, table=True):
     figure: str = Field(primary_key=True, max_length=20)
     cross_county: bool = Field(primary_key=True)
     jurisdiction: str = Field(primary_key=True, max_length=8)
-    opened_on: date = Field(primary_key=True)
     k1: str = Field(default="", primary_key=True, max_length=100)
     k2: str = Field(default="", primary_key=True, max_length=100)
-    k3: str = Field(default="", primary_key=True, max_length=100)
-    k4: str = Field(default="", primary_key=True, max_length=100)
     n: int = 0

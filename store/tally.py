@@ -4,7 +4,6 @@ statistics when the filters are ones they are kept under."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, func
@@ -119,11 +118,8 @@ def _add_statement(session: Session, delta: dict[TallyKey, int]) -> Any:
             "figure": key.figure.value,
             "cross_county": key.cross_county,
             "jurisdiction": key.jurisdiction,
-            "opened_on": key.opened_on,
             "k1": key.k1,
             "k2": key.k2,
-            "k3": key.k3,
-            "k4": key.k4,
             "n": n,
         }
         for key, n in sorted(delta.items())  # one order: two writers never deadlock
@@ -134,11 +130,8 @@ def _add_statement(session: Session, delta: dict[TallyKey, int]) -> Any:
             "figure",
             "cross_county",
             "jurisdiction",
-            "opened_on",
             "k1",
             "k2",
-            "k3",
-            "k4",
         ],
         set_={"n": col(TallyRow.n) + statement.excluded.n},
     )
@@ -148,83 +141,56 @@ def _add_statement(session: Session, delta: dict[TallyKey, int]) -> Any:
 
 
 def read(
-    engine: Engine,
-    *,
-    cross_county_only: bool,
-    jurisdiction: str | None,
-    opened_from: date | None,
-    opened_to: date | None,
-) -> dict[Figure, list[tuple[str, str, str, str, int]]]:
-    """The tallies under these filters, summed over the days: per figure, (k1, k2, k3, k4,
-    n) with n not 0."""
+    engine: Engine, *, cross_county_only: bool, jurisdiction: str | None
+) -> dict[Figure, list[tuple[str, str, int]]]:
+    """The tallies under these filters: per figure, (k1, k2, n) with n not 0."""
     conditions: list[Any] = []
     if cross_county_only:
         conditions.append(col(TallyRow.cross_county).is_(True))
     if jurisdiction:
         conditions.append(TallyRow.jurisdiction == jurisdiction)
-    if opened_from:
-        conditions.append(col(TallyRow.opened_on) >= opened_from)
-    if opened_to:
-        conditions.append(col(TallyRow.opened_on) < opened_to + timedelta(days=1))
-    keys = tuple(
-        col(c) for c in (TallyRow.figure, TallyRow.k1, TallyRow.k2, TallyRow.k3, TallyRow.k4)
-    )
-    found: dict[Figure, list[tuple[str, str, str, str, int]]] = defaultdict(list)
+    keys = (col(TallyRow.figure), col(TallyRow.k1), col(TallyRow.k2))
+    found: dict[Figure, list[tuple[str, str, int]]] = defaultdict(list)
     with Session(engine) as session:
-        for figure, k1, k2, k3, k4, n in session.execute(
+        for figure, k1, k2, n in session.execute(
             sa_select(*keys, func.sum(col(TallyRow.n))).where(*conditions).group_by(*keys)
         ):
             if n:
-                found[Figure(figure)].append((k1, k2, k3, k4, int(n)))
+                found[Figure(figure)].append((k1, k2, int(n)))
     return found
 
 
-def figures(
-    engine: Engine,
-    *,
-    cross_county_only: bool,
-    jurisdiction: str | None,
-    opened_from: date | None,
-    opened_to: date | None,
-) -> Figures:
-    """The statistics from the tallies: a few hundred rows summed, whatever the cases."""
-    rows = read(
-        engine,
-        cross_county_only=cross_county_only,
-        jurisdiction=jurisdiction,
-        opened_from=opened_from,
-        opened_to=opened_to,
-    )
+def figures(engine: Engine, *, cross_county_only: bool, jurisdiction: str | None) -> Figures:
+    """The statistics from the tallies: a few thousand rows summed, whatever the cases."""
+    rows = read(engine, cross_county_only=cross_county_only, jurisdiction=jurisdiction)
     found = Figures()
-    found.cases = sum(r[4] for r in rows[Figure.CASES])
-    found.by_county_and_stage = sorted(
-        (county, stage, n) for county, stage, _, _, n in rows[Figure.STAGE]
-    )
-    found.satisfaction = {level: n for level, _, _, _, n in rows[Figure.SATISFACTION]}
-    found.matters = sum(r[4] for r in rows[Figure.MATTERS])
-    found.clocked = sum(r[4] for r in rows[Figure.CLOCKED])
-    found.overdue = sum(r[4] for r in rows[Figure.OVERDUE])
-    found.corrections = sum(r[4] for r in rows[Figure.CORRECTIONS])
-    late = {month: n for month, _, _, _, n in rows[Figure.OVERDUE]}
+    found.cases = sum(n for _, _, n in rows[Figure.CASES])
+    found.by_county_and_stage = sorted(rows[Figure.STAGE])
+    found.satisfaction = {level: n for level, _, n in rows[Figure.SATISFACTION]}
+    found.matters = sum(n for _, _, n in rows[Figure.MATTERS])
+    found.clocked = sum(n for _, _, n in rows[Figure.CLOCKED])
+    found.overdue = sum(n for _, _, n in rows[Figure.OVERDUE])
+    found.corrections = sum(n for _, _, n in rows[Figure.CORRECTIONS])
+    late = {month: n for month, _, n in rows[Figure.OVERDUE]}
     found.accepted_by_month = sorted(
-        (month, n, late.get(month, 0)) for month, _, _, _, n in rows[Figure.CLOCKED]
+        (month, n, late.get(month, 0)) for month, _, n in rows[Figure.CLOCKED]
     )
-    for code, department, month, hundredths, n in rows[Figure.CYCLE]:
-        span = int(hundredths)
-        found.by_matter.setdefault(code, Counter())[span] += n
-        found.by_department.setdefault(department, Counter())[span] += n
-        found.decided_by_month.setdefault(month, Counter())[span] += n
+    for figure, into in (
+        (Figure.CYCLE_MATTER, found.by_matter),
+        (Figure.CYCLE_DEPARTMENT, found.by_department),
+        (Figure.CYCLE_MONTH, found.decided_by_month),
+    ):
+        for key, units, n in rows[figure]:
+            into.setdefault(key, Counter())[int(units)] += n
     found.matter_names = _names(rows[Figure.MATTER_NAME], found.by_matter)
     found.department_names = _names(rows[Figure.DEPARTMENT_NAME], found.by_department)
     return found
 
 
-def _names(
-    rows: list[tuple[str, str, str, str, int]], keys: dict[str, Counter[int]]
-) -> dict[str, str]:
+def _names(rows: list[tuple[str, str, int]], keys: dict[str, Counter[int]]) -> dict[str, str]:
     """Each code's name (the one most matters carry, as a renamed department may show both)."""
     best: dict[str, tuple[int, str]] = {}
-    for code, name, _, _, n in rows:
+    for code, name, n in rows:
         if code in keys and (code not in best or (n, name) > best[code]):
             best[code] = (n, name)
     return {code: name for code, (_, name) in best.items()}

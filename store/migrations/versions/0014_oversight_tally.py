@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("figure", sa.String(length=20), primary_key=True),
         sa.Column("cross_county", sa.Boolean(), primary_key=True),
         sa.Column("jurisdiction", sa.String(length=8), primary_key=True),
-        sa.Column("opened_on", sa.Date(), primary_key=True),
-        *(sa.Column(k, sa.String(length=100), primary_key=True) for k in ("k1", "k2", "k3", "k4")),
+        sa.Column("k1", sa.String(length=100), primary_key=True),
+        sa.Column("k2", sa.String(length=100), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False),
     )
     with Session(op.get_bind()) as session:
