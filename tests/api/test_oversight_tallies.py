@@ -104,3 +104,21 @@ async def test_the_statistics_route_answers_from_the_tallies(
             connection.exec_driver_sql("DELETE FROM oversight_tally")
         emptied = (await http.get("/oversight/statistics", headers=OVERSIGHT)).json()
     assert tallied["cases"] > 0 and emptied["cases"] == 0
+
+
+def test_ops_rebuild_tallies_recounts_rows_written_around_the_ledger(
+    engine: Engine, database_url: str, settings_env, capsys: pytest.CaptureFixture
+) -> None:
+    """A restore writes projection rows the tallies never saw: the command recounts them."""
+    import json
+
+    from ops.cli import main as ops_cli
+    from tests.api.test_oversight import _write
+
+    generated = generate(seed=5, n=30)
+    _write(engine, generated)  # straight to the projection, as a restore would
+    assert _tallied(engine, OversightFilter()).cases == 0
+    settings_env(DAIBAN_DATABASE_URL=database_url)
+    assert ops_cli(["--json", "rebuild-tallies"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"cases": 30}
+    assert _tallied(engine, OversightFilter()) == oversight.live_figures(engine, OversightFilter())
