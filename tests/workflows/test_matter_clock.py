@@ -61,10 +61,7 @@ async def test_warning_and_overdue_fire_once_across_a_worker_restart(
 ) -> None:
     driver = CaseDriver(http)
     calendar = WorkingCalendar()
-    # A cached worker: with max_cached_workflows=0 the SDK cancels a local activity (the
-    # ledger write) at each eviction and runs it again, which tripled this phase's time.
-    # The second worker below starts with an empty cache, so it still rebuilds from history.
-    async with start_worker():
+    async with start_worker(max_cached_workflows=0):  # see test_worker_restart.py
         case_id = await _open_and_hand_over(driver)
         await driver.wait_for_matter(case_id, "enterprise-registration", "handed_over")
         accepted = await driver.department_act(case_id, "enterprise-registration", "acceptance", {})
