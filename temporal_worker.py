@@ -26,8 +26,16 @@ def build_worker(
     graceful_shutdown: timedelta = timedelta(seconds=10),
     clock: ClockActivities | None = None,
     workflows: Sequence[type] = WORKFLOWS,
+    sticky_timeout: timedelta = timedelta(seconds=10),
 ) -> Worker:
-    """A worker for the case task queue, its activities run on ``executor``'s threads."""
+    """A worker for the case task queue, its activities run on ``executor``'s threads.
+
+    Keep a cache: the ledger write is a local activity, and a worker without one
+    (``max_cached_workflows=0``) evicts each workflow while its write is in flight, so the
+    SDK cancels the write and runs it again on the next task. ``sticky_timeout`` is how long
+    the server holds a workflow's next task for this worker before any worker may take it,
+    which is what a stopped worker costs its cases.
+    """
     clock = clock or ClockActivities(official_calendar())
     return Worker(
         client,
@@ -42,6 +50,7 @@ def build_worker(
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
         max_cached_workflows=max_cached_workflows,
+        sticky_queue_schedule_to_start_timeout=sticky_timeout,
         # A ledger write in flight finishes rather than waiting out a retry on the next start.
         graceful_shutdown_timeout=graceful_shutdown,
     )

@@ -4,8 +4,9 @@ import asyncio
 import itertools
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from tests.support import postgres as postgres_support
 from tests.support.driver import OPENED_CASES, CaseDriver
 from tests.support.identities import api_client, provision, signed
 from tests.support.servers import start_test_server
+from workflows.registry import WORKFLOWS
 
 LAYERS = ("unit", "workflows", "api", "e2e")
 
@@ -208,6 +210,43 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def dev_client(dev_server: str) -> Client:
     return await temporal_dev.connect_when_up(dev_server)
+
+
+@pytest.fixture
+async def app_on_dev_server(
+    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
+) -> AsyncIterator[CaseDriver]:
+    """The API on the dev server with no worker: the test starts its own with ``worker_on``."""
+    settings = Settings(
+        temporal_address=dev_server, task_queue=task_queue, database_url=database_url
+    )
+    async with api_client(settings, dev_client, engine) as http:
+        yield CaseDriver(http)
+
+
+@pytest.fixture
+def worker_on(dev_client: Client, engine: Engine, task_queue: str):
+    """Start and stop workers on the dev server mid-case: ``async with worker_on(): ...``"""
+    executor = ThreadPoolExecutor(4)
+
+    @asynccontextmanager
+    async def run(ledger: LedgerActivities | None = None, workflows: Sequence[type] = WORKFLOWS):
+        worker = build_worker(
+            dev_client,
+            task_queue,
+            ledger or LedgerActivities(engine),
+            executor,
+            workflows=workflows,
+            # Stopped mid-case, a cached worker leaves its cases' next tasks on its sticky
+            # queue; the dev server hands them to the next worker after this long. No cache
+            # would avoid that, but then the SDK cancels and re-runs every local ledger write.
+            sticky_timeout=timedelta(seconds=1),
+        )
+        async with worker:
+            yield worker
+
+    yield run
+    executor.shutdown(wait=False)
 
 
 @pytest.fixture

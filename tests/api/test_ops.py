@@ -2,9 +2,7 @@
 corrupted projection found and rebuilt, and the batch replay of recorded histories."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,17 +18,14 @@ from ops.cli import main as ops_cli
 from ops.repair import reset_to_last_good
 from ops.replay import replay_workflow
 from ops.stuck import Stuck, StuckKind, find_stuck
-from settings import Settings
 from store import accounts, ledger
 from store.tables import CaseCountyRow, CaseRow, MatterRow
-from temporal_worker import build_worker
 from tests.api.test_console import _sign_in
 from tests.support.bad_deploy import CaseWorkflowFromABadDeploy
 from tests.support.driver import CaseDriver, plan
-from tests.support.identities import api_client, ops, oversight
+from tests.support.identities import ops, oversight
 from tests.support.polling import eventually
 from workflows.matter import MatterWorkflow
-from workflows.registry import WORKFLOWS
 
 
 class LedgerWithAnOutage(LedgerActivities):
@@ -47,38 +42,6 @@ class LedgerWithAnOutage(LedgerActivities):
         ):
             raise ConnectionError("database is down")
         return super().record_event(write)
-
-
-@pytest.fixture
-async def app_on_dev_server(
-    dev_server: str, dev_client: Client, engine: Engine, database_url: str, task_queue: str
-) -> AsyncIterator[CaseDriver]:
-    settings = Settings(
-        temporal_address=dev_server, task_queue=task_queue, database_url=database_url
-    )
-    async with api_client(settings, dev_client, engine) as http:
-        yield CaseDriver(http)
-
-
-@pytest.fixture
-def worker_on(dev_client: Client, engine: Engine, task_queue: str):
-    executor = ThreadPoolExecutor(4)
-
-    @asynccontextmanager
-    async def run(ledger: LedgerActivities | None = None, workflows=WORKFLOWS):
-        worker = build_worker(
-            dev_client,
-            task_queue,
-            ledger or LedgerActivities(engine),
-            executor,
-            max_cached_workflows=0,  # stopped mid-case: leave no sticky queue behind
-            workflows=workflows,
-        )
-        async with worker:
-            yield worker
-
-    yield run
-    executor.shutdown(wait=False)
 
 
 async def _until(find: Callable, what: str, seconds: float = 60):

@@ -185,11 +185,14 @@ class CaseDriver:
     async def wait_for_stage(self, case_id: str, stage: str) -> dict[str, Any]:
         return await self.wait_for(case_id, lambda s: s["stage"] == stage, f"stage {stage}")
 
-    async def wait_for_matter(self, case_id: str, matter: str, state: str) -> dict[str, Any]:
+    async def wait_for_matter(
+        self, case_id: str, matter: str, state: str, timeout: float = 15
+    ) -> dict[str, Any]:
         return await self.wait_for(
             case_id,
             lambda s: any(m["code"] == matter and m["state"] == state for m in s["matters"]),
             f"{matter} {state}",
+            timeout,
         )
 
     async def file_feedback_report(self, case_id: str) -> dict[str, Any]:

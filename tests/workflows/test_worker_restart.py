@@ -57,16 +57,14 @@ def _assert_complete_ledger(engine: Engine, case_id: str) -> None:
 
 
 async def test_worker_stopped_mid_case_and_restarted(
-    http: httpx.AsyncClient,
-    start_worker,
-    client: Client,
-    engine: Engine,
+    app_on_dev_server: CaseDriver, worker_on, dev_client: Client, engine: Engine
 ) -> None:
-    driver = CaseDriver(http)
-    # Without a cache the first worker takes no sticky queue. A real server hands a dead
-    # worker's sticky tasks back to the shared queue after a timeout; the time-skipping test
-    # server never does, so a sticky first worker would strand the later tasks.
-    async with start_worker(max_cached_workflows=0):
+    """On a real server, as in production: the first worker keeps a cache, so it leaves its
+    cases' next tasks on its sticky queue, which the server hands on once it stops polling.
+    (The time-skipping server never hands them on, and a worker without a cache would have
+    its local ledger writes cancelled and re-run at every task.)"""
+    driver = app_on_dev_server
+    async with worker_on():
         case_id = await _start_and_correct(driver)
 
     # No worker: the coordinator's resubmission waits instead of being lost.
@@ -80,10 +78,10 @@ async def test_worker_stopped_mid_case_and_restarted(
     assert not resubmission.done()
 
     # A new worker has an empty cache: it rebuilds every workflow by replaying its history.
-    async with start_worker():
+    async with worker_on():
         assert (await resubmission)["state"] == "accepted"
         await _finish(driver, case_id)
-        final = await client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
+        final = await dev_client.get_workflow_handle_for(CaseWorkflow.run, case_id).result()
     assert final.stage == "archived"
     _assert_complete_ledger(engine, case_id)
 
