@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, FilePath, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +17,21 @@ class Settings(BaseSettings):
 
     temporal_address: str = Field("localhost:7233", pattern=r"^[\w.\-]+:\d{1,5}$")
     temporal_namespace: str = Field("default", min_length=1)
+    # A secured Temporal: a self-hosted cluster behind TLS or mTLS, or Temporal Cloud.
+    # TLS is on when temporal_tls is true or any TLS file or the API key is set. Without a
+    # CA file the system's roots verify the server; the server name overrides the name
+    # checked against its certificate (and sent as SNI) when the address is not that name.
+    temporal_tls: bool = False
+    temporal_tls_server_ca_file: FilePath | None = None
+    temporal_tls_server_name: str | None = Field(None, pattern=r"^[\w.\-]+$")
+    # mTLS: the client certificate (PEM, with its chain) and its private key (PEM).
+    temporal_tls_client_cert_file: FilePath | None = None
+    temporal_tls_client_key_file: FilePath | None = None
+    # Temporal Cloud's API key, sent as a bearer token on every call.
+    temporal_api_key: SecretStr | None = None
+    # Extra gRPC metadata on every call (a gateway's tenant or route header), as JSON:
+    # DAIBAN_TEMPORAL_GRPC_METADATA='{"x-tenant": "zhou"}'. gRPC keys are lower case.
+    temporal_grpc_metadata: dict[str, str] = {}
     # Temporal's own Web UI, which the console's ops pages link each workflow to (its
     # history, pending activities, reset points); empty: no links. scripts/run's dev
     # server serves it here; a cluster sets its UI's address.
@@ -64,6 +79,37 @@ class Settings(BaseSettings):
     # The largest file one upload may carry; a scanned 证照 or a bound 申请材料 PDF is a few
     # MB to a few tens of MB.
     document_max_bytes: int = Field(100 * 1024 * 1024, ge=1024)
+
+    @field_validator("temporal_grpc_metadata")
+    @classmethod
+    def _grpc_metadata_keys(cls, metadata: dict[str, str]) -> dict[str, str]:
+        for key in metadata:
+            if not key or key != key.lower() or not all(c.isalnum() or c in "-_." for c in key):
+                raise ValueError(f"gRPC metadata key {key!r}: lower-case letters, digits, - _ .")
+            if key.endswith("-bin"):
+                raise ValueError(f"gRPC metadata key {key!r}: binary (-bin) values are not taken")
+        return metadata
+
+    @model_validator(mode="after")
+    def _client_cert_with_its_key(self) -> "Settings":
+        if (self.temporal_tls_client_cert_file is None) != (
+            self.temporal_tls_client_key_file is None
+        ):
+            raise ValueError(
+                "mTLS needs both DAIBAN_TEMPORAL_TLS_CLIENT_CERT_FILE and "
+                "DAIBAN_TEMPORAL_TLS_CLIENT_KEY_FILE"
+            )
+        return self
+
+    @property
+    def temporal_uses_tls(self) -> bool:
+        return bool(
+            self.temporal_tls
+            or self.temporal_tls_server_ca_file
+            or self.temporal_tls_server_name
+            or self.temporal_tls_client_cert_file
+            or self.temporal_api_key
+        )
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import structlog
@@ -12,7 +13,7 @@ from notifications.relay import NotificationDispatcher, channel_for
 from services import search_attributes
 from settings import get_settings
 from store.db import create_schema, engine_for
-from temporal_client import connect
+from temporal_client import TemporalRefused, connect
 from temporal_worker import build_worker
 
 log = structlog.get_logger(__name__)
@@ -44,4 +45,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except TemporalRefused as refused:
+        sys.exit(f"daiban worker: {refused}")

@@ -33,7 +33,7 @@ from ops.stuck import find_stuck
 from settings import get_settings
 from store import chain, tally
 from store.db import create_schema, engine_for
-from temporal_client import connect
+from temporal_client import TemporalRefused, connect
 from workflows import search_attributes
 
 
@@ -159,8 +159,8 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
         return _verified_documents(engine, storage_for(settings))
     try:
         client = await connect(settings)
-    except RuntimeError as error:
-        raise Unavailable(f"连接不上Temporal（{settings.temporal_address}）：{error}") from error
+    except TemporalRefused as refused:
+        raise Unavailable(str(refused)) from refused
     if args.verb == "search-attributes":
         await register_search_attributes(client, settings.temporal_namespace)
         return (

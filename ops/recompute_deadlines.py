@@ -27,7 +27,7 @@ from logs import configure_logging
 from settings import get_settings
 from store.db import create_schema, engine_for
 from store.tables import CaseRow, MatterRow
-from temporal_client import connect
+from temporal_client import TemporalRefused, connect
 from workflows.case import CaseWorkflow
 from workflows.matter import MatterWorkflow
 
@@ -91,4 +91,7 @@ async def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(sys.argv[1:])))
+    try:
+        sys.exit(asyncio.run(main(sys.argv[1:])))
+    except TemporalRefused as refused:
+        sys.exit(f"daiban: {refused}")

@@ -26,10 +26,11 @@ export PATH="$root/.venv/bin:$PATH"
 
 # Debian packages outside the venv: Pango and the Noto CJK fonts that the papers' PDFs
 # embed, and for the tests Debian's chromium, which Playwright drives, and postgresql,
-# whose throwaway clusters the database tests also run on.
+# whose throwaway clusters the database tests also run on, and nginx, the TLS proxy in
+# front of the dev server that stands for a secured Temporal (tests/e2e/test_secure_temporal.py).
 debs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
 if [ "$extras" = test ]; then
-    debs+=(chromium postgresql)
+    debs+=(chromium postgresql nginx-light)
 fi
 if command -v dpkg-query >/dev/null; then
     missing=()
