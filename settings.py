@@ -68,6 +68,27 @@ class Settings(BaseSettings):
     database_lock_timeout_ms: int = Field(5000, ge=100, le=600_000)
     database_idle_in_transaction_ms: int = Field(10_000, ge=1000, le=3_600_000)
 
+    # The worker's limits (worker.py). Each default and when to change it is in
+    # docs/production.md, with the metrics that show it is wrong.
+    worker_max_cached_workflows: int = Field(1000, ge=2)
+    worker_max_concurrent_workflow_tasks: int = Field(100, ge=2)
+    worker_activity_threads: int = Field(16, ge=1, le=512)
+    worker_max_concurrent_local_activities: int = Field(16, ge=1, le=512)
+    worker_workflow_task_pollers: int = Field(5, ge=2, le=100)
+    worker_activity_task_pollers: int = Field(5, ge=1, le=100)
+    worker_sticky_timeout_seconds: float = Field(10, gt=0, le=600)
+    worker_graceful_shutdown_seconds: float = Field(10, ge=0, le=3600)
+    # Worker versioning: the build this worker runs, e.g. the image's git commit. Unset,
+    # the SDK hashes the loaded code. With versioning on, the server routes each case's
+    # tasks by deployment version (set the current one with `temporal worker deployment`);
+    # cases move to a new build at their next task (auto-upgrade), their changes being
+    # guarded by workflow.patched.
+    worker_build_id: str | None = Field(None, pattern=r"^[A-Za-z0-9._+\-]+$", max_length=255)
+    worker_versioning: bool = False
+    worker_deployment_name: str = Field("daiban", pattern=r"^[A-Za-z0-9._\-]+$", max_length=255)
+    # Prometheus: where the worker serves the SDK's metrics (host:port); unset, none.
+    worker_metrics_address: str | None = Field(None, pattern=r"^[\w.\-]+:\d{1,5}$")
+
     # Documents (materials and results): their bytes under this directory by default, by
     # SHA-256; with a bucket set, in S3-compatible object storage instead (credentials from
     # the usual AWS_* variables or the instance's role), for several API processes.

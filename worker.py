@@ -12,9 +12,10 @@ from logs import configure_logging
 from notifications.relay import NotificationDispatcher, channel_for
 from services import search_attributes
 from settings import get_settings
-from store.db import create_schema, engine_for
+from store.db import SchemaNotCurrent, engine_for, require_current_schema
 from temporal_client import TemporalRefused, connect
-from temporal_worker import build_worker
+from temporal_metrics import metrics_runtime
+from temporal_worker import WorkerTuning, build_worker
 
 log = structlog.get_logger(__name__)
 
@@ -23,15 +24,18 @@ async def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     engine = engine_for(settings)
-    create_schema(engine)
-    client = await connect(settings)
+    schema = require_current_schema(engine)
+    client = await connect(settings, metrics_runtime(settings.worker_metrics_address))
     await search_attributes.require(client, settings.temporal_namespace)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings.task_queue, LedgerActivities(engine), executor)
+    tuning = WorkerTuning.from_settings(settings)
+    with ThreadPoolExecutor(max_workers=settings.worker_activity_threads) as executor:
+        worker = build_worker(
+            client, settings.task_queue, LedgerActivities(engine), executor, tuning
+        )
         relay = NotificationDispatcher(engine, channel_for(settings.notification_webhook_url))
         async with worker:
             log.info(
@@ -39,6 +43,11 @@ async def main() -> None:
                 task_queue=settings.task_queue,
                 temporal=settings.temporal_address,
                 namespace=settings.temporal_namespace,
+                cache=tuning.max_cached_workflows,
+                activity_threads=settings.worker_activity_threads,
+                build_id=tuning.build_id,
+                metrics=settings.worker_metrics_address,
+                schema=schema,
             )
             await relay.run(stop)
     log.info("worker_stopped")
@@ -47,5 +56,5 @@ async def main() -> None:
 if __name__ == "__main__":
     try:
         asyncio.run(main())
-    except TemporalRefused as refused:
+    except (TemporalRefused, SchemaNotCurrent) as refused:
         sys.exit(f"daiban worker: {refused}")

@@ -29,7 +29,7 @@ from settings import Settings, get_settings
 from store.db import create_schema, make_engine
 from store.tables import CaseSequence
 from temporal_dev import free_port
-from temporal_worker import build_worker
+from temporal_worker import WorkerTuning, build_worker
 from tests.support import postgres as postgres_support
 from tests.support.driver import OPENED_CASES, CaseDriver
 from tests.support.identities import api_client, provision, signed
@@ -144,8 +144,9 @@ def start_worker(env: WorkflowEnvironment, engine: Engine, task_queue: str):
             task_queue,
             LedgerActivities(engine),
             executor,
-            max_cached_workflows,
-            graceful_shutdown=timedelta(0),
+            tuning=WorkerTuning(
+                max_cached_workflows=max_cached_workflows, graceful_shutdown=timedelta(0)
+            ),
         )
 
     yield build
@@ -240,7 +241,7 @@ def worker_on(dev_client: Client, engine: Engine, task_queue: str):
             # Stopped mid-case, a cached worker leaves its cases' next tasks on its sticky
             # queue; the dev server hands them to the next worker after this long. No cache
             # would avoid that, but then the SDK cancels and re-runs every local ledger write.
-            sticky_timeout=timedelta(seconds=1),
+            tuning=WorkerTuning(sticky_timeout=timedelta(seconds=1)),
         )
         async with worker:
             yield worker

@@ -19,7 +19,7 @@ from domain.clock import BUSINESS_ZONE
 from ops.recompute_deadlines import recompute
 from policies.working_calendar import WorkingCalendar
 from store.tables import NotificationRow
-from temporal_worker import build_worker
+from temporal_worker import WorkerTuning, build_worker
 from tests.support.driver import BOLE_LAND, CaseDriver, department, plan
 from tests.support.histories import record_if_asked
 from tests.support.polling import eventually
@@ -202,7 +202,7 @@ async def test_a_year_without_data_is_provisional_until_ops_recompute(
             task_queue,
             LedgerActivities(engine),
             executor,
-            graceful_shutdown=timedelta(0),
+            tuning=WorkerTuning(graceful_shutdown=timedelta(0)),
             clock=ClockActivities(calendar),
         )
         async with worker:

@@ -21,7 +21,7 @@ from ops.recompute_deadlines import recompute
 from policies.working_calendar import WorkingCalendar
 from services.accounts import bound
 from store import accounts
-from temporal_worker import build_worker
+from temporal_worker import WorkerTuning, build_worker
 from tests.api.test_console import _sign_in
 from tests.support.driver import CaseDriver
 from tests.support.histories import record_if_asked
@@ -61,7 +61,7 @@ def _worker(client: Client, task_queue: str, engine: Engine, calendar: WorkingCa
         task_queue,
         LedgerActivities(engine),
         pool,
-        graceful_shutdown=timedelta(0),
+        tuning=WorkerTuning(graceful_shutdown=timedelta(0)),
         clock=ClockActivities(calendar),
     )
 

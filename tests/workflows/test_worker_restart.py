@@ -110,7 +110,7 @@ async def test_ledger_writes_retried_after_commit_are_not_doubled(
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from temporal_worker import build_worker
+    from temporal_worker import WorkerTuning, build_worker
 
     driver = CaseDriver(http)
     with ThreadPoolExecutor(4) as executor:
@@ -119,7 +119,7 @@ async def test_ledger_writes_retried_after_commit_are_not_doubled(
             task_queue,
             LedgerThatFailsAfterCommit(engine),
             executor,
-            graceful_shutdown=timedelta(0),
+            tuning=WorkerTuning(graceful_shutdown=timedelta(0)),
         )
         async with worker:
             case_id = await _start_and_correct(driver)
