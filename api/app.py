@@ -5,6 +5,7 @@
 
 import gc
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.limits import UPLOAD_OVERHEAD, BodyLimit
+from api.metrics import ApiMetrics
 from api.routes import (
     accounts,
     auth,
@@ -30,6 +32,7 @@ from api.routes import (
     departments,
     documents,
     follow_up,
+    health,
     notifications,
     ops,
     oversight,
@@ -45,7 +48,7 @@ from notifications.relay import NotificationDispatcher, channel_for
 from services import search_attributes
 from services.tokens import signing_secret
 from settings import Settings, get_settings
-from store.db import create_schema, engine_for
+from store.db import SchemaNotCurrent, engine_for, require_current_schema
 from temporal_client import connect
 
 log = structlog.get_logger(__name__)
@@ -97,7 +100,12 @@ def create_app(
         app.state.settings = settings
         app.state.token_secret = signing_secret(settings)
         app.state.engine = engine or engine_for(settings)
-        create_schema(app.state.engine)
+        # The migrator (python -m ops migrate) moves the schema; the API only checks it.
+        try:
+            require_current_schema(app.state.engine)
+        except SchemaNotCurrent as outdated:
+            log.error("schema_not_current", reason=str(outdated))
+            raise
         app.state.storage = storage_for(settings)
         clear_staging(app.state.storage)
         app.state.notification_dispatcher = NotificationDispatcher(
@@ -130,6 +138,7 @@ def create_app(
         dependencies=[Depends(refuse_control_characters)],
     )
     errors.install(app)
+    app.state.metrics = ApiMetrics()
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
@@ -154,6 +163,7 @@ def create_app(
     app.include_router(task_documents.router)
     app.include_router(work.router)
     app.include_router(deadlines.router)
+    app.include_router(health.router)
 
     @app.middleware("http")
     async def request_context(
@@ -162,16 +172,19 @@ def create_app(
         structlog.contextvars.clear_contextvars()
         request_id = request_id_of(request)
         structlog.contextvars.bind_contextvars(request_id=request_id, path=request.url.path)
-        response = await call_next(request)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        except Exception:
+            request.state.error_code = "internal_error"
+            app.state.metrics.observe(request, 500, time.perf_counter() - started)
+            raise
+        app.state.metrics.observe(request, response.status_code, time.perf_counter() - started)
         response.headers["X-Request-ID"] = request_id
         response.headers.update(security_headers(request.url.path))
         log.info("request_handled", method=request.method, status=response.status_code)
         return response
 
     console.install(app)
-
-    @app.get("/health", tags=["ops"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

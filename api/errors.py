@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalErr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.metrics import note_error_code
 from domain.errors import ActionRefused, DomainError, InvalidInput, NotFound, Unavailable
 
 log = structlog.get_logger(__name__)
@@ -97,6 +98,11 @@ def _body(
     return JSONResponse(status_code=status, content=body.model_dump(mode="json"), headers=headers)
 
 
+def _answer(request: Request, status: int, code: str, *args: Any) -> JSONResponse:
+    note_error_code(request, code)
+    return _body(status, code, *args)
+
+
 def _field(location: tuple[Any, ...]) -> str:
     parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -148,11 +154,13 @@ def _message(error: dict[str, Any]) -> str:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, error: ApiError) -> JSONResponse:
-        return _body(error.status, error.code, error.message, error.details, error.headers)
+    async def _api_error(request: Request, error: ApiError) -> JSONResponse:
+        return _answer(
+            request, error.status, error.code, error.message, error.details, error.headers
+        )
 
     @app.exception_handler(DomainError)
-    async def _domain_error(_: Request, error: DomainError) -> JSONResponse:
+    async def _domain_error(request: Request, error: DomainError) -> JSONResponse:
         status, code = domain_status(error)
         headers = _RETRY if status == 503 else None
         details = (
@@ -160,55 +168,59 @@ def install(app: FastAPI) -> None:
             if isinstance(error, InvalidInput)
             else []
         )
-        return _body(status, code, error.message, details, headers)
+        return _answer(request, status, code, error.message, details, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
         details = [ErrorDetail(field=_field(e["loc"]), message=_message(e)) for e in error.errors()]
         summary = "；".join(f"{d.field}：{d.message}" for d in details[:5])
-        return _body(422, "invalid_input", f"请求内容不合法：{summary}", details)
+        return _answer(request, 422, "invalid_input", f"请求内容不合法：{summary}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 400:  # FastAPI's only 400: a body that is not JSON at all
             message = "请求内容无法解析：须为UTF-8编码的JSON"
             details = [ErrorDetail(field="body", message=message)]
-            return _body(400, "malformed_body", message, details)
+            return _answer(request, 400, "malformed_body", message, details)
         code, message = {
             404: ("not_found", "没有这个地址"),
             405: ("method_not_allowed", "该地址不支持此请求方法"),
         }.get(error.status_code, ("http_error", str(error.detail)))
         # Kept: a 405's Allow header lists the methods the address does take.
         headers = dict(error.headers) if error.headers else None
-        return _body(error.status_code, code, message, [], headers)
+        return _answer(request, error.status_code, code, message, [], headers)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def _database_unavailable(_: Request, error: DBAPIError) -> JSONResponse:
+    async def _database_unavailable(request: Request, error: DBAPIError) -> JSONResponse:
         # Down, locked past the lock timeout, or a session ended by the server: nothing was
         # changed (the transaction rolled back), so the client may simply retry.
         log.warning("database_unavailable", error=str(error.orig)[:200])
-        return _body(503, "database_unavailable", "数据库暂时不可用，请稍后重试", [], _RETRY)
+        return _answer(
+            request, 503, "database_unavailable", "数据库暂时不可用，请稍后重试", [], _RETRY
+        )
 
     @app.exception_handler(DataError)
-    async def _out_of_range(_: Request, error: DataError) -> JSONResponse:
+    async def _out_of_range(request: Request, error: DataError) -> JSONResponse:
         log.info("database_refused_value", error=str(error.orig)[:200])
         message = "请求中的数值超出范围"
-        return _body(422, "invalid_input", message, [ErrorDetail(message=message)])
+        return _answer(request, 422, "invalid_input", message, [ErrorDetail(message=message)])
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         # Logged with its traceback by the server; the client gets the one error body and
         # the request id (in the X-Request-ID header) to quote.
         log.error("unexpected_error", error=repr(error)[:300])
-        return _body(500, "internal_error", "服务内部错误，请将请求编号告知运维人员", [])
+        return _answer(request, 500, "internal_error", "服务内部错误，请将请求编号告知运维人员", [])
 
     @app.exception_handler(RPCError)
-    async def _temporal(_: Request, error: RPCError) -> JSONResponse:
+    async def _temporal(request: Request, error: RPCError) -> JSONResponse:
         # Ops name workflows by id: one that never existed, or whose history Temporal has
         # already dropped after its retention, is not found rather than a server error.
         if error.status is RPCStatusCode.NOT_FOUND:
-            return _body(404, "not_found", "工作流不存在，或其历史已过保留期被清除", [])
+            return _answer(request, 404, "not_found", "工作流不存在，或其历史已过保留期被清除", [])
         if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-            return _body(503, "temporal_unavailable", "流程引擎暂时不可用，请稍后重试", [], _RETRY)
+            return _answer(
+                request, 503, "temporal_unavailable", "流程引擎暂时不可用，请稍后重试", [], _RETRY
+            )
         raise error

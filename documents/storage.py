@@ -40,6 +40,10 @@ class Storage(Protocol):
 
     def delete(self, sha256: str) -> None: ...
 
+    def check(self) -> None:
+        """Raise unless a document could be stored now (the API's readiness asks)."""
+        ...
+
 
 def rehash(storage: Storage, sha256: str) -> str | None:
     """The SHA-256 of what storage holds under ``sha256`` now, or None if nothing."""
@@ -63,6 +67,12 @@ class LocalStorage:
 
     def _path(self, sha256: str) -> Path:
         return self.objects / _relative(sha256)
+
+    def check(self) -> None:
+        for directory in (self.root, self.staging):
+            directory.mkdir(parents=True, exist_ok=True)
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise PermissionError(f"{directory} 不可写")
 
     def put(self, staged: Path, sha256: str, progress: Callable[[int], None] | None = None) -> bool:
         target = self._path(sha256)
@@ -99,6 +109,11 @@ class S3Storage:
 
     def _key(self, sha256: str) -> str:
         return f"{self.prefix}{_relative(sha256)}"
+
+    def check(self) -> None:
+        # The bucket answers and our credentials reach it; staging is the upload's disk.
+        self.client.head_bucket(Bucket=self.bucket)
+        self.staging.mkdir(parents=True, exist_ok=True)
 
     def put(self, staged: Path, sha256: str, progress: Callable[[int], None] | None = None) -> bool:
         try:

@@ -32,7 +32,13 @@ from ops.search_attributes import register as register_search_attributes
 from ops.stuck import find_stuck
 from settings import get_settings
 from store import chain, tally
-from store.db import create_schema, engine_for
+from store.db import (
+    SchemaNotCurrent,
+    create_schema,
+    engine_for,
+    require_current_schema,
+    schema_revision,
+)
 from temporal_client import TemporalRefused, connect
 from workflows import search_attributes
 
@@ -46,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     verbs = parser.add_subparsers(dest="verb", required=True)
 
+    verbs.add_parser(
+        "migrate",
+        help="bring the database to this build's schema (one process at a time, under a lock);"
+        " the worker and the API refuse to start until it has run",
+    )
     verbs.add_parser("stuck", help="list stuck cases with the reason for each")
 
     replay = verbs.add_parser("replay", help="replay histories against this code")
@@ -99,6 +110,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _migrated(engine: Engine) -> tuple[Any, Callable[[Any], str], int]:
+    before = schema_revision(engine)
+    create_schema(engine)
+    after = require_current_schema(engine)
+    said = (
+        f"数据库结构已是最新：{after}"
+        if before == after
+        else f"数据库结构已从 {before or '空库'} 迁移到 {after}"
+    )
+    return {"from": before, "to": after}, lambda _: said, 0
+
+
 def _replayed(outcomes: list) -> tuple[Any, Callable[[Any], str], int]:
     failed = [o for o in outcomes if not o.ok]
     return (
@@ -135,7 +158,9 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
         return _replayed(await replay_files(paths, progress=_progress))
     settings = get_settings()
     engine = engine_for(settings)
-    create_schema(engine)
+    if args.verb == "migrate":
+        return _migrated(engine)
+    require_current_schema(engine)
     if args.verb == "account":
         result, said = account_commands.run(args, engine, settings)
         return result, lambda _: said, 0
@@ -267,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging("json" if args.json else settings.log_format, "WARNING")
     try:
         result, describe, code = asyncio.run(_run(args))
-    except (DomainError, account_commands.AccountCommandError) as refused:
+    except (DomainError, account_commands.AccountCommandError, SchemaNotCurrent) as refused:
         print(str(refused), file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else describe(result))

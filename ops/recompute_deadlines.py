@@ -25,7 +25,7 @@ from temporalio.client import Client
 from domain.case import CaseStage
 from logs import configure_logging
 from settings import get_settings
-from store.db import create_schema, engine_for
+from store.db import SchemaNotCurrent, engine_for, require_current_schema
 from store.tables import CaseRow, MatterRow
 from temporal_client import TemporalRefused, connect
 from workflows.case import CaseWorkflow
@@ -79,7 +79,7 @@ async def main(argv: list[str]) -> int:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     engine = engine_for(settings)
-    create_schema(engine)
+    require_current_schema(engine)
     count = await recompute(
         await connect(settings),
         engine,
@@ -93,5 +93,5 @@ async def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(asyncio.run(main(sys.argv[1:])))
-    except TemporalRefused as refused:
+    except (TemporalRefused, SchemaNotCurrent) as refused:
         sys.exit(f"daiban: {refused}")

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -73,8 +76,9 @@ def create_schema(engine: Engine) -> None:
     """Bring the database to the current schema.
 
     A new database is created from the models and stamped at the newest revision (Alembic's
-    recipe); an existing one is migrated. Run ``python -m store.migrate`` before starting
-    several processes on one database, so they do not migrate it at the same time.
+    recipe); an existing one is migrated. Only the migrator calls this (``python -m ops
+    migrate``, a deployment's migration job): the worker and the API check the schema with
+    `require_current_schema` and refuse to start on another one.
     """
     with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -87,6 +91,49 @@ def create_schema(engine: Engine) -> None:
         else:
             SQLModel.metadata.create_all(connection)
             command.stamp(config, "head")
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database's schema is not the one this build needs; the message says what to run."""
+
+
+def head_revision() -> str:
+    """The newest migration this build ships."""
+    head = ScriptDirectory.from_config(_alembic(None)).get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at; None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def require_current_schema(engine: Engine) -> str:
+    """The schema's revision if it is this build's; else `SchemaNotCurrent` saying why.
+
+    Processes check rather than migrate: several starting at once would race, and a
+    deployment migrates once, in its migration job, before new processes start.
+    """
+    current, head = schema_revision(engine), head_revision()
+    if current == head:
+        return current
+    if current is None:
+        raise SchemaNotCurrent(
+            f"数据库还没有结构（本版本需要 {head}）：先运行 python -m ops migrate"
+        )
+    try:
+        known = ScriptDirectory.from_config(_alembic(None)).get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise SchemaNotCurrent(
+            f"数据库结构 {current} 比本版本（{head}）新：请部署与数据库相符的新版本"
+        )
+    raise SchemaNotCurrent(
+        f"数据库结构是 {current}，本版本需要 {head}：先运行 python -m ops migrate"
+    )
 
 
 _MIGRATION_LOCK = 0x6461_6962  # "daib": this application's advisory lock
@@ -108,10 +155,11 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _alembic(connection: Connection) -> Config:
+def _alembic(connection: Connection | None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 

@@ -1,6 +1,7 @@
 """``python -m store.migrate``: bring the configured database to the current schema.
 
-``scripts/run`` calls it before it starts the worker and the API.
+The same as ``python -m ops migrate`` without its report; ``scripts/run`` calls it before
+it starts the worker and the API, which refuse to start on another schema.
 """
 
 from logs import configure_logging

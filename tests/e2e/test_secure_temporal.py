@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from activities.ledger import LedgerActivities
 from settings import Settings
+from store.db import create_schema, make_engine
 from temporal_client import TemporalRefused, connect
 from temporal_dev import free_port
 from temporal_worker import build_worker
@@ -152,7 +153,8 @@ async def test_plaintext_to_a_tls_server_is_told_to_turn_tls_on(secured_temporal
 def _environment(settings: dict[str, Any], tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAIBAN_")}
     env.update({f"DAIBAN_{name.upper()}": str(value) for name, value in settings.items()})
-    env["DAIBAN_DATABASE_URL"] = f"sqlite:///{tmp_path / 'daiban.db'}"
+    env["DAIBAN_DATABASE_URL"] = url = f"sqlite:///{tmp_path / 'daiban.db'}"
+    create_schema(make_engine(url))  # what the migrator did before the processes start
     env["DAIBAN_LOG_FORMAT"] = "json"
     return env
 
