@@ -27,10 +27,11 @@ export PATH="$root/.venv/bin:$PATH"
 # Debian packages outside the venv: Pango and the Noto CJK fonts that the papers' PDFs
 # embed, and for the tests Debian's chromium, which Playwright drives, and postgresql,
 # whose throwaway clusters the database tests also run on, and nginx, the TLS proxy in
-# front of the dev server that stands for a secured Temporal (tests/e2e/test_secure_temporal.py).
+# front of the dev server that stands for a secured Temporal (tests/e2e/test_secure_temporal.py),
+# and docker-compose, whose `config` checks deploy/compose without a container daemon.
 debs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
 if [ "$extras" = test ]; then
-    debs+=(chromium postgresql nginx-light)
+    debs+=(chromium postgresql nginx-light docker-compose)
 fi
 if command -v dpkg-query >/dev/null; then
     missing=()
