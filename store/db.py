@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, event, inspect, text
@@ -106,8 +105,13 @@ def head_revision() -> str:
 
 def schema_revision(engine: Engine) -> str | None:
     """The migration the database is at; None for an empty database."""
+    # Read directly, not through Alembic's MigrationContext, which logs at every call
+    # (readiness asks each few seconds).
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return found.first()
 
 
 def require_current_schema(engine: Engine) -> str:
