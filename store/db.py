@@ -4,6 +4,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,9 +97,15 @@ class SchemaNotCurrent(RuntimeError):
     """The database's schema is not the one this build needs; the message says what to run."""
 
 
+@lru_cache(maxsize=1)
+def _migration_scripts() -> ScriptDirectory:
+    """The migrations this build ships: read from disk once per process, not per /ready."""
+    return ScriptDirectory.from_config(_alembic(None))
+
+
 def head_revision() -> str:
     """The newest migration this build ships."""
-    head = ScriptDirectory.from_config(_alembic(None)).get_current_head()
+    head = _migration_scripts().get_current_head()
     assert head is not None
     return head
 
@@ -128,7 +135,7 @@ def require_current_schema(engine: Engine) -> str:
             f"数据库还没有结构（本版本需要 {head}）：先运行 python -m ops migrate"
         )
     try:
-        known = ScriptDirectory.from_config(_alembic(None)).get_revision(current) is not None
+        known = _migration_scripts().get_revision(current) is not None
     except CommandError:
         known = False
     if not known:
