@@ -18,7 +18,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.limits import UPLOAD_OVERHEAD, BodyLimit
-from api.metrics import ApiMetrics
+from api.metrics import ApiMetrics, note_error_code
 from api.routes import (
     accounts,
     auth,
@@ -176,7 +176,7 @@ def create_app(
         try:
             response = await call_next(request)
         except Exception:
-            request.state.error_code = "internal_error"
+            note_error_code(request, "internal_error")
             app.state.metrics.observe(request, 500, time.perf_counter() - started)
             raise
         app.state.metrics.observe(request, response.status_code, time.perf_counter() - started)
