@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
@@ -20,20 +21,25 @@ from settings import Settings
 from workflows.registry import WORKFLOWS
 
 
+def _default(setting: str) -> Any:
+    """The setting's default: settings.py is the one place a worker limit's default lives."""
+    return Settings.model_fields[setting].default
+
+
 @dataclass(frozen=True)
 class WorkerTuning:
     """A worker's limits; the defaults are the settings' (docs/production.md says why)."""
 
-    max_cached_workflows: int = 1000
-    max_concurrent_workflow_tasks: int = 100
-    max_concurrent_local_activities: int = 16
-    workflow_task_pollers: int = 5
-    activity_task_pollers: int = 5
-    sticky_timeout: timedelta = timedelta(seconds=10)
-    graceful_shutdown: timedelta = timedelta(seconds=10)
-    build_id: str | None = None
-    versioning: bool = False
-    deployment_name: str = "daiban"
+    max_cached_workflows: int = _default("worker_max_cached_workflows")
+    max_concurrent_workflow_tasks: int = _default("worker_max_concurrent_workflow_tasks")
+    max_concurrent_local_activities: int = _default("worker_max_concurrent_local_activities")
+    workflow_task_pollers: int = _default("worker_workflow_task_pollers")
+    activity_task_pollers: int = _default("worker_activity_task_pollers")
+    sticky_timeout: timedelta = timedelta(seconds=_default("worker_sticky_timeout_seconds"))
+    graceful_shutdown: timedelta = timedelta(seconds=_default("worker_graceful_shutdown_seconds"))
+    build_id: str | None = _default("worker_build_id")
+    versioning: bool = _default("worker_versioning")
+    deployment_name: str = _default("worker_deployment_name")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WorkerTuning":
