@@ -3,7 +3,6 @@ entry, or a removed last entry, is found, by the API and by the command line."""
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
@@ -16,29 +15,9 @@ from store.chain import verify
 from store.db import create_schema, make_engine
 from tests.support.driver import CaseDriver
 from tests.support.identities import ops
+from tests.support.ledger_entries import NOW, write_entries
 
 pytestmark = pytest.mark.both_databases  # and on PostgreSQL
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-def _write(engine: Engine, n: int) -> None:
-    for i in range(n):
-        ledger.append(
-            engine,
-            LedgerWrite(
-                entry=LedgerEntry(
-                    key=f"BZ-2026-00009/run/e{i}",
-                    case_id="BZ-2026-00009",
-                    workflow_id="BZ-2026-00009",
-                    event=LedgerEvent.OPS_ACTION,
-                    actor=Actor(id="li.si", role=Role.COORDINATOR),
-                    occurred_at=NOW + timedelta(minutes=i),
-                    summary=f"第{i}条",
-                    details={"i": i, "nested": {"b": [1, 2], "a": "甲"}},
-                )
-            ),
-        )
 
 
 def _sql(engine: Engine, *statements: str) -> None:
@@ -56,7 +35,7 @@ async def test_a_whole_case_verifies(driver: CaseDriver, engine: Engine) -> None
 
 
 def test_an_edited_entry_is_found(engine: Engine) -> None:
-    _write(engine, 5)
+    write_entries(engine, 5)
     assert verify(engine).ok
     _sql(engine, "update ledger_entry set summary = '改过' where id = 3")
     result = verify(engine)
@@ -65,13 +44,13 @@ def test_an_edited_entry_is_found(engine: Engine) -> None:
 
 
 def test_edited_details_are_found(engine: Engine) -> None:
-    _write(engine, 3)
+    write_entries(engine, 3)
     _sql(engine, """update ledger_entry set details = '{"i": 9}' where id = 2""")
     assert verify(engine).broken_at == 2
 
 
 def test_a_removed_entry_is_found(engine: Engine) -> None:
-    _write(engine, 5)
+    write_entries(engine, 5)
     _sql(engine, "delete from ledger_entry where id = 2")
     result = verify(engine)
     assert (result.ok, result.broken_at) == (False, 3)
@@ -79,7 +58,7 @@ def test_a_removed_entry_is_found(engine: Engine) -> None:
 
 
 def test_reordered_entries_are_found(engine: Engine) -> None:
-    _write(engine, 4)
+    write_entries(engine, 4)
     _sql(
         engine,
         "update ledger_entry set id = 100 where id = 2",
@@ -91,7 +70,7 @@ def test_reordered_entries_are_found(engine: Engine) -> None:
 
 
 def test_a_removed_last_entry_is_found_by_the_head(engine: Engine) -> None:
-    _write(engine, 4)
+    write_entries(engine, 4)
     _sql(engine, "delete from ledger_entry where id = 4")
     result = verify(engine)
     assert not result.ok and result.broken_at is None
@@ -104,7 +83,7 @@ def test_the_command_line_verifies_and_exits_1_on_tampering(
     settings_env,
     capsys: pytest.CaptureFixture,
 ) -> None:
-    _write(engine, 3)
+    write_entries(engine, 3)
     settings_env(DAIBAN_DATABASE_URL=database_url)
     assert ops_cli(["--json", "verify-ledger"]) == 0
     assert json.loads(capsys.readouterr().out)["entries"] == 3
@@ -150,7 +129,7 @@ def test_entries_appended_during_a_verification_are_left_to_the_next(
     the new entries are not mistaken for a tampered tail (4 of 6 runs said so before)."""
     from store import chain
 
-    _write(engine, 5)
+    write_entries(engine, 5)
     monkeypatch.setattr(chain, "_BATCH", 2)
     appended = []
 

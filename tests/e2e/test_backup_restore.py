@@ -7,19 +7,15 @@ backup whose files no longer match their checksums, fails the restore.
 
 import os
 import subprocess
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
 
-from domain.actors import Actor, Role
-from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
-from store import ledger
 from store.db import create_schema, make_engine
 from tests.support import postgres
+from tests.support.ledger_entries import write_entries
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 def _run(script: str, argument: Path, url: str, documents: Path) -> subprocess.CompletedProcess:
@@ -38,21 +34,7 @@ def _run(script: str, argument: Path, url: str, documents: Path) -> subprocess.C
 def _ledger(url: str, entries: int) -> None:
     engine = make_engine(url)
     create_schema(engine)
-    for i in range(entries):
-        ledger.append(
-            engine,
-            LedgerWrite(
-                entry=LedgerEntry(
-                    key=f"BZ-2026-00007/run/e{i}",
-                    case_id="BZ-2026-00007",
-                    workflow_id="BZ-2026-00007",
-                    event=LedgerEvent.OPS_ACTION,
-                    actor=Actor(id="li.si", role=Role.COORDINATOR),
-                    occurred_at=NOW + timedelta(minutes=i),
-                    summary=f"第{i}条",
-                )
-            ),
-        )
+    write_entries(engine, entries)
     engine.dispose()
 
 
@@ -91,7 +73,7 @@ def test_a_backup_restores_into_another_database_and_verifies(tmp_path: Path) ->
         changed = make_engine(source)
         with changed.begin() as connection:
             connection.execute(
-                text("update ledger_entry set summary = '改过' where key = 'BZ-2026-00007/run/e3'")
+                text("update ledger_entry set summary = '改过' where key = 'BZ-2026-00009/run/e3'")
             )
         changed.dispose()
         of_changed = _run("backup.sh", tmp_path / "backups-2", source, documents)
