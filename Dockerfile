@@ -25,6 +25,7 @@ COPY ops ops
 COPY papers papers
 COPY policies policies
 COPY services services
+COPY simulation simulation
 COPY store store
 COPY workflows workflows
 COPY deploy/backup.sh deploy/restore.sh deploy/

@@ -10,7 +10,7 @@ from domain.dates import local_day
 from domain.deadline_explanation import explain_entry
 from domain.errors import ACTION_REFUSED_TYPE
 from domain.ledger import LedgerWrite
-from policies.working_calendar import official_calendar
+from policies.working_calendar import WorkingCalendar, official_calendar
 from store import ledger
 from store.ledger import OneTimeEventRepeated
 
@@ -18,8 +18,15 @@ log = structlog.get_logger(__name__)
 
 
 class LedgerActivities:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, calendar: WorkingCalendar | None = None, *, what_if: bool = False
+    ) -> None:
         self._engine = engine
+        self._calendar = calendar  # a what-if run's own; else the official one, as read now
+        # A what-if run's throwaway ledger keeps the entries and the matter rows (the report
+        # draft names matters from them) but no case rows, tallies or notices: nobody reads
+        # them, and they cost most of each write.
+        self._what_if = what_if
 
     @property
     def engine(self) -> Engine:
@@ -30,12 +37,17 @@ class LedgerActivities:
         """Append the entry; a retry of an entry already written is a no-op that returns False."""
         entry = write.entry
         occurred_on = local_day(entry.occurred_at)
-        details = explain_entry(entry.event.value, occurred_on, entry.details, official_calendar())
+        calendar = self._calendar or official_calendar()
+        details = explain_entry(entry.event.value, occurred_on, entry.details, calendar)
         if details is not entry.details:
             write = write.model_copy(
                 update={"entry": entry.model_copy(update={"details": details})}
             )
             entry = write.entry
+        if self._what_if:
+            write = write.model_copy(
+                update={"case": None, "notices": [], "replaces_matters": False}
+            )
         info = activity.info()
         with structlog.contextvars.bound_contextvars(
             case_id=entry.case_id,
@@ -45,7 +57,7 @@ class LedgerActivities:
             attempt=info.attempt,
         ):
             try:
-                written = ledger.append(self._engine, write)
+                written = ledger.append(self._engine, write, tallies=not self._what_if)
             except OneTimeEventRepeated as repeated:
                 # The workflows take one action at a time, so this means a bug: say so
                 # loudly, and never retry into the same refusal.

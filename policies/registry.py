@@ -1,6 +1,6 @@
 """Find a jurisdiction's pack and resolve an application against it."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from domain.actors import Actor
 from domain.application import Application
@@ -21,21 +21,30 @@ class ApplicationProblem(ValueError):
         self.message = message
 
 
-def pack_for(jurisdiction: str) -> PolicyPack:
-    pack = PACKS.get(jurisdiction)
+# Every resolution takes the packs it resolves against: the live ones by default, a changed
+# copy in a what-if simulation (simulation/change.py), so no run swaps the module's packs.
+Packs = Mapping[str, PolicyPack]
+
+
+def pack_for(jurisdiction: str, packs: Packs = PACKS) -> PolicyPack:
+    pack = packs.get(jurisdiction)
     if pack is None:
         raise ApplicationProblem("jurisdiction", f"未知的辖区：{jurisdiction}")
     return pack
 
 
 def case_input(
-    case_id: str, application: Application, opened_by: Actor, copied_to: Sequence[str] = ()
+    case_id: str,
+    application: Application,
+    opened_by: Actor,
+    copied_to: Sequence[str] = (),
+    packs: Packs = PACKS,
 ) -> CaseInput:
     """Everything a case needs from its pack, resolved now and carried in its input, so a
     later edit of the pack never changes a running case."""
-    application = expand_bundles(application)
-    matters = resolve_matters(application)
-    pack = pack_for(application.jurisdiction)
+    application = expand_bundles(application, packs)
+    matters = resolve_matters(application, packs)
+    pack = pack_for(application.jurisdiction, packs)
     park = pack.park(application.park)
     assert park is not None  # resolve_matters checked it
     return CaseInput(
@@ -51,7 +60,7 @@ def case_input(
         feedback_report_days=pack.feedback_report_days,
         feedback_report_required=pack.feedback_report_required,
         oversight_body=pack.oversight_body,
-        eligibility=assess_eligibility(application),
+        eligibility=assess_eligibility(application, packs),
         budget_days=pack.case_budget_days,
         agent_team=pack.agent_team,
         copied_to=list(copied_to),
@@ -61,11 +70,11 @@ def case_input(
     )
 
 
-def expand_bundles(application: Application) -> Application:
+def expand_bundles(application: Application, packs: Packs = PACKS) -> Application:
     """一件事一次办: the bundles' matters join the matters named one by one, once each."""
     if not application.bundles:
         return application
-    pack = pack_for(application.jurisdiction)
+    pack = pack_for(application.jurisdiction, packs)
     matters = list(application.matters)
     for code in application.bundles:
         bundle = pack.bundle(code)
@@ -75,9 +84,9 @@ def expand_bundles(application: Application) -> Application:
     return application.model_copy(update={"matters": matters})
 
 
-def assess_eligibility(application: Application) -> Eligibility | None:
+def assess_eligibility(application: Application, packs: Packs = PACKS) -> Eligibility | None:
     """The pack's eligibility rules applied to the application; None if it has none."""
-    pack = pack_for(application.jurisdiction)
+    pack = pack_for(application.jurisdiction, packs)
     if pack.eligibility is None:
         return None
     kinds = {m.name: m.kind for code in application.matters if (m := pack.matter(code)) and m.kind}
@@ -116,7 +125,7 @@ def _routed(
     return pack.department(pack.routing.department_for(definition.domain, office))
 
 
-def resolve_matters(application: Application) -> list[CaseMatter]:
+def resolve_matters(application: Application, packs: Packs = PACKS) -> list[CaseMatter]:
     """Resolve the entrusted matters to definitions and deciding departments: the park's
     county's, or for a matter on the park's cross-county list, the project county's.
 
@@ -124,7 +133,7 @@ def resolve_matters(application: Application) -> list[CaseMatter]:
     settled outside the case (e.g. the enterprise registered itself): only dependencies
     inside the case make a matter wait.
     """
-    pack = pack_for(application.jurisdiction)
+    pack = pack_for(application.jurisdiction, packs)
     park = pack.park(application.park)
     if park is None:
         raise ApplicationProblem("park", f"{pack.name}没有编码为{application.park}的园区")

@@ -19,18 +19,19 @@ class OneTimeEventRepeated(Exception):
     """A one-time event (domain.ledger.ONE_TIME_EVENTS) is already in the case's ledger."""
 
 
-def append(engine: Engine, write: LedgerWrite) -> bool:
+def append(engine: Engine, write: LedgerWrite, *, tallies: bool = True) -> bool:
     """Write the entry and its projection changes in one transaction.
 
     Returns False when the key was already written (a retried activity): nothing is
-    written twice, and the projection is left to its newer version.
+    written twice, and the projection is left to its newer version. ``tallies=False``
+    leaves the statistics' tallies alone (a what-if run reads its own ledger instead).
     """
     try:
         with session_scope(engine) as session:
             if _exists(session, write.entry.key):
                 return False
             chain.link(session, _to_row(write.entry))
-            moves = write.case is not None or bool(write.matters)
+            moves = tallies and (write.case is not None or bool(write.matters))
             before = tally.counted(session, write.entry.case_id) if moves else None
             if write.case is not None:
                 upsert_case(session, write.case)
