@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # SHA-256; with a bucket set, in S3-compatible object storage instead (credentials from
     # the usual AWS_* variables or the instance's role), for several API processes.
     documents_dir: Path = Path("var/documents")
+    # What-if runs (python -m ops what-if, the console's 政策推演 page): one directory each,
+    # with its throwaway ledgers, under this one. Never the live database.
+    what_if_dir: Path = Path("var/what-if")
     documents_s3_bucket: str | None = Field(None, min_length=3, max_length=63)
     documents_s3_endpoint_url: str | None = Field(None, pattern=r"^https?://")
     documents_s3_prefix: str = "documents/"

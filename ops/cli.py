@@ -19,7 +19,7 @@ from domain.errors import DomainError, Unavailable
 from logs import configure_logging
 from notifications.relay import NotificationDispatcher, channel_for
 from ops import accounts as account_commands
-from ops import backfill_work, recompute_deadlines, verify_documents
+from ops import backfill_work, recompute_deadlines, verify_documents, what_if
 from ops.notifications import lost_notification_ids, redeliver_notification
 from ops.repair import (
     rebuild_projection,
@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         "verify-documents", help="re-hash every stored document against the ledger's record"
     )
     account_commands.add_parser(verbs)
+    what_if.add_parser(verbs)
     verbs.add_parser(
         "backfill-work-items", help="write the work list of open cases from before it existed"
     )
@@ -164,6 +165,9 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
     if args.verb == "account":
         result, said = account_commands.run(args, engine, settings)
         return result, lambda _: said, 0
+    if args.verb == "what-if":  # its own Temporal: the time-skipping server, never the live one
+        result, said, code = await what_if.run(args, engine, settings)
+        return result, lambda _: said, code
     if args.verb == "redeliver-notification":  # the outbox needs no Temporal
         return await _redeliver(args, engine, settings.notification_webhook_url)
     if args.verb == "verify-ledger":
@@ -292,7 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging("json" if args.json else settings.log_format, "WARNING")
     try:
         result, describe, code = asyncio.run(_run(args))
-    except (DomainError, account_commands.AccountCommandError, SchemaNotCurrent) as refused:
+    except (
+        DomainError,
+        account_commands.AccountCommandError,
+        SchemaNotCurrent,
+        what_if.WhatIfProblem,
+    ) as refused:
         print(str(refused), file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else describe(result))

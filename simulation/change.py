@@ -4,6 +4,7 @@ Stated in TOML (docs/what-if.md)::
 
     name = "自然资源局规划许可承诺10个工作日"
     load = 1.0                                  # arrivals multiplied by
+    corrections = 1.33                          # a third more matters sent back for 补正
     [staffing]
     bole-natural-resources = 0.5                # half the staff: its times doubled
     [packs.BZ]
@@ -53,9 +54,23 @@ class Change(BaseModel):
     calendar: dict[int, CalendarYear] = {}
     staffing: dict[str, float] = Field({}, description="department → staff multiplied by")
     load: float = Field(1.0, gt=0, le=10, description="arrivals multiplied by")
+    corrections: float = Field(
+        1.0, ge=0, le=10, description="the share of matters sent back for 补正 multiplied by"
+    )
 
     def is_empty(self) -> bool:
-        return not (self.packs or self.calendar or self.staffing) and self.load == 1.0
+        unchanged = self.load == 1.0 and self.corrections == 1.0
+        return unchanged and not (self.packs or self.calendar or self.staffing)
+
+    def rounds(self, shares: dict[int, float]) -> list[tuple[int, float]]:
+        """补正 rounds and their shares under the change: the corrected share scaled (at
+        most all matters), the rounds among them as they were."""
+        corrected = sum(share for n, share in shares.items() if n > 0)
+        if self.corrections == 1.0 or corrected == 0:
+            return sorted(shares.items())
+        scale = min(corrected * self.corrections, 1.0) / corrected
+        scaled = {n: share * scale for n, share in shares.items() if n > 0}
+        return sorted({0: max(0.0, 1.0 - sum(scaled.values())), **scaled}.items())
 
     def time_factor(self, department: str) -> float:
         """A department's times are divided by its staff factor: half the staff, twice as

@@ -71,6 +71,10 @@ HAZARD_BEFORE, HAZARD_AFTER = timedelta(seconds=2), timedelta(seconds=30)
 Act = Callable[[datetime], Awaitable[None]]
 
 
+class Stopped(Exception):
+    """The run was asked to stop; what is finished is kept."""
+
+
 class SimulationRefused(RuntimeError):
     """A workflow refused a simulated act: the script asked for something the rules forbid."""
 
@@ -148,6 +152,7 @@ class People:
     packs: registry.Packs
     working: IsWorkingDay
     on_case_done: Callable[[str], None] = lambda case_id: None
+    should_stop: Callable[[], bool] = lambda: False
     _heap: list[_Pending] = field(default_factory=list)
     _order: itertools.count = field(default_factory=itertools.count)
     _hazards: dict[str, list[datetime]] = field(default_factory=dict)  # per case
@@ -171,6 +176,8 @@ class People:
     async def run(self) -> None:
         """Until every act is done and every case has ended."""
         while self._heap:
+            if self.should_stop():
+                raise Stopped("已按要求停止")
             moment = self._heap[0].at
             now = await self.env.get_current_time()
             if moment > now:

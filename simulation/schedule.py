@@ -96,6 +96,17 @@ def _arrival_times(
         times.append(moment)
 
 
+def _rounds(shares: list[tuple[int, float]], uniform: float) -> int:
+    """By the inverse of the cumulative share, rounds ascending: one uniform per matter, so
+    a matter corrected at the baseline's share stays corrected at a higher one."""
+    total = 0.0
+    for rounds, share in shares:
+        total += share
+        if uniform < total:
+            return rounds
+    return shares[-1][0]
+
+
 def _draw(duration: Duration, seed: int, key: str, step: str, factor: float = 1.0) -> float:
     return duration.draw(_rng(seed, key, step)) * factor
 
@@ -111,7 +122,7 @@ def _matter_script(
     habits = baseline.habits_of(department)
     factor = change.time_factor(department)
     corrections: CorrectionHabits = baseline.corrections_of(code)
-    rounds = int(str(choose(_rng(seed, key, code, "rounds"), list(corrections.rounds.items()))))
+    rounds = _rounds(change.rounds(corrections.rounds), _rng(seed, key, code, "rounds").random())
     return MatterScript(
         code=code,
         acknowledge_after=_draw(habits.acknowledge, seed, key, f"{code}/ack", factor),

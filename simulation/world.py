@@ -62,6 +62,7 @@ async def run_world(
     calendar: WorkingCalendar,
     directory: Path,
     progress: Progress | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> Outcome:
     """Act out ``scripts`` and read the outcome back from the ledger they wrote."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -91,7 +92,14 @@ async def run_world(
             clock=ClockActivities(calendar),
         )
         async with worker:
-            people = People(env, queue, packs, calendar.is_working_day, on_case_done=done)
+            people = People(
+                env,
+                queue,
+                packs,
+                calendar.is_working_day,
+                on_case_done=done,
+                should_stop=should_stop,
+            )
             for case_id, script in zip(ids, scripts, strict=True):
                 people.add(case_id, script)
             await people.run()
