@@ -39,6 +39,7 @@ from api.routes import (
     project_lists,
     supervision,
     task_documents,
+    what_if,
     work,
 )
 from api.text_input import refuse_control_characters
@@ -163,6 +164,7 @@ def create_app(
     app.include_router(task_documents.router)
     app.include_router(work.router)
     app.include_router(deadlines.router)
+    app.include_router(what_if.router)
     app.include_router(health.router)
 
     @app.middleware("http")

@@ -22,6 +22,7 @@ from console import (
     project_list_pages,
     session,
     sign_in_pages,
+    what_if_pages,
     work_pages,
 )
 from console.api import ApiProblem
@@ -38,6 +39,7 @@ PAGE_MODULES = (
     notice_pages,
     ops_pages,
     project_list_pages,
+    what_if_pages,
     work_pages,
 )
 

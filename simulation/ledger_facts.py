@@ -174,13 +174,19 @@ def facts_from(
 
 
 def read_facts(
-    engine: Engine, since: datetime | None = None, until: datetime | None = None
+    engine: Engine,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    jurisdiction: str | None = None,
 ) -> list[CaseFacts]:
-    """The cases received in [since, until) and everything their ledger says of them."""
+    """The cases received in [since, until) (of one jurisdiction, if named) and everything
+    their ledger says of them."""
     with Session(engine) as session:
         received = select(LedgerEntryRow.case_id).where(
             LedgerEntryRow.event == E.APPLICATION_RECEIVED.value
         )
+        if jurisdiction is not None:
+            received = received.where(col(LedgerEntryRow.case_id).startswith(f"{jurisdiction}-"))
         if since is not None:
             received = received.where(LedgerEntryRow.occurred_at >= since)
         if until is not None:

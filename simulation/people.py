@@ -41,6 +41,7 @@ from domain.case import CaseInput
 from domain.catalogue import PolicyPack
 from domain.coordination import Coordination
 from domain.follow_up import BAD_RATINGS, Callback, FollowUpRating, Remedy
+from domain.matter import MatterState
 from domain.report import FeedbackFiling
 from policies import registry
 from simulation.schedule import CaseScript, MatterScript
@@ -62,17 +63,25 @@ def _name(act: "Act") -> str:
 # of many cases land together. The time-skipping server strands a workflow whose task
 # cancels a timer that fired while the task was at the worker ("invalid history builder
 # state for action", temporalio/sdk-java#3088). The workflows' timers fall at midnight or
-# at whole hours after an act (the hand-over's 24 hours, the 48-hour coordination), a few
-# seconds late; so an act that would land in that window after one of its case's own acts
-# moves to the next free offset, 37 seconds on.
+# at whole hours after an act (the hand-over's 24 hours, the 48-hour coordination), late by
+# the time the act took to reach its workflow; so an act that would land within minutes
+# after one of its case's own acts' hours moves to the next free offset, 6 minutes on.
+# What still strands a workflow (a loaded machine delaying a task past the margin) is
+# caught as a stall and the world is played again (simulation/world.py).
 RESOLUTION = timedelta(minutes=30)
-OFFSET_BASE, OFFSET_STEP, OFFSETS = 5, 37, 48
-HAZARD_BEFORE, HAZARD_AFTER = timedelta(seconds=2), timedelta(seconds=30)
+OFFSET_BASE, OFFSET_STEP, OFFSETS = 5, 360, 5
+HAZARD_BEFORE, HAZARD_AFTER = timedelta(seconds=2), timedelta(minutes=5)
+# No act and no jump of the clock takes this long on a healthy run.
+STALL_SECONDS = 120.0
 Act = Callable[[datetime], Awaitable[None]]
 
 
 class Stopped(Exception):
     """The run was asked to stop; what is finished is kept."""
+
+
+class SimulationStalled(RuntimeError):
+    """A workflow stopped answering (the test server stranded it): the world is void."""
 
 
 class SimulationRefused(RuntimeError):
@@ -86,13 +95,21 @@ def _slot(moment: datetime) -> datetime:
 
 
 def _landing(slot: datetime, hazards: list[datetime]) -> datetime:
-    """The first offset in the slot clear of every hazard: a moment one of the case's own
-    timers may fire."""
-    for n in range(OFFSETS):
-        landing = slot + timedelta(seconds=OFFSET_BASE + OFFSET_STEP * n)
-        if not any(h - HAZARD_BEFORE <= landing <= h + HAZARD_AFTER for h in hazards):
-            return landing
-    raise AssertionError("no offset in the slot is clear of the case's timers")
+    """The first offset clear of every hazard (a moment one of the case's own timers may
+    fire), in this slot or the next ones."""
+    while True:
+        for n in range(OFFSETS):
+            landing = slot + timedelta(seconds=OFFSET_BASE + OFFSET_STEP * n)
+            if not any(h - HAZARD_BEFORE <= landing <= h + HAZARD_AFTER for h in hazards):
+                return landing
+        slot += RESOLUTION
+
+
+async def _within(step: Awaitable[None], what: str) -> None:
+    try:
+        await asyncio.wait_for(step, STALL_SECONDS)
+    except TimeoutError as stalled:
+        raise SimulationStalled(f"模拟停滞：{what}超过{STALL_SECONDS:.0f}秒未完成") from stalled
 
 
 @dataclass(order=True)
@@ -181,12 +198,12 @@ class People:
             moment = self._heap[0].at
             now = await self.env.get_current_time()
             if moment > now:
-                await self.env.sleep(moment - now)
+                await _within(self.env.sleep(moment - now), f"时钟跳至{moment.isoformat()}")
             due = []
             while self._heap and self._heap[0].at <= moment:
                 due.append(heapq.heappop(self._heap).act)
             log.debug("what_if_acts", at=moment.isoformat(), acts=[_name(a) for a in due])
-            await asyncio.gather(*(act(moment) for act in due))
+            await asyncio.gather(*(_within(act(moment), _name(act)) for act in due))
 
     # --- one case --------------------------------------------------------------------
 
@@ -410,7 +427,12 @@ class _MatterRun:
         self.case.after(now, self.script.accept_after, self.accept)
 
     async def accept(self, now: datetime) -> None:
-        await self.case._update(self.handle, MatterWorkflow.accept, AcceptMatter(actor=self.clerk))
+        # §32: a department that neither accepts nor asks for 补正 in time is deemed to have
+        # accepted; its clock already runs, and the person goes on from there.
+        snapshot = await self.handle.query(MatterWorkflow.snapshot)
+        if snapshot.state is MatterState.HANDED_OVER:
+            accept = AcceptMatter(actor=self.clerk)
+            await self.case._update(self.handle, MatterWorkflow.accept, accept)
         self._next(now)
 
     def _next(self, now: datetime) -> None:

@@ -27,12 +27,13 @@ from simulation.baseline import Baseline
 from simulation.change import NO_CHANGE, Change, calendar_for, patched_packs
 from simulation.compare import Comparison, compare
 from simulation.outcomes import Outcome
-from simulation.people import APPLICANT, Stopped
+from simulation.people import APPLICANT, SimulationStalled, Stopped
 from simulation.schedule import Resolve, draw_cases
 from simulation.world import run_world
 
 log = structlog.get_logger(__name__)
 ARMS = ("baseline", "change")
+WORLD_ATTEMPTS = 3
 Status = Literal["waiting", "running", "stopped", "done", "failed"]
 
 
@@ -140,7 +141,15 @@ async def run_arm(
     packs = patched_packs(change)
     calendar = calendar_for(change, directory / "calendar")
     scripts = draw_cases(baseline, change, seed, calendar.is_working_day, resolver(packs))
-    outcome = await run_world(scripts, packs, calendar, directory, progress, should_stop)
+    for attempt in range(1, WORLD_ATTEMPTS + 1):
+        try:
+            outcome = await run_world(scripts, packs, calendar, directory, progress, should_stop)
+            break
+        except SimulationStalled:
+            # The same draws, played again on a fresh server: the stall came from timing.
+            log.warning("what_if_world_stalled", directory=str(directory), attempt=attempt)
+            if attempt == WORLD_ATTEMPTS:
+                raise
     _write_json(done, outcome.model_dump_json())
     return outcome
 
@@ -213,11 +222,12 @@ def new_run(
     seeds: list[int],
     created_by: str = "",
     title: str | None = None,
+    run_id: str | None = None,
 ) -> Path:
     """A run directory under ``root`` with its inputs checked and written; not started."""
     check_inputs(baseline, change)
     now = datetime.now(UTC)
-    run_id = now.strftime("%Y%m%d-%H%M%S-") + os.urandom(3).hex()
+    run_id = run_id or now.strftime("%Y%m%d-%H%M%S-") + os.urandom(3).hex()
     directory = root / run_id
     record = RunRecord(
         run_id=run_id,

@@ -22,7 +22,7 @@ from policies import registry
 from policies.working_calendar import WorkingCalendar
 from simulation.ledger_facts import read_facts
 from simulation.outcomes import Outcome, outcome_of
-from simulation.people import People
+from simulation.people import STALL_SECONDS, People, SimulationStalled
 from simulation.schedule import CaseScript
 from simulation.server import start_test_server
 from store.db import create_schema, make_engine
@@ -104,7 +104,11 @@ async def run_world(
                 people.add(case_id, script)
             await people.run()
             # Every act is done; the cases end on their own (the last timers, the archive).
-            await asyncio.gather(*(env.client.get_workflow_handle(c).result() for c in ids))
+            ended = asyncio.gather(*(env.client.get_workflow_handle(c).result() for c in ids))
+            try:
+                await asyncio.wait_for(ended, STALL_SECONDS)
+            except TimeoutError as stalled:
+                raise SimulationStalled("模拟停滞：有案件在全部操作完成后仍未结束") from stalled
     finally:
         await env.shutdown()
         executor.shutdown(wait=False)

@@ -168,6 +168,7 @@ async def http(
         database_url=database_url,
         log_format="console",
         documents_dir=tmp_path / "documents",
+        what_if_dir=tmp_path / "what-if",
     )
     async with api_client(settings, env.client, engine) as client:
         yield client
@@ -280,6 +281,7 @@ async def dev_stack(
         database_url=database_url,
         log_format="console",
         documents_dir=tmp_path / "documents",
+        what_if_dir=tmp_path / "what-if",
     )
     with ThreadPoolExecutor(4) as executor:
         worker = build_worker(dev_client, task_queue, LedgerActivities(engine), executor)
@@ -305,6 +307,7 @@ async def live_api(
         database_url=database_url,
         log_level="WARNING",
         documents_dir=tmp_path / "documents",
+        what_if_dir=tmp_path / "what-if",
     )
     port = free_port()
     app = create_app(signed(settings), client=dev_client, engine=engine)

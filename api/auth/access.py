@@ -282,6 +282,7 @@ DepartmentStaff = Annotated[Actor, Depends(department_staff)]
 Operator = Annotated[Actor, Depends(operator)]
 OversightReader = Annotated[Principal, Depends(roles(Role.OVERSIGHT, Role.OPS))]
 Exporter = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.OVERSIGHT))]
+Planner = Annotated[Principal, Depends(roles(Role.COORDINATOR, Role.OVERSIGHT))]  # what-if
 NotificationReader = Annotated[
     Principal,
     Depends(

@@ -38,6 +38,10 @@ PAGES = {
     "POST /departments/{department}/tasks/{case_id}/{matter}/results": (
         "/console/inbox/{case_id}/{matter}/results"
     ),
+    "POST /what-if/runs": "/console/what-if/runs",
+    "POST /what-if/open-cases": "/console/what-if/open-cases",
+    "POST /what-if/runs/{run_id}/stop": "/console/what-if/{run_id}/{verb}",
+    "POST /what-if/runs/{run_id}/resume": "/console/what-if/{run_id}/{verb}",
 }
 
 

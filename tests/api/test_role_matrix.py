@@ -119,6 +119,13 @@ ALLOWED: dict[str, set[str] | str] = {
     "GET /departments/{department}/tasks/{case_id}/{matter}/documents/{document_id}": {DE},
     "GET /departments/{department}/tasks/{case_id}/{matter}/documents/{document_id}/preview": {DE},
     "POST /departments/{department}/tasks/{case_id}/{matter}/results": {DE},
+    "GET /what-if/runs": {CO, OV},
+    "POST /what-if/runs": {CO, OV},
+    "GET /what-if/runs/{run_id}": {CO, OV},
+    "POST /what-if/runs/{run_id}/stop": {CO, OV},
+    "POST /what-if/runs/{run_id}/resume": {CO, OV},
+    "GET /what-if/runs/{run_id}/workbook": {CO, OV},
+    "POST /what-if/open-cases": {CO, OV},
 }
 
 SIGNED_IN = {
@@ -151,6 +158,7 @@ def _url(template: str, case_id: str) -> str:
         "kind": "hand_off",
         "verb": "acceptance",
         "document_id": "0123456789abcdef",
+        "run_id": "no-such-run",  # 404 for those who may
     }
     return template.format(**values)
 
