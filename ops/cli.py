@@ -111,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _checked(engine: Engine) -> Engine:
+    require_current_schema(engine)
+    return engine
+
+
 def _migrated(engine: Engine) -> tuple[Any, Callable[[Any], str], int]:
     before = schema_revision(engine)
     create_schema(engine)
@@ -161,13 +166,14 @@ async def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str], int
     engine = engine_for(settings)
     if args.verb == "migrate":
         return _migrated(engine)
+    if args.verb == "what-if":  # its own Temporal: the time-skipping server, never the live one
+        # Only learning a baseline and the open cases read the live database.
+        result, said, code = await what_if.run(args, lambda: _checked(engine), settings)
+        return result, lambda _: said, code
     require_current_schema(engine)
     if args.verb == "account":
         result, said = account_commands.run(args, engine, settings)
         return result, lambda _: said, 0
-    if args.verb == "what-if":  # its own Temporal: the time-skipping server, never the live one
-        result, said, code = await what_if.run(args, engine, settings)
-        return result, lambda _: said, code
     if args.verb == "redeliver-notification":  # the outbox needs no Temporal
         return await _redeliver(args, engine, settings.notification_webhook_url)
     if args.verb == "verify-ledger":

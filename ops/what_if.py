@@ -16,6 +16,7 @@ import logging
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def next_year_start(today: date | None = None) -> date:
     return first + timedelta(days=(7 - first.weekday()) % 7)
 
 
-def baseline_from(args: argparse.Namespace, engine: Engine) -> Baseline:
+def baseline_from(args: argparse.Namespace, live: Callable[[], Engine]) -> Baseline:
     start = args.start or next_year_start()
     if args.baseline:
         if args.learn_from or args.learn_until:
@@ -101,7 +102,7 @@ def baseline_from(args: argparse.Namespace, engine: Engine) -> Baseline:
         raise WhatIfProblem("--learn-until 须晚于 --learn-from")
     since, until = _midnight(args.learn_from), _midnight(args.learn_until)
     try:
-        return learn(read_facts(engine, since, until), since, until, str(start), args.weeks)
+        return learn(read_facts(live(), since, until), since, until, str(start), args.weeks)
     except ValueError as error:
         raise WhatIfProblem(str(error)) from error
 
@@ -185,10 +186,13 @@ def run_directory(settings: Settings, run_id: str) -> Path:
     return directory
 
 
-async def run(args: argparse.Namespace, engine: Engine, settings: Settings) -> tuple[Any, str, int]:
+async def run(
+    args: argparse.Namespace, live: Callable[[], Engine], settings: Settings
+) -> tuple[Any, str, int]:
+    """``live()`` is the live database, checked, for the actions that read it."""
     root = settings.what_if_dir
     if args.action == "learn":
-        baseline = baseline_from(args, engine)
+        baseline = baseline_from(args, live)
         if args.out:
             args.out.write_text(baseline.model_dump_json(indent=2), encoding="utf-8")
         return baseline.model_dump(mode="json"), f"基线：{baseline.source}", 0
@@ -196,7 +200,7 @@ async def run(args: argparse.Namespace, engine: Engine, settings: Settings) -> t
         try:
             directory = runs.new_run(
                 root,
-                baseline_from(args, engine),
+                baseline_from(args, live),
                 change_from(args.change),
                 list(range(1, args.seeds + 1)),
                 args.operator,
@@ -223,7 +227,7 @@ async def run(args: argparse.Namespace, engine: Engine, settings: Settings) -> t
         )
         return rows, said, 0
     if args.action == "open-cases":
-        return await _open_cases(args, engine, settings)
+        return await _open_cases(args, live(), settings)
     directory = run_directory(settings, args.run_id)
     if args.action == "stop":
         (directory / "stop").touch()
