@@ -84,6 +84,9 @@ class DepartmentHabits(BaseModel):
     acknowledge: Duration = Field(
         Duration.fixed(0.1), description="a cross-county hand-over to its 签收"
     )
+    confirm: Duration = Field(
+        Duration.fixed(0.5), description="容缺 materials supplied to the department's check"
+    )
 
 
 class CorrectionHabits(BaseModel):
@@ -125,9 +128,8 @@ class Baseline(BaseModel):
     corrections: dict[str, CorrectionHabits] = {}
     any_matter: CorrectionHabits = CorrectionHabits()
     ratings: dict[Satisfaction, float] = {Satisfaction.SATISFIED: 1.0}
-    deferral_share: float = Field(
-        0.0, ge=0, le=1, description="容缺受理 observed (reported, not yet acted out)"
-    )
+    deferral_share: float = Field(0.0, ge=0, le=1, description="matters accepted 容缺")
+    supply: Duration = Duration.fixed(2)  # 容缺受理 to the missing items supplied
 
     def habits_of(self, department: str) -> DepartmentHabits:
         return self.departments.get(department, self.any_department)

@@ -73,6 +73,9 @@ def _matter_spans(spans: _Spans, matter: MatterFacts) -> None:
         last = answered
     if matter.decided_at is not None:
         spans.add("decide", department, last, matter.decided_at)
+    if matter.deferred:
+        spans.add("supply", "", matter.accepted_at, matter.supplied_at)
+        spans.add("confirm", department, matter.supplied_at, matter.confirmed_at)
 
 
 def learn(
@@ -124,6 +127,7 @@ def learn(
             acknowledge=_duration(
                 spans.of("acknowledge", department), DEFAULTS.any_department.acknowledge
             ),
+            confirm=_duration(spans.of("confirm", department), DEFAULTS.any_department.confirm),
         )
         for department in sorted({k for (step, k) in spans.by if step == "decide" and k})
     }
@@ -164,6 +168,7 @@ def learn(
             accept=_duration(spans.of("accept"), DEFAULTS.any_department.accept),
             decide=_duration(spans.of("decide"), DEFAULTS.any_department.decide),
             acknowledge=_duration(spans.of("acknowledge"), DEFAULTS.any_department.acknowledge),
+            confirm=_duration(spans.of("confirm"), DEFAULTS.any_department.confirm),
         ),
         corrections=corrections,
         ratings=(
@@ -172,4 +177,5 @@ def learn(
             else DEFAULTS.ratings
         ),
         deferral_share=round(deferred / accepted, 4) if accepted else 0.0,
+        supply=_duration(spans.of("supply"), DEFAULTS.supply),
     )

@@ -25,6 +25,8 @@ class MatterFacts:
     corrections: list[tuple[datetime, datetime | None]] = field(default_factory=list)
     decided_at: datetime | None = None
     deferred: bool = False
+    supplied_at: datetime | None = None  # 容缺 materials
+    confirmed_at: datetime | None = None
     warned: bool = False
     overdue: bool = False
 
@@ -137,6 +139,10 @@ def facts_from(
                 matter.corrections[-1] = (matter.corrections[-1][0], at)
         elif event in (E.MATTER_APPROVED, E.MATTER_REFUSED):
             _matter(case, entry, departments).decided_at = at
+        elif event == E.DEFERRED_MATERIALS_SUPPLIED:
+            _matter(case, entry, departments).supplied_at = at
+        elif event == E.DEFERRED_MATERIALS_CONFIRMED:
+            _matter(case, entry, departments).confirmed_at = at
         elif event == E.DEADLINE_WARNING and entry.matter:
             _matter(case, entry, departments).warned = True
         elif event == E.DEADLINE_OVERDUE and entry.matter:

@@ -13,12 +13,17 @@ import heapq
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
 import structlog
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,6 +32,7 @@ from domain.actions import (
     AcknowledgeHandOff,
     ApproveMatter,
     CasePlan,
+    ConfirmDeferred,
     Delivery,
     Evaluation,
     InitialReview,
@@ -34,11 +40,13 @@ from domain.actions import (
     RequestCorrection,
     Resubmission,
     Satisfaction,
+    SupplyDeferred,
 )
 from domain.actors import Actor, Role
 from domain.application import Application
 from domain.case import CaseInput
-from domain.catalogue import PolicyPack
+from domain.catalogue import MatterDefinition, PolicyPack, TimeUnit
+from domain.clock import BUSINESS_ZONE
 from domain.coordination import Coordination
 from domain.follow_up import BAD_RATINGS, Callback, FollowUpRating, Remedy
 from domain.matter import MatterState
@@ -108,8 +116,23 @@ def _landing(slot: datetime, hazards: list[datetime]) -> datetime:
 async def _within(step: Awaitable[None], what: str) -> None:
     try:
         await asyncio.wait_for(step, STALL_SECONDS)
-    except TimeoutError as stalled:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as stalled:
         raise SimulationStalled(f"模拟停滞：{what}超过{STALL_SECONDS:.0f}秒未完成") from stalled
+
+
+DEFERRED_ITEM = "容缺材料"
+
+
+def _earliest_due(start: date, days: int, unit: TimeUnit, working: IsWorkingDay) -> date:
+    """No later than the matter's due date as the clock will reckon it (a calendar-day
+    period ending on a holiday runs on to the next working day, so this is the floor)."""
+    if unit is TimeUnit.CALENDAR_DAYS:
+        return start + timedelta(days=days)
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        left -= working(day)
+    return day
 
 
 @dataclass(order=True)
@@ -173,6 +196,7 @@ class People:
     _heap: list[_Pending] = field(default_factory=list)
     _order: itertools.count = field(default_factory=itertools.count)
     _hazards: dict[str, list[datetime]] = field(default_factory=dict)  # per case
+    _now: datetime | None = None  # the moment being acted out
     _timer_hours: dict[str, tuple[int, ...]] = field(default_factory=dict)  # per case
 
     @property
@@ -181,9 +205,12 @@ class People:
 
     def at(self, moment: datetime, act: Act, case_id: str) -> None:
         hazards = self._hazards.setdefault(case_id, [])
+        # Acts are not scheduled in the order they land: only hazards the clock has passed
+        # may go.
+        if self._now is not None:
+            hazards[:] = [h for h in hazards if h > self._now - HAZARD_AFTER]
         landing = _landing(_slot(moment), hazards)
         # An act may start timers this many hours on (a hand-over, a problem raised).
-        hazards[:] = [h for h in hazards if h > landing - HAZARD_AFTER]
         hazards += [landing + timedelta(hours=h) for h in self._timer_hours.get(case_id, ())]
         heapq.heappush(self._heap, _Pending(landing, next(self._order), act))
 
@@ -199,6 +226,7 @@ class People:
             now = await self.env.get_current_time()
             if moment > now:
                 await _within(self.env.sleep(moment - now), f"时钟跳至{moment.isoformat()}")
+            self._now = moment
             due = []
             while self._heap and self._heap[0].at <= moment:
                 due.append(heapq.heappop(self._heap).act)
@@ -396,6 +424,8 @@ class _MatterRun:
     department: str
     script: MatterScript
     round: int = 0
+    pending: bool = False  # 容缺 items not yet confirmed
+    approved: bool = False
 
     @property
     def clerk(self) -> Actor:
@@ -431,9 +461,52 @@ class _MatterRun:
         # accepted; its clock already runs, and the person goes on from there.
         snapshot = await self.handle.query(MatterWorkflow.snapshot)
         if snapshot.state is MatterState.HANDED_OVER:
-            accept = AcceptMatter(actor=self.clerk)
+            accept = AcceptMatter(actor=self.clerk, **self._deferral(now))
             await self.case._update(self.handle, MatterWorkflow.accept, accept)
         self._next(now)
+
+    def _deferral(self, now: datetime) -> dict[str, Any]:
+        """容缺受理 for a drawn matter with a time limit: the item is promised for the day
+        the agent will supply it (never after the matter's own due date, which bounds it:
+        a later supply is made on that day), and the supply and its check are scheduled."""
+        limit = self._limit_days()
+        if not self.script.deferred or not limit:
+            return {}
+        self.pending = True
+        local = now.astimezone(BUSINESS_ZONE)
+        due = _earliest_due(local.date(), limit, self._unit(), self.case.people.working)
+        supply_at = after_working_days(now, self.script.supply_after, self.case.people.working)
+        if supply_at.astimezone(BUSINESS_ZONE).date() >= due:
+            supply_at = datetime.combine(due, time(10), tzinfo=BUSINESS_ZONE)
+        supply_by = min(due, supply_at.astimezone(BUSINESS_ZONE).date() + timedelta(days=1))
+        self.case.at(supply_at, self.supply)
+        return {"deferred_items": [DEFERRED_ITEM], "supply_by": supply_by}
+
+    def _definition(self) -> MatterDefinition:
+        return next(
+            m.definition for m in self.case.case.matters if m.definition.code == self.script.code
+        )
+
+    def _limit_days(self) -> int | None:
+        definition = self._definition()
+        if definition.limit_days is None:
+            return None
+        return min(definition.limit_days, definition.promised_days or definition.limit_days)
+
+    def _unit(self) -> TimeUnit:
+        return self._definition().limit_unit
+
+    async def supply(self, now: datetime) -> None:
+        supplied = SupplyDeferred(materials=[DEFERRED_ITEM], actor=self.case.agent)
+        await self.case._update(self.handle, MatterWorkflow.supply_deferred, supplied)
+        self.case.after(now, self.script.confirm_after, self.confirm)
+
+    async def confirm(self, now: datetime) -> None:
+        confirmed = ConfirmDeferred(actor=self.clerk)
+        await self.case._update(self.handle, MatterWorkflow.confirm_deferred, confirmed)
+        self.pending = False
+        if self.approved:  # the held result is issued now
+            await self.case.matter_decided(self.script.code, now)
 
     def _next(self, now: datetime) -> None:
         if self.round < len(self.script.corrections):
@@ -455,4 +528,6 @@ class _MatterRun:
     async def approve(self, now: datetime) -> None:
         approval = ApproveMatter(result_reference=f"模拟{self.script.code}", actor=self.clerk)
         await self.case._update(self.handle, MatterWorkflow.approve, approval)
-        await self.case.matter_decided(self.script.code, now)
+        self.approved = True
+        if not self.pending:  # else held until the 容缺 items are confirmed
+            await self.case.matter_decided(self.script.code, now)

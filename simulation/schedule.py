@@ -38,6 +38,9 @@ class MatterScript(BaseModel):
     accept_after: float
     corrections: list[CorrectionRound]
     decide_after: float  # after 受理 or the last answer
+    deferred: bool = False  # 容缺受理: a non-essential item supplied later
+    supply_after: float = 0.0  # working days after 受理, by the agent
+    confirm_after: float = 0.0  # working days after the supply, by the department
 
 
 class CaseScript(BaseModel):
@@ -135,6 +138,9 @@ def _matter_script(
             for n in range(rounds)
         ],
         decide_after=_draw(habits.decide, seed, key, f"{code}/decide", factor),
+        deferred=_rng(seed, key, code, "deferred").random() < baseline.deferral_share,
+        supply_after=_draw(baseline.supply, seed, key, f"{code}/supply"),
+        confirm_after=_draw(habits.confirm, seed, key, f"{code}/confirm", factor),
     )
 
 

@@ -109,10 +109,10 @@ async def run_world(
                 await asyncio.wait_for(ended, STALL_SECONDS)
             except TimeoutError as stalled:
                 raise SimulationStalled("模拟停滞：有案件在全部操作完成后仍未结束") from stalled
+        outcome = outcome_of(read_facts(engine), ids)
     finally:
         await env.shutdown()
         executor.shutdown(wait=False)
-    outcome = outcome_of(read_facts(engine), ids)
-    engine.dispose()
+        engine.dispose()
     log.info("what_if_world_done", directory=str(directory), cases=outcome.cases)
     return outcome
