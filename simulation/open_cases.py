@@ -16,13 +16,12 @@ from temporalio.service import RPCError
 
 from domain.catalogue import MatterDefinition
 from domain.clock import MatterClock
+from ops.recompute_deadlines import OPEN_STATES  # the states whose clock runs
 from policies import registry
 from policies.working_calendar import WorkingCalendar
 from simulation.change import Change, patched_packs
 from store.tables import MatterRow
 from workflows.matter import MatterWorkflow
-
-OPEN_STATES = ("accepted", "correction_requested")
 
 
 class MovedDeadline(BaseModel):

@@ -10,7 +10,6 @@ mid-way starts over, from its seed, and comes out the same.
 """
 
 import asyncio
-import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -241,7 +240,3 @@ def new_run(
     )
     save(directory, record)
     return directory
-
-
-def read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
