@@ -130,7 +130,7 @@ def facts_from(
         elif event == E.MATTER_ACCEPTED:
             matter = _matter(case, entry, departments)
             matter.accepted_at = at
-            matter.deferred = bool(entry.details.get("deferred_items"))
+            matter.deferred = bool(entry.details.get("deferral"))  # 容缺受理
         elif event == E.CORRECTION_REQUESTED:
             _matter(case, entry, departments).corrections.append((at, None))
         elif event == E.MATERIALS_RESUBMITTED:

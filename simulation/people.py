@@ -466,11 +466,12 @@ class _MatterRun:
         self._next(now)
 
     def _deferral(self, now: datetime) -> dict[str, Any]:
-        """容缺受理 for a drawn matter with a time limit: the item is promised for the day
-        the agent will supply it (never after the matter's own due date, which bounds it:
-        a later supply is made on that day), and the supply and its check are scheduled."""
+        """容缺受理 for a drawn matter with a time limit, where its pack allows it: the item
+        is promised for the day the agent will supply it (never after the matter's own due
+        date, which bounds it: a later supply is made on that day), and the supply and its
+        check are scheduled."""
         limit = self._limit_days()
-        if not self.script.deferred or not limit:
+        if not (self.script.deferred and limit and self._definition().deferral_allowed):
             return {}
         self.pending = True
         local = now.astimezone(BUSINESS_ZONE)

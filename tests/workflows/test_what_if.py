@@ -143,6 +143,43 @@ async def test_a_learned_baseline_reproduces_the_ledger_cycle_times(tmp_path: Pa
         assert after.median_days == pytest.approx(before.median_days, abs=1.0), code
 
 
+async def test_matters_accepted_with_items_missing_are_supplied_confirmed_and_learned(
+    tmp_path: Path,
+) -> None:
+    """容缺受理 for every permit, decided a working day on: the item supplied a day later,
+    confirmed half a day after that, and only then the held result issued and the case
+    delivered; none lapses; the ledger teaches back the share, supply and check times."""
+    baseline = permit_year(decide_days=1).model_copy(
+        update={"deferral_share": 1.0, "supply": Duration.fixed(2)}
+    )
+    outcome = await runs.run_arm(baseline, NO_CHANGE, 1, tmp_path / "deferred")
+    assert outcome.cases >= 3 and outcome.cases_finished == outcome.cases
+    assert outcome.matters_overdue == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'deferred' / 'ledger.sqlite'}")
+    since = datetime(2027, 3, 1, 9, tzinfo=BUSINESS_ZONE)
+    until = since + timedelta(weeks=2, hours=1)
+    facts = read_facts(engine, since, until)
+    matters = [m for case in facts for m in case.matters.values()]
+    assert len(matters) == outcome.cases
+    assert all(m.deferred and m.supplied_at and m.confirmed_at and m.decided_at for m in matters)
+    assert all(m.decided_at and m.supplied_at and m.decided_at < m.supplied_at for m in matters)
+    learned = learn(facts, since, until, "2027-03-01", weeks=2)
+    assert learned.deferral_share == 1.0
+    assert learned.supply.typical() == pytest.approx(2, abs=0.05)
+    confirm = learned.departments[NATURAL_RESOURCES].confirm
+    assert confirm.typical() == pytest.approx(0.5, abs=0.05)
+
+    # where the pack forbids 容缺 for the matter, the department accepts it whole
+    forbidden = Change(
+        name="不适用容缺", packs={"BZ": {"matters": {PERMIT: {"deferral_allowed": False}}}}
+    )
+    whole = await runs.run_arm(baseline, forbidden, 1, tmp_path / "whole")
+    assert whole.cases == outcome.cases == whole.cases_finished
+    ledger = make_engine(f"sqlite:///{tmp_path / 'whole' / 'ledger.sqlite'}")
+    kept = [m for case in read_facts(ledger, since, until) for m in case.matters.values()]
+    assert kept and not any(m.deferred or m.supplied_at for m in kept)
+
+
 async def test_a_run_compares_two_arms_over_seeds_stops_and_resumes(tmp_path: Path) -> None:
     baseline = permit_year(decide_days=15, weeks=1, per_week=4)
     change = Change(
