@@ -23,10 +23,11 @@ from pydantic import BaseModel, Field
 from domain.application import Application
 from policies import registry
 from simulation.baseline import Baseline
+from simulation.case_acts import APPLICANT
 from simulation.change import NO_CHANGE, Change, calendar_for, patched_packs
 from simulation.compare import Comparison, compare
 from simulation.outcomes import Outcome
-from simulation.people import APPLICANT, SimulationStalled, Stopped
+from simulation.people import SimulationStalled, Stopped
 from simulation.schedule import Resolve, draw_cases
 from simulation.world import run_world
 

@@ -20,12 +20,14 @@ from activities.clock import ClockActivities
 from activities.ledger import LedgerActivities
 from policies import registry
 from policies.working_calendar import WorkingCalendar
+from simulation.case_acts import add_case
 from simulation.ledger_facts import read_facts
 from simulation.outcomes import Outcome, outcome_of
 from simulation.people import STALL_SECONDS, People, SimulationStalled
 from simulation.schedule import CaseScript
 from simulation.server import start_test_server
 from store.db import create_schema, make_engine
+from store.sequence import case_number
 from temporal_worker import WorkerTuning, build_worker
 
 log = structlog.get_logger(__name__)
@@ -39,7 +41,8 @@ def case_ids(scripts: list[CaseScript]) -> dict[str, str]:
     for script in scripts:
         year = script.arrives_at.year
         numbers[(script.jurisdiction, year)] += 1
-        ids[f"{script.jurisdiction}-{year}-{numbers[(script.jurisdiction, year)]:05d}"] = script.key
+        number = numbers[(script.jurisdiction, year)]
+        ids[case_number(script.jurisdiction, year, number)] = script.key
     return ids
 
 
@@ -96,12 +99,12 @@ async def run_world(
                 env,
                 queue,
                 packs,
-                calendar.is_working_day,
+                calendar,
                 on_case_done=done,
                 should_stop=should_stop,
             )
             for case_id, script in zip(ids, scripts, strict=True):
-                people.add(case_id, script)
+                add_case(people, case_id, script)
             await people.run()
             # Every act is done; the cases end on their own (the last timers, the archive).
             ended = asyncio.gather(*(env.client.get_workflow_handle(c).result() for c in ids))

@@ -7,6 +7,10 @@ from sqlmodel import Session, col
 from store.tables import CaseSequence
 
 
+def case_number(jurisdiction: str, year: int, number: int) -> str:
+    return f"{jurisdiction}-{year}-{number:05d}"
+
+
 def next_case_id(engine: Engine, jurisdiction: str, year: int) -> str:
     """Issue the next number; the row lock of the UPDATE serialises concurrent callers."""
     for _ in range(3):
@@ -27,5 +31,5 @@ def next_case_id(engine: Engine, jurisdiction: str, year: int) -> str:
             except IntegrityError:  # another caller created the year's row first
                 session.rollback()
                 continue
-        return f"{jurisdiction}-{year}-{number:05d}"
+        return case_number(jurisdiction, year, number)
     raise RuntimeError("could not issue a case number")
