@@ -7,6 +7,7 @@ page is the API's preview, shown inline, so a clerk reads without downloading.
 """
 
 import base64
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +17,15 @@ from starlette.datastructures import UploadFile
 
 from console.api import ApiProblem
 from console.case_pages import show_case
-from console.frame import Visitor, checked_form, router, see_other, submitted_values, visitor
+from console.frame import (
+    Visitor,
+    checked_form,
+    router,
+    see_other,
+    shown_again,
+    submitted_values,
+    visitor,
+)
 from console.inbox_pages import department_of, show_task
 
 PASSED_HEADERS = ("content-type", "content-disposition", "content-length", "x-content-sha256")
@@ -57,10 +66,8 @@ async def upload_material(request: Request, case_id: str, matter: str) -> Respon
             {"material": material},
         )
     except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        problem.submitted = submitted_values(form)
-        return await show_case(who, case_id, (f"document-{matter}", problem))
+        again = partial(show_case, who, case_id)
+        return await shown_again(problem, form, f"document-{matter}", again)
     return see_other(f"/console/cases/{case_id}?done=document#documents")
 
 
@@ -76,10 +83,8 @@ async def upload_result(request: Request, case_id: str, matter: str) -> Response
     try:
         await _forward_upload(who, form, path, fields)
     except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        problem.submitted = submitted_values(form)
-        return await show_task(who, case_id, matter, ("results", problem))
+        again = partial(show_task, who, case_id, matter)
+        return await shown_again(problem, form, "results", again)
     return see_other(f"/console/inbox/{case_id}/{matter}?done=results#documents")
 
 

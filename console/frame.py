@@ -285,6 +285,21 @@ def unconfirmed(form: Any) -> ApiProblem | None:
     return problem
 
 
+# Sign-in, permission and a missing record have pages of their own; other refusals are
+# shown on the form that was sent.
+OWN_PAGE = (401, 403, 404)
+
+
+async def shown_again(
+    problem: ApiProblem, form: Any, action: str, again: Callable[[Failure], Awaitable[Response]]
+) -> Response:
+    """A refusal of ``action`` shown on the page ``again``, with what was typed in ``form``."""
+    if problem.status in OWN_PAGE:
+        raise problem
+    problem.submitted = submitted_values(form)
+    return await again((action, problem))
+
+
 async def submit(
     who: Visitor,
     form: Any,
@@ -302,10 +317,7 @@ async def submit(
     try:
         await who.api.post(path, forms.nest(form), key=str(form.get("idempotency_key") or ""))
     except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        problem.submitted = submitted_values(form)
-        return await again((action, problem))
+        return await shown_again(problem, form, action, again)
     return see_other(done)
 
 

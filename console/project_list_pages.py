@@ -1,6 +1,8 @@
 """鄂尔多斯 project lists in the console: the park's coordinator, or the industry office
 with its own account, pushes the projects it has signed; each opens a case."""
 
+from functools import partial
+
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
@@ -13,7 +15,7 @@ from console.frame import (
     failure_context,
     router,
     see_other,
-    submitted_values,
+    shown_again,
     visitor,
 )
 from console.model_forms import ModelForm, inputs_of
@@ -76,10 +78,7 @@ async def push_project_list(request: Request) -> Response:
             "/project-lists", body, key=str(form.get("idempotency_key") or "")
         )
     except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        problem.submitted = submitted_values(form)
-        return await _page(who, ("push", problem))
+        return await shown_again(problem, form, "push", partial(_page, who))
     first = opened[0]["case_id"] if opened else ""
     if who.role is Role.COORDINATOR and first:
         return see_other(f"/console/cases/{first}?done=opened")

@@ -4,6 +4,7 @@ progress; a run's result side by side with the dashboard's charts and the XLSX; 
 open deadlines a change would move. Every answer comes from the API's /what-if routes."""
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -19,7 +20,7 @@ from console.frame import (
     paged,
     router,
     see_other,
-    submitted_values,
+    shown_again,
     visitor,
 )
 from domain.actors import Role
@@ -153,6 +154,10 @@ async def _list_page(
     )
 
 
+async def _failed(who: Visitor, failure: Failure) -> Response:
+    return await _list_page(who, failure=failure)
+
+
 @router.get("/what-if", response_class=HTMLResponse)
 async def what_if_page(request: Request, page: int = 1) -> Response:
     return await _list_page(await visitor(request), page)
@@ -178,10 +183,7 @@ async def start_run(request: Request) -> Response:
         }
         run = await who.api.post("/what-if/runs", body, key=str(form.get("idempotency_key") or ""))
     except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        problem.submitted = submitted_values(form)
-        return await _list_page(who, failure=("start", problem))
+        return await shown_again(problem, form, "start", partial(_failed, who))
     return see_other(f"/console/what-if/{run['run_id']}")
 
 
@@ -194,10 +196,7 @@ async def open_cases(request: Request) -> Response:
         change = change_of(form, _jurisdiction(who, form))
         moved = await who.api.post("/what-if/open-cases", {"change": change})
     except ApiProblem as problem:
-        if problem.status in (401, 403, 404):
-            raise
-        problem.submitted = submitted_values(form)
-        return await _list_page(who, failure=("open-cases", problem))
+        return await shown_again(problem, form, "open-cases", partial(_failed, who))
     return await _list_page(who, moved=moved, moved_for=change["name"])
 
 
