@@ -81,7 +81,11 @@ _CERT_REQUIRED = (
 _CERT_REFUSED = "服务器拒绝了客户端证书：证书须由服务器信任的 CA 签发且未过期"
 _NEEDS_TLS = "服务器断开了明文连接，多半需要 TLS：设置 DAIBAN_TEMPORAL_TLS=true（及其 CA 文件）"
 _NOT_TLS = "服务器不说 TLS：检查地址，或去掉 DAIBAN_TEMPORAL_TLS 设置"
-_IDENTITY = "Temporal 拒绝了身份：检查 DAIBAN_TEMPORAL_API_KEY 或客户端证书的权限"
+_UNAUTHENTICATED = "Temporal 不认此身份：检查 DAIBAN_TEMPORAL_API_KEY（是否设置、是否有效、未过期）"
+_DENIED = (
+    "Temporal 或其前置网关拒绝了请求：检查 DAIBAN_TEMPORAL_GRPC_METADATA 要求的请求头，"
+    "以及 API 密钥或客户端证书对该命名空间的权限"
+)
 _UNREACHABLE = "连不上 Temporal：检查 DAIBAN_TEMPORAL_ADDRESS 和网络"
 
 
@@ -107,8 +111,11 @@ def _cause(settings: Settings, text: str) -> str:
         return _NEEDS_TLS
     if settings.temporal_uses_tls and says("corruptmessage", "invalidcontenttype", "wrong version"):
         return _NOT_TLS
-    if says("unauthenticated", "permissiondenied", "permission denied"):
-        return _IDENTITY
+    # gRPC's own status, or a plain HTTP proxy's answer in its place.
+    if says("unauthenticated", "401 unauthorized"):
+        return _UNAUTHENTICATED
+    if says("permissiondenied", "permission denied", "403 forbidden"):
+        return _DENIED
     if says("connection refused", "tcp connect error", "dns error", "timed out", "deadline"):
         return _UNREACHABLE
     return "连接 Temporal 失败"

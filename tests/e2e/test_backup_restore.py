@@ -7,6 +7,7 @@ backup whose files no longer match their checksums, fails the restore.
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import text
@@ -21,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(script: str, argument: Path, url: str, documents: Path) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DAIBAN_")}
     environment.update(DAIBAN_DATABASE_URL=url, DAIBAN_DOCUMENTS_DIR=str(documents))
+    # The scripts call `python`, the image's; here it is the interpreter running the tests,
+    # whether or not its virtualenv is activated.
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
     return subprocess.run(
         [str(ROOT / "deploy" / script), str(argument)],
         cwd=ROOT,

@@ -1,8 +1,11 @@
-"""A secured Temporal: the worker, the API and ops through a TLS proxy that requires mTLS.
+"""A secured Temporal: the worker, the API and ops through a TLS proxy that requires mTLS,
+or an API key and a gateway's header.
 
 Debian's nginx ends TLS in front of the dev server and requires a client certificate signed
-by the test CA, as a secured self-hosted cluster does. The right settings run a case; a
-wrong CA, a missing certificate and a wrong key stop each process at start-up with the
+by the test CA, as a secured self-hosted cluster does; a second one requires instead the
+bearer token Temporal Cloud reads its API key from and a routing header, as a gateway in
+front of a cluster may. The right settings run a case; a wrong CA, a missing certificate, a
+wrong key, a wrong API key and a missing header stop each process at start-up with the
 setting to fix, in the log and on stderr.
 """
 
@@ -30,6 +33,8 @@ from tests.support.tls import Authority
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_NAME = "temporal.daiban.test"
+API_KEY = "daiban-test-api-key"
+ROUTE = {"x-daiban-route": "zhou-gongxinju"}
 
 
 class Pki:
@@ -75,12 +80,54 @@ def secured(address: str, pki: Pki, **overrides: Any) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+@pytest.fixture(scope="module")
+def keyed_temporal(
+    dev_server: str, pki: Pki, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The dev server behind nginx: TLS, no client certificate, but the API key as a bearer
+    token (else 401) and the route header (else 403) on every call."""
+    with tls_proxy(
+        dev_server,
+        tmp_path_factory.mktemp("nginx-keyed"),
+        pki.server.cert,
+        pki.server.key,
+        client_ca=None,
+        required_headers={
+            "authorization": (f"Bearer {API_KEY}", 401),
+            **{name: (value, 403) for name, value in ROUTE.items()},
+        },
+    ) as address:
+        yield address
+
+
+def keyed(address: str, pki: Pki, **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "temporal_address": address,
+        "temporal_tls_server_ca_file": pki.authority.ca,
+        "temporal_tls_server_name": SERVER_NAME,
+        "temporal_api_key": API_KEY,
+        "temporal_grpc_metadata": ROUTE,
+    }
+    values.update(overrides)
+    return {name: value for name, value in values.items() if value is not None}
+
+
 async def test_a_case_runs_with_the_api_and_the_worker_on_mtls(
     secured_temporal: str, pki: Pki, engine: Engine, database_url: str, task_queue: str
 ) -> None:
-    settings = Settings(
-        **secured(secured_temporal, pki), task_queue=task_queue, database_url=database_url
-    )
+    await _a_case_runs(secured(secured_temporal, pki), engine, database_url, task_queue)
+
+
+async def test_a_case_runs_with_an_api_key_and_a_gateway_header(
+    keyed_temporal: str, pki: Pki, engine: Engine, database_url: str, task_queue: str
+) -> None:
+    await _a_case_runs(keyed(keyed_temporal, pki), engine, database_url, task_queue)
+
+
+async def _a_case_runs(
+    secure: dict[str, Any], engine: Engine, database_url: str, task_queue: str
+) -> None:
+    settings = Settings(**secure, task_queue=task_queue, database_url=database_url)
     worker_client = await connect(settings)
     with ThreadPoolExecutor(4) as executor:
         worker = build_worker(worker_client, task_queue, LedgerActivities(engine), executor)
@@ -143,6 +190,37 @@ async def test_a_process_with_wrong_credentials_is_refused_at_start_up(
         await connect(settings)
     assert advice in str(refused.value)
     assert secured_temporal in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "status", "advice"),
+    [
+        pytest.param(
+            {"temporal_api_key": "wrong-key"},
+            "Unauthenticated",
+            "DAIBAN_TEMPORAL_API_KEY",
+            id="wrong-key",
+        ),
+        pytest.param(
+            {"temporal_api_key": None}, "Unauthenticated", "DAIBAN_TEMPORAL_API_KEY", id="no-key"
+        ),
+        pytest.param(
+            {"temporal_grpc_metadata": {}},
+            "PermissionDenied",
+            "DAIBAN_TEMPORAL_GRPC_METADATA",
+            id="missing-header",
+        ),
+    ],
+)
+async def test_a_wrong_api_key_or_a_missing_header_is_refused_at_start_up(
+    keyed_temporal: str, pki: Pki, wrong: dict[str, Any], status: str, advice: str
+) -> None:
+    with pytest.raises(TemporalRefused) as refused:
+        await connect(Settings(**keyed(keyed_temporal, pki, **wrong)))
+    # the refusal arrives as gRPC's own status, as a secured cluster sends it
+    assert f"code: {status}" in str(refused.value)
+    assert advice in str(refused.value)
+    assert keyed_temporal in str(refused.value)
 
 
 async def test_plaintext_to_a_tls_server_is_told_to_turn_tls_on(secured_temporal: str) -> None:

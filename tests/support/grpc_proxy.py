@@ -1,7 +1,8 @@
 """A secured Temporal here: Debian's nginx ending TLS in front of the dev server (``grpc_pass``).
 
 No Temporal cluster runs on this machine, but what a secured one asks of a client (a server
-certificate from a private CA, a client certificate it requires) is what this proxy asks.
+certificate from a private CA, a client certificate it requires, an API key as a bearer
+token, a gateway's header) is what this proxy asks.
 """
 
 import shutil
@@ -40,7 +41,26 @@ http {{
         grpc_send_timeout 300s;
         client_max_body_size 0;
         location / {{
+            {required_headers}
             grpc_pass grpc://{upstream};
+        }}
+        # A refused call answered as gRPC does (a trailers-only response), as Temporal
+        # Cloud answers a bad API key, not with nginx's HTML page.
+        error_page 401 = /grpc-unauthenticated;
+        error_page 403 = /grpc-permission-denied;
+        location = /grpc-unauthenticated {{
+            internal;
+            default_type application/grpc;
+            add_header grpc-status 16 always;
+            add_header grpc-message "Request unauthorized." always;
+            return 204;
+        }}
+        location = /grpc-permission-denied {{
+            internal;
+            default_type application/grpc;
+            add_header grpc-status 7 always;
+            add_header grpc-message "Request denied: header missing." always;
+            return 204;
         }}
     }}
 }}
@@ -53,14 +73,26 @@ def nginx_installed() -> bool:
 
 @contextmanager
 def tls_proxy(
-    upstream: str, run: Path, server_cert: Path, server_key: Path, client_ca: Path | None
+    upstream: str,
+    run: Path,
+    server_cert: Path,
+    server_key: Path,
+    client_ca: Path | None,
+    required_headers: dict[str, tuple[str, int]] | None = None,
 ) -> Iterator[str]:
     """Serve ``upstream`` (host:port) over TLS; with ``client_ca``, require a client
-    certificate it signed. Yields the proxy's address."""
+    certificate it signed; each of ``required_headers`` (name: (value, the HTTP status
+    answered without it)) must come with every call, as Temporal Cloud asks for its API key
+    (``authorization: Bearer …``, else 401: gRPC's UNAUTHENTICATED) and a gateway for its
+    routing header (403: PERMISSION_DENIED). Yields the proxy's address."""
     run.mkdir(parents=True, exist_ok=True)
     port = free_port()
     client_auth = (
         f"ssl_client_certificate {client_ca};\n        ssl_verify_client on;" if client_ca else ""
+    )
+    checks = "\n            ".join(
+        f'if ($http_{name.replace("-", "_")} != "{value}") {{ return {status}; }}'
+        for name, (value, status) in (required_headers or {}).items()
     )
     config = run / "nginx.conf"
     config.write_text(
@@ -70,6 +102,7 @@ def tls_proxy(
             server_cert=server_cert,
             server_key=server_key,
             client_auth=client_auth,
+            required_headers=checks,
             upstream=upstream,
         )
     )
