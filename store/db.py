@@ -2,6 +2,8 @@
 
 import fcntl
 import os
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -15,6 +17,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlmodel import Session, SQLModel, create_engine
 
+from domain.errors import Unavailable
 from store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 if TYPE_CHECKING:
@@ -172,6 +175,34 @@ def _alembic(connection: Connection | None) -> Config:
     if connection is not None:
         config.attributes["connection"] = connection
     return config
+
+
+@contextmanager
+def one_writer(engine: Engine) -> Iterator[None]:
+    """On SQLite, this process's writers take turns before asking SQLite for its write lock.
+
+    SQLite's busy handler polls with growing sleeps and lets a newcomer in ahead of a
+    writer that has waited, so at ten concurrent actions a ledger write now and then waited
+    past its 5 s timeout ("database is locked") and was retried: the tail of every action's
+    latency. A lock per engine queues them here instead. PostgreSQL queues its lock waiters
+    itself.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _CREATING:
+        turn = _WRITERS.setdefault(engine, threading.Lock())
+    if not turn.acquire(timeout=WRITER_WAIT_SECONDS):  # bounded, as SQLite's own wait is
+        raise Unavailable(f"数据库写入排队超过{WRITER_WAIT_SECONDS:.0f}秒，请稍后重试")
+    try:
+        yield
+    finally:
+        turn.release()
+
+
+WRITER_WAIT_SECONDS = 10.0
+_WRITERS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_CREATING = threading.Lock()
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from domain.actors import Actor
 from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, once_key
 from store import chain, tally
-from store.db import session_scope
+from store.db import one_writer, session_scope
 from store.projection import keep_only, upsert_case, upsert_matter
 from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
 
@@ -27,7 +27,8 @@ def append(engine: Engine, write: LedgerWrite, *, tallies: bool = True) -> bool:
     leaves the statistics' tallies alone (a what-if run reads its own ledger instead).
     """
     try:
-        with session_scope(engine) as session:
+        # one_writer: on SQLite the process's writers queue here, not in the busy handler
+        with one_writer(engine), session_scope(engine) as session:
             if _exists(session, write.entry.key):
                 return False
             chain.link(session, _to_row(write.entry))

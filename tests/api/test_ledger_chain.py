@@ -122,6 +122,38 @@ def test_concurrent_writers_in_two_processes_keep_one_chain(database_url: str) -
     assert result.entries == 200
 
 
+def test_writers_of_one_process_take_turns_and_none_times_out(database_url: str) -> None:
+    """Sixteen threads of one process (the worker's activity threads) append at once with
+    a lock wait of 100 ms: on SQLite they queue in the process rather than in SQLite's busy
+    handler, which let some wait past their timeout ("database is locked"). PostgreSQL
+    queues its waiters itself; it keeps its usual wait, since a loaded machine may pass 100 ms."""
+    sqlite = database_url.startswith("sqlite")
+    engine = make_engine(database_url, lock_timeout_ms=100 if sqlite else 5000)
+    create_schema(engine)
+
+    def write(writer: int) -> None:
+        for i in range(20):
+            ledger.append(
+                engine,
+                LedgerWrite(
+                    entry=LedgerEntry(
+                        key=f"BZ-2026-00009/run/t{writer}-{i}",
+                        case_id="BZ-2026-00009",
+                        workflow_id="BZ-2026-00009",
+                        event=LedgerEvent.OPS_ACTION,
+                        actor=Actor(id="li.si", role=Role.COORDINATOR),
+                        occurred_at=NOW,
+                        summary=f"{writer}-{i}",
+                    )
+                ),
+            )
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(write, range(16)))
+    result = verify(engine)
+    assert result.ok and result.entries == 320, result
+
+
 def test_entries_appended_during_a_verification_are_left_to_the_next(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
