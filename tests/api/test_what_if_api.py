@@ -91,7 +91,7 @@ async def test_a_run_goes_from_request_to_result_once_per_key(http: httpx.AsyncC
 
 
 async def test_a_run_stops_and_resumes_where_it_was(http: httpx.AsyncClient) -> None:
-    started = await http.post("/what-if/runs", json=request(weeks=2, seeds=2), headers=oversight())
+    started = await http.post("/what-if/runs", json=request(weeks=1, seeds=2), headers=oversight())
     run_id = started.json()["run_id"]
     await _until(http, run_id, "running")
     stop = await http.post(f"/what-if/runs/{run_id}/stop", headers=oversight())
