@@ -180,6 +180,48 @@ async def test_matters_accepted_with_items_missing_are_supplied_confirmed_and_le
     assert kept and not any(m.deferred or m.supplied_at for m in kept)
 
 
+async def test_a_bundle_patched_to_one_more_matter_gives_each_case_that_matter(
+    tmp_path: Path,
+) -> None:
+    """包头's 纳税一件事 patched to take 公章刻制备案 as well: every case that entrusts the
+    bundle (with 企业登记, which the seal waits for) gets one matter more, decided, and the
+    cases are the same ones (common random numbers)."""
+    baseline = Baseline(
+        source="测试",
+        start="2027-03-01",
+        weeks=1,
+        arrivals=[
+            Arrivals(
+                jurisdiction="BT",
+                park="baotou-aluminium",
+                per_week=3,
+                matter_sets=[
+                    MatterSet(matters=["enterprise-registration"], bundles=["tax-affairs"])
+                ],
+            )
+        ],
+    )
+    wider = Change(
+        name="纳税一件事含公章刻制",
+        packs={
+            "BT": {
+                "bundles": {
+                    "tax-affairs": {
+                        "matters": ["tax-information", "invoice-issuance", "seal-engraving"]
+                    }
+                }
+            }
+        },
+    )
+    before = await runs.run_arm(baseline, NO_CHANGE, 1, tmp_path / "before")
+    after = await runs.run_arm(baseline, wider, 1, tmp_path / "after")
+    assert before.cases == after.cases >= 1
+    assert before.cases_finished == before.cases and after.cases_finished == after.cases
+    assert after.matters == before.matters + after.cases
+    assert before.cycle("matter", "seal-engraving") is None
+    assert after.cycle("matter", "seal-engraving") is not None
+
+
 async def test_a_run_compares_two_arms_over_seeds_stops_and_resumes(tmp_path: Path) -> None:
     baseline = permit_year(decide_days=15, weeks=1, per_week=4)
     change = Change(
