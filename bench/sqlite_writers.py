@@ -24,12 +24,10 @@ from unittest import mock
 from sqlalchemy.exc import OperationalError
 
 from bench.machine import publish
-from domain.actors import Actor, Role
-from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite
 from store import ledger
 from store.chain import verify
 from store.db import create_schema, make_engine
-from tests.support.ledger_entries import NOW
+from tests.support.ledger_entries import ops_write
 
 QUEUED, BUSY_HANDLER = "queued in the process", "SQLite's busy handler alone"
 
@@ -66,18 +64,10 @@ def one_round(way: str, threads: int, writes: int, directory: Path) -> dict[str,
     def write(writer: int) -> None:
         nonlocal failed
         for i in range(writes):
-            entry = LedgerEntry(
-                key=f"BZ-2026-00009/bench/{writer}-{i}",
-                case_id="BZ-2026-00009",
-                workflow_id="BZ-2026-00009",
-                event=LedgerEvent.OPS_ACTION,
-                actor=Actor(id="li.si", role=Role.COORDINATOR),
-                occurred_at=NOW,
-                summary=f"{writer}-{i}",
-            )
+            entry = ops_write(f"bench/{writer}-{i}", f"{writer}-{i}")
             started = time.perf_counter()
             try:
-                ledger.append(engine, LedgerWrite(entry=entry))
+                ledger.append(engine, entry)
             except OperationalError:
                 failed += 1
             times.append(time.perf_counter() - started)

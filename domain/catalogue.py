@@ -46,6 +46,14 @@ class MatterDefinition(BaseModel):
     )
     deferral_allowed: bool = Field(True, description="容缺受理 with a non-essential item missing")
 
+    @property
+    def counted_limit_days(self) -> int | None:
+        """What the clock counts: the promise where one is made, else the statute; None for
+        a matter decided on the spot."""
+        if self.limit_days is None:
+            return None
+        return min(self.limit_days, self.promised_days or self.limit_days)
+
     @model_validator(mode="after")
     def _promise_within_statute(self) -> "MatterDefinition":
         promised, limit = self.promised_days, self.limit_days

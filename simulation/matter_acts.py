@@ -83,14 +83,15 @@ class MatterRun:
         is promised for the day the agent will supply it (never after the matter's own due
         date, which bounds it: a later supply is made on that day), and the supply and its
         check are scheduled."""
-        limit = self._limit_days()
-        if not (self.script.deferred and limit and self._definition().deferral_allowed):
+        definition = self._definition()
+        limit = definition.counted_limit_days
+        if not (self.script.deferred and limit and definition.deferral_allowed):
             return {}
         self.pending = True
         calendar = self.case.people.calendar
         # the due date as the clock activity reckons it, on the arm's calendar
         accepted_on = now.astimezone(BUSINESS_ZONE).date()
-        due = calendar.add(accepted_on, limit, self._definition().limit_unit).value
+        due = calendar.add(accepted_on, limit, definition.limit_unit).value
         supply_at = after_working_days(now, self.script.supply_after, calendar.is_working_day)
         if supply_at.astimezone(BUSINESS_ZONE).date() >= due:
             supply_at = datetime.combine(due, time(10), tzinfo=BUSINESS_ZONE)
@@ -102,12 +103,6 @@ class MatterRun:
         return next(
             m.definition for m in self.case.case.matters if m.definition.code == self.script.code
         )
-
-    def _limit_days(self) -> int | None:
-        definition = self._definition()
-        if definition.limit_days is None:
-            return None
-        return min(definition.limit_days, definition.promised_days or definition.limit_days)
 
     async def supply(self, now: datetime) -> None:
         supplied = SupplyDeferred(materials=[DEFERRED_ITEM], actor=self.case.agent)

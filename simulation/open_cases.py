@@ -40,9 +40,9 @@ class MovedDeadline(BaseModel):
 def new_limit(clock: MatterClock, changed: MatterDefinition | None) -> int:
     """The clock's limit under the change: the changed promise or statute if the change
     touches the matter, plus any extension already granted."""
-    if changed is None or changed.limit_days is None:
+    limit = changed.counted_limit_days if changed is not None else None
+    if limit is None:
         return clock.limit_days
-    limit = min(changed.limit_days, changed.promised_days or changed.limit_days)
     return limit + (clock.extension.days if clock.extension else 0)
 
 

@@ -23,6 +23,10 @@ from store import tables  # noqa: F401  (registers the tables on SQLModel.metada
 if TYPE_CHECKING:
     from settings import Settings
 
+# A SQLite engine's writers in this process take turns (one_writer); bounded like SQLite's wait.
+WRITER_WAIT_SECONDS = 10.0
+_WRITERS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+
 
 def make_engine(
     database_url: str, *, lock_timeout_ms: int = 5000, idle_in_transaction_ms: int = 10_000
@@ -40,6 +44,7 @@ def make_engine(
         if path and path != ":memory:":
             _private_file(Path(path))
         engine = create_engine(database_url, connect_args={"check_same_thread": False})
+        _WRITERS[engine] = threading.Lock()  # see one_writer
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:
@@ -187,22 +192,16 @@ def one_writer(engine: Engine) -> Iterator[None]:
     latency. A lock per engine queues them here instead. PostgreSQL queues its lock waiters
     itself.
     """
-    if engine.dialect.name != "sqlite":
+    turn = _WRITERS.get(engine)  # SQLite engines only, made so by make_engine
+    if turn is None:
         yield
         return
-    with _CREATING:
-        turn = _WRITERS.setdefault(engine, threading.Lock())
     if not turn.acquire(timeout=WRITER_WAIT_SECONDS):  # bounded, as SQLite's own wait is
         raise Unavailable(f"数据库写入排队超过{WRITER_WAIT_SECONDS:.0f}秒，请稍后重试")
     try:
         yield
     finally:
         turn.release()
-
-
-WRITER_WAIT_SECONDS = 10.0
-_WRITERS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
-_CREATING = threading.Lock()
 
 
 @contextmanager

@@ -78,10 +78,9 @@ async def start(
 ) -> MatterClock | None:
     """Start counting after the acceptance day (today, or for a deemed acceptance the day
     the materials arrived); None for matters decided on the spot."""
-    statutory = definition.limit_days
-    if statutory is None:
+    statutory, limit = definition.limit_days, definition.counted_limit_days
+    if statutory is None or limit is None:
         return None
-    limit = min(statutory, definition.promised_days or statutory)
     today = started_on or business_today()
     clock = MatterClock(
         unit=definition.limit_unit,

@@ -15,7 +15,7 @@ from store.chain import verify
 from store.db import create_schema, make_engine
 from tests.support.driver import CaseDriver
 from tests.support.identities import ops
-from tests.support.ledger_entries import NOW, write_entries
+from tests.support.ledger_entries import NOW, ops_write, write_entries
 
 pytestmark = pytest.mark.both_databases  # and on PostgreSQL
 
@@ -100,20 +100,7 @@ def test_concurrent_writers_in_two_processes_keep_one_chain(database_url: str) -
 
     def write(writer: int) -> None:
         for i in range(25):
-            ledger.append(
-                engines[writer % 2],
-                LedgerWrite(
-                    entry=LedgerEntry(
-                        key=f"BZ-2026-00009/run/w{writer}-{i}",
-                        case_id="BZ-2026-00009",
-                        workflow_id="BZ-2026-00009",
-                        event=LedgerEvent.OPS_ACTION,
-                        actor=Actor(id="li.si", role=Role.COORDINATOR),
-                        occurred_at=NOW,
-                        summary=f"{writer}-{i}",
-                    )
-                ),
-            )
+            ledger.append(engines[writer % 2], ops_write(f"run/w{writer}-{i}", f"{writer}-{i}"))
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(write, range(8)))
@@ -133,20 +120,7 @@ def test_writers_of_one_process_take_turns_and_none_times_out(database_url: str)
 
     def write(writer: int) -> None:
         for i in range(20):
-            ledger.append(
-                engine,
-                LedgerWrite(
-                    entry=LedgerEntry(
-                        key=f"BZ-2026-00009/run/t{writer}-{i}",
-                        case_id="BZ-2026-00009",
-                        workflow_id="BZ-2026-00009",
-                        event=LedgerEvent.OPS_ACTION,
-                        actor=Actor(id="li.si", role=Role.COORDINATOR),
-                        occurred_at=NOW,
-                        summary=f"{writer}-{i}",
-                    )
-                ),
-            )
+            ledger.append(engine, ops_write(f"run/t{writer}-{i}", f"{writer}-{i}"))
 
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(write, range(16)))

@@ -67,17 +67,28 @@ def secured_temporal(
         yield address
 
 
-def secured(address: str, pki: Pki, **overrides: Any) -> dict[str, Any]:
-    """The settings of a process allowed in; ``overrides`` make it wrong in one way."""
+def _allowed(
+    address: str, pki: Pki, own: dict[str, Any], overrides: dict[str, Any]
+) -> dict[str, Any]:
+    """The settings of a process allowed in: TLS to ``address`` trusting the test CA, with
+    ``own`` credentials; ``overrides`` make it wrong in one way (None removes a setting)."""
     values: dict[str, Any] = {
         "temporal_address": address,
         "temporal_tls_server_ca_file": pki.authority.ca,
         "temporal_tls_server_name": SERVER_NAME,
+        **own,
+        **overrides,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def secured(address: str, pki: Pki, **overrides: Any) -> dict[str, Any]:
+    """Allowed in by a client certificate (mTLS)."""
+    own = {
         "temporal_tls_client_cert_file": pki.client.cert,
         "temporal_tls_client_key_file": pki.client.key,
     }
-    values.update(overrides)
-    return {name: value for name, value in values.items() if value is not None}
+    return _allowed(address, pki, own, overrides)
 
 
 @pytest.fixture(scope="module")
@@ -101,15 +112,9 @@ def keyed_temporal(
 
 
 def keyed(address: str, pki: Pki, **overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "temporal_address": address,
-        "temporal_tls_server_ca_file": pki.authority.ca,
-        "temporal_tls_server_name": SERVER_NAME,
-        "temporal_api_key": API_KEY,
-        "temporal_grpc_metadata": ROUTE,
-    }
-    values.update(overrides)
-    return {name: value for name, value in values.items() if value is not None}
+    """Allowed in by the API key and the gateway's header."""
+    own = {"temporal_api_key": API_KEY, "temporal_grpc_metadata": ROUTE}
+    return _allowed(address, pki, own, overrides)
 
 
 async def test_a_case_runs_with_the_api_and_the_worker_on_mtls(
