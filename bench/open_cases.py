@@ -1,10 +1,12 @@
-"""Scale: process memory (worker + driver) and acceptance latency as open cases accumulate.
+"""Scale: worker memory and acceptance latency as open cases accumulate, at 1 and 10 actors.
 
-    .venv/bin/python -m bench.open_cases [--levels 100 1000] [--sample 40]
+    .venv/bin/python -m bench.open_cases [--levels 100 1000 10000] [--sample 40]
 
 Each level opens cases up to that count (review and plan done, two matters handed over,
-so four workflows per case stay open), then times a sample of acceptances with the
-Temporal client, one at a time. Writes bench/results/open_cases.md.
+so four workflows per case stay open), then times acceptances with the Temporal client:
+``sample`` one at a time, then ``5 * sample`` from 10 concurrent actors, each beside the
+engine's floor (a trivial update with one local activity) measured at that level with the
+same actors. Writes bench/results/open_cases.md.
 """
 
 import argparse
@@ -15,8 +17,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from temporalio.client import Client
+from temporalio.worker import Worker
+
 from activities.ledger import LedgerActivities
-from bench.action_latency import TASK_QUEUE, open_cases, percentile
+from bench.action_latency import (
+    FLOOR_QUEUE,
+    FLOOR_SHAPE,
+    FLOOR_SHAPES,
+    TASK_QUEUE,
+    floor_targets,
+    latencies,
+    open_cases,
+    percentile,
+)
+from bench.baseline import FloorAction, floor_step
 from bench.machine import publish
 from bench.standard_case import department_of
 from domain.actions import AcceptMatter
@@ -26,11 +41,31 @@ from temporal_dev import connect_when_up, dev_server
 from temporal_worker import build_worker
 from workflows.matter import MatterWorkflow
 
+ACTORS = (1, 10)
+
 
 def rss_mib() -> float:
     with open("/proc/self/status", encoding="utf-8") as status:
         kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
     return kb / 1024
+
+
+def _acceptance(client: Client):
+    async def act(case_id: str, matter: str) -> None:
+        await client.get_workflow_handle(f"{case_id}/{matter}").execute_update(
+            MatterWorkflow.accept, AcceptMatter(actor=department_of(matter))
+        )
+
+    return act
+
+
+def _floor(client: Client):
+    extras = FLOOR_SHAPES[FLOOR_SHAPE]
+
+    async def act(workflow_id: str, _sink: str) -> None:
+        await client.get_workflow_handle(workflow_id).execute_update(FloorAction.act, extras)
+
+    return act
 
 
 async def main(levels: list[int], sample: int) -> list[str]:
@@ -41,44 +76,63 @@ async def main(levels: list[int], sample: int) -> list[str]:
         engine = make_engine(f"sqlite:///{tmp}/daiban.db")
         create_schema(engine)
         with ThreadPoolExecutor(16) as executor:
-            async with build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor):
+            floor_worker = Worker(
+                client, task_queue=FLOOR_QUEUE, workflows=[FloorAction], activities=[floor_step]
+            )
+            async with (
+                build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor),
+                floor_worker,
+            ):
                 opened = 0
                 for level in levels:
+                    needed = sum(sample * (1 if a == 1 else 5) for a in ACTORS)
                     started = time.perf_counter()
                     targets = await open_cases(client, engine, level - opened)
-                    opening = time.perf_counter() - started
+                    opening = len(targets) / 2 / (time.perf_counter() - started)
                     opened = level
-                    latencies = []
-                    for case_id, matter in targets[-sample:]:
-                        begun = time.perf_counter()
-                        await client.get_workflow_handle(f"{case_id}/{matter}").execute_update(
-                            MatterWorkflow.accept, AcceptMatter(actor=department_of(matter))
+                    pool = targets[-needed:]
+                    for actors in ACTORS:
+                        count = sample if actors == 1 else 5 * sample
+                        chosen, pool = pool[:count], pool[count:]
+                        floor = await latencies(
+                            _floor(client), await floor_targets(client, count), actors
                         )
-                        latencies.append(1000 * (time.perf_counter() - begun))
-                    row = (
-                        level,
-                        rss_mib(),
-                        statistics.median(latencies),
-                        percentile(latencies, 0.99),
-                        len(targets) / 2 / opening,
-                    )
-                    rows.append(row)
-                    print(
-                        f"{level} open cases: RSS {row[1]:.0f} MiB, accept p50 {row[2]:.0f} ms, "
-                        f"p99 {row[3]:.0f} ms, opened at {row[4]:.1f} cases/s"
-                    )
-    lines = [
-        "# Open cases: memory and latency",
+                        accept = await latencies(_acceptance(client), chosen, actors)
+                        row = (
+                            level,
+                            actors,
+                            rss_mib(),
+                            1000 * statistics.median(floor),
+                            1000 * statistics.median(accept),
+                            1000 * percentile(accept, 0.99),
+                            statistics.median(accept) / statistics.median(floor),
+                            opening,
+                        )
+                        rows.append(row)
+                        print(
+                            f"{level} open, {actors} actors: RSS {row[2]:.0f} MiB, floor p50 "
+                            f"{row[3]:.1f} ms, accept p50 {row[4]:.1f} / p99 {row[5]:.1f} ms "
+                            f"({row[6]:.2f}x), opened at {row[7]:.1f} cases/s",
+                            flush=True,
+                        )
+    return [
+        "# Open cases: worker memory and latency",
         "",
         "Worker and driver in one process (RSS below), worker cache 1,000 workflows; each case",
-        f"holds four open workflows. Latency: {sample} acceptances one at a time per level.",
+        f"holds four open workflows. Latency: {sample} acceptances one at a time, then",
+        f"{5 * sample} from 10 concurrent actors, each beside the floor (a trivial update with",
+        "one local activity) timed at the same level with the same actors.",
         "",
-        "| open cases | RSS MiB | accept p50 ms | accept p99 ms | cases opened per s |",
-        "|---|---|---|---|---|",
-        *(f"| {r[0]} | {r[1]:.0f} | {r[2]:.0f} | {r[3]:.0f} | {r[4]:.1f} |" for r in rows),
+        "| open cases | actors | RSS MiB | floor p50 ms | accept p50 ms | accept p99 ms "
+        "| p50 / floor | cases opened per s |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {r[0]} | {r[1]} | {r[2]:.0f} | {r[3]:.1f} | {r[4]:.1f} | {r[5]:.1f} "
+            f"| {r[6]:.2f}x | {r[7]:.1f} |"
+            for r in rows
+        ),
         "",
     ]
-    return lines
 
 
 if __name__ == "__main__":
