@@ -131,6 +131,24 @@ class TerminationRecord(BaseModel):
     terminated_at: datetime
 
 
+class CaseActionDone(BaseModel):
+    """What a case's update answers: the action took effect, and where the case now stands.
+
+    Not the whole status: a copy of it in every update's result was a quarter of a case's
+    history (issue 22). The API reads the status by query after the update instead. Each
+    field is also a field of ``CaseStatus``, so an update answered before this change (with
+    the whole status) still reads as one of these.
+    """
+
+    case_id: str
+    stage: CaseStage
+    version: int = 0
+
+    @classmethod
+    def of(cls, status: "CaseStatus") -> "CaseActionDone":
+        return cls(case_id=status.case_id, stage=status.stage, version=status.version)
+
+
 class CaseStatus(BaseModel):
     case_id: str
     jurisdiction: str

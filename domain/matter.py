@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -136,3 +137,36 @@ class MatterSnapshot(BaseModel):
     @property
     def overdue(self) -> bool:
         return is_overdue(self.state, self.clock)
+
+
+class MatterChange(BaseModel):
+    """A matter's change as its case is told it: by name, as JSON, the snapshot's fields that
+    differ from a snapshot the case has surely heard (issue 22). The case holds the rest.
+
+    The whole snapshot in every signal was stored twice, in the matter's history and the
+    case's, a quarter of a case's history; a change is usually three or four fields.
+    Signals may overtake each other, and the case keeps the highest version it heard, so a
+    change names every field that differs from the heard one in it or in any change still
+    on its way: whichever of them the case applies last, it then holds the newest.
+    """
+
+    code: str
+    version: int
+    changes: dict[str, Any]
+
+    @classmethod
+    def since(
+        cls, heard: dict[str, Any], on_the_way: list[dict[str, Any]], now: dict[str, Any]
+    ) -> "MatterChange":
+        """The change to ``now`` from ``heard`` (each a snapshot as JSON), covering the
+        changes ``on_the_way`` (told, not known delivered)."""
+        differ = {k for k, v in now.items() if heard.get(k) != v}
+        for told in on_the_way:
+            differ |= {k for k, v in told.items() if heard.get(k) != v}
+        differ.discard("version")
+        return cls(code=now["code"], version=now["version"], changes={k: now[k] for k in differ})
+
+    def applied_to(self, told: MatterSnapshot) -> MatterSnapshot:
+        return MatterSnapshot.model_validate(
+            {**told.model_dump(mode="json"), **self.changes, "version": self.version}
+        )

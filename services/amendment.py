@@ -13,7 +13,7 @@ from policies.registry import (
     expand_bundles,
     resolve_matters,
 )
-from services.commands import case_status, update_case
+from services.commands import act_on_case, case_status
 from workflows.case import CaseWorkflow
 
 
@@ -40,4 +40,4 @@ async def amend_application(
         eligibility=eligibility,
         reason=request.reason,
     )
-    return await update_case(client, case_id, CaseWorkflow.amend_application, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.amend_application, action, key)

@@ -7,11 +7,12 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.actions import CasePlan, Evaluation
     from domain.actors import SYSTEM_ACTOR, Actor, Role
-    from domain.case import CaseInput, CaseStage, CaseStatus
+    from domain.case import CaseActionDone, CaseInput, CaseStage, CaseStatus
     from domain.coordination import ProblemKind
     from domain.follow_up import BAD_RATINGS, FollowUp
     from domain.ledger import CaseSummary, LedgerEvent, Notice, Recipient
-    from domain.matter import MatterSnapshot, MatterState
+    from domain.matter import MatterChange, MatterSnapshot, MatterState
+    from workflows import patches
     from workflows.case_budget import BUDGET_PATCH, CaseBudgetHandlers
     from workflows.case_coordination import COORDINATION_PATCH, CoordinationHandlers
     from workflows.case_delivery import DeliveryHandlers
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.matter import MATTER_CHANGED_SIGNAL
     from workflows.one_at_a_time import one_at_a_time
+    from workflows.patches import patched
     from workflows.recording import NOTICES_PATCH, record
     from workflows.search_attributes import CASE_STAGE, OVERDUE
 
@@ -56,6 +58,7 @@ class CaseWorkflow(
 ):
     @workflow.init
     def __init__(self, case: CaseInput) -> None:
+        patches.begin(self)  # first: every patch below may ask it
         self._input = case
         application = case.application
         self._status = CaseStatus(
@@ -109,7 +112,7 @@ class CaseWorkflow(
             lambda: self._status.stage.is_closed or self._status.evaluation is not None
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if not self._status.stage.is_closed and workflow.patched(REPORT_PATCH):
+        if not self._status.stage.is_closed and patched(REPORT_PATCH):
             if self._input.feedback_report_required:
                 await self._report_feedback()
             follow_up = self._status.follow_up
@@ -129,13 +132,19 @@ class CaseWorkflow(
         return self._status
 
     @workflow.signal(name=MATTER_CHANGED_SIGNAL)
-    def matter_changed(self, snapshot: MatterSnapshot) -> None:
-        before = self._matter(snapshot.code)
+    def matter_changed(self, told: MatterSnapshot | MatterChange) -> None:
+        before = self._matter(told.code)
+        if isinstance(told, MatterChange):  # the changed fields only (CHANGES_ONLY_PATCH)
+            if told.version <= before.version:
+                return
+            snapshot = told.applied_to(before)  # a field it names may have changed before
+        else:
+            snapshot = told
         new_correction = len(snapshot.corrections) > len(before.corrections)
         newly_stalled = snapshot.hand_off_stalled_at and not before.hand_off_stalled_at
         self._put_matter(snapshot)
         overdue = self._status.has_overdue_matter
-        if overdue != self._overdue and workflow.patched(OVERDUE_ATTRIBUTE_PATCH):
+        if overdue != self._overdue and patched(OVERDUE_ATTRIBUTE_PATCH):
             self._overdue = overdue
             workflow.upsert_search_attributes([OVERDUE.value_set(overdue)])
         if newly_stalled:  # only matters started with the hand-off check report this
@@ -145,7 +154,7 @@ class CaseWorkflow(
             self._open_problem(
                 ProblemKind.STALLED_HAND_OFF, snapshot.code, description, SYSTEM_ACTOR
             )
-        if new_correction and workflow.patched(COORDINATION_PATCH):
+        if new_correction and patched(COORDINATION_PATCH):
             correction = snapshot.corrections[-1]
             self._open_problem(
                 ProblemKind.CORRECTION,
@@ -161,7 +170,7 @@ class CaseWorkflow(
 
     @workflow.update
     @one_at_a_time
-    async def plan(self, plan: CasePlan) -> CaseStatus:
+    async def plan(self, plan: CasePlan) -> CaseActionDone:
         self._status.plan = plan
         self._status.agent = plan.agent
         for matter_plan in plan.matters:
@@ -176,9 +185,9 @@ class CaseWorkflow(
             {"plan": plan.model_dump(mode="json", exclude={"actor"})},
             matters=self._status.matters,
         )
-        if self._input.budget_days and workflow.patched(BUDGET_PATCH):
+        if self._input.budget_days and patched(BUDGET_PATCH):
             await self._plan_budget()
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @plan.validator
     def _validate_plan(self, plan: CasePlan) -> None:
@@ -204,7 +213,7 @@ class CaseWorkflow(
 
     @workflow.update
     @one_at_a_time
-    async def evaluate(self, evaluation: Evaluation) -> CaseStatus:
+    async def evaluate(self, evaluation: Evaluation) -> CaseActionDone:
         self._status.evaluation = evaluation
         self._status.evaluated_at = workflow.now()
         await self._record(
@@ -214,11 +223,11 @@ class CaseWorkflow(
             + paper_note(evaluation.actor, evaluation.paper_dated, "评价表"),
             evaluation.model_dump(mode="json", exclude={"actor"}),
         )
-        if evaluation.level in BAD_RATINGS and workflow.patched(FOLLOW_UP_PATCH):
+        if evaluation.level in BAD_RATINGS and patched(FOLLOW_UP_PATCH):
             follow_up = FollowUp(rating_followed=evaluation.level, opened_at=workflow.now())
             self._status.follow_up = follow_up
             self._watches.append(asyncio.create_task(self._follow_up(follow_up)))
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @evaluate.validator
     def _validate_evaluate(self, evaluation: Evaluation) -> None:
@@ -238,7 +247,7 @@ class CaseWorkflow(
 
     def _told(self, *messages: tuple[Recipient, str]) -> list[Notice]:
         """These notices, in a case that tells every role (``NOTICES_PATCH``)."""
-        if not workflow.patched(NOTICES_PATCH):
+        if not patched(NOTICES_PATCH):
             return []
         address = {
             Recipient.ENTERPRISE: self._status.case_id,

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent, Notice, Recipient
     from workflows.clock import business_today, reckon
     from workflows.hosts import CaseHost
+    from workflows.patches import patched
 
 BUDGET_PATCH = "case-budget"
 # Re-projected as matters are decided, with the days each actually took.
@@ -73,7 +74,7 @@ class CaseBudgetHandlers(CaseHost):
         days = definition.promised_days or definition.limit_days or 0
         if not days or definition.limit_unit is not TimeUnit.CALENDAR_DAYS:
             return days
-        if not workflow.patched(CALENDAR_DAYS_PATCH):
+        if not patched(CALENDAR_DAYS_PATCH):
             return days
         ends = await reckon(
             PLAN_DEADLINE,

@@ -5,7 +5,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import Delivery, Receipt
-    from domain.case import CaseStage, CaseStatus, DeliveryRecord
+    from domain.case import CaseActionDone, CaseStage, DeliveryRecord
     from domain.ledger import LedgerEvent, Recipient
     from workflows.clock import business_today
     from workflows.guards import paper_note, require_case_action, require_paper_record
@@ -18,7 +18,7 @@ class DeliveryHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def deliver(self, delivery: Delivery) -> CaseStatus:
+    async def deliver(self, delivery: Delivery) -> CaseActionDone:
         results = {
             m.code: m.result_reference or m.refusal_reason or m.state_name
             for m in self._status.matters
@@ -43,7 +43,7 @@ class DeliveryHandlers(CaseHost):
                 (Recipient.ENTERPRISE, "办理结果已送达，请签收审批结果和退还的原始材料")
             ),
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @deliver.validator
     def _validate_deliver(self, delivery: Delivery) -> None:
@@ -51,7 +51,7 @@ class DeliveryHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def sign_receipt(self, receipt: Receipt) -> CaseStatus:
+    async def sign_receipt(self, receipt: Receipt) -> CaseActionDone:
         assert self._status.delivery is not None
         self._status.delivery.receipt = receipt
         self._status.delivery.signed_at = workflow.now()
@@ -66,7 +66,7 @@ class DeliveryHandlers(CaseHost):
                 (Recipient.ENTERPRISE, "请对本次帮办代办服务作出评价（好差评），评价由您自主作出")
             ),
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @sign_receipt.validator
     def _validate_sign_receipt(self, receipt: Receipt) -> None:

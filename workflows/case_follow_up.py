@@ -7,7 +7,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR, Role
-    from domain.case import CaseStage, CaseStatus
+    from domain.case import CaseActionDone, CaseStage, CaseStatus
     from domain.follow_up import (
         CALLBACK_DAYS,
         REMEDY_DAYS,
@@ -87,7 +87,7 @@ class FollowUpHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def record_callback(self, callback: Callback) -> CaseStatus:
+    async def record_callback(self, callback: Callback) -> CaseActionDone:
         follow_up = self._current_follow_up()
         assert follow_up is not None
         follow_up.callback, follow_up.callback_at = callback, workflow.now()
@@ -97,7 +97,7 @@ class FollowUpHandlers(CaseHost):
             f"差评回访：{callback.note}",
             {"note": callback.note},
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @record_callback.validator
     def _validate_record_callback(self, callback: Callback) -> None:
@@ -107,7 +107,7 @@ class FollowUpHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def record_remedy(self, remedy: Remedy) -> CaseStatus:
+    async def record_remedy(self, remedy: Remedy) -> CaseActionDone:
         follow_up = self._current_follow_up()
         assert follow_up is not None
         follow_up.remedy, follow_up.remedy_at = remedy, workflow.now()
@@ -117,7 +117,7 @@ class FollowUpHandlers(CaseHost):
             f"差评整改：{remedy.measures}",
             {"measures": remedy.measures},
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @record_remedy.validator
     def _validate_record_remedy(self, remedy: Remedy) -> None:
@@ -129,7 +129,7 @@ class FollowUpHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def rate_follow_up(self, rating: FollowUpRating) -> CaseStatus:
+    async def rate_follow_up(self, rating: FollowUpRating) -> CaseActionDone:
         follow_up = self._current_follow_up()
         assert follow_up is not None
         follow_up.rating, follow_up.rated_at = rating, workflow.now()
@@ -139,7 +139,7 @@ class FollowUpHandlers(CaseHost):
             f"整改后再次评价：{rating.level.value}",
             rating.model_dump(mode="json", exclude={"actor"}),
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @rate_follow_up.validator
     def _validate_rate_follow_up(self, rating: FollowUpRating) -> None:

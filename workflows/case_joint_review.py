@@ -9,9 +9,7 @@ with workflow.unsafe.imports_passed_through():
         JointReview,
     )
     from domain.actors import Role
-    from domain.case import (
-        CaseStatus,
-    )
+    from domain.case import CaseActionDone
     from domain.ledger import LedgerEvent
     from domain.matter import MatterState
     from workflows.clock import business_today
@@ -32,7 +30,7 @@ class JointReviewHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def joint_review(self, review: JointReview) -> CaseStatus:
+    async def joint_review(self, review: JointReview) -> CaseActionDone:
         # The matters answer the decision asynchronously; until they do, their states still
         # look open, so a second meeting on them is refused by this mark instead.
         self._jointly_decided.update(item.matter for item in review.decisions)
@@ -54,7 +52,7 @@ class JointReviewHandlers(CaseHost):
                     recorded_by=review.actor,
                 ),
             )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @joint_review.validator
     def _validate_joint_review(self, review: JointReview) -> None:

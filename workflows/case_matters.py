@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_budget import BUDGET_TRACKING_PATCH
     from workflows.hosts import CaseHost
     from workflows.matter import MatterWorkflow
+    from workflows.patches import patched
 
 # A dependency in one of these states stops the matters waiting for it.
 STOPPED_MATTER = (
@@ -34,7 +35,7 @@ class MatterScheduling(CaseHost):
     async def _process_matters(self) -> None:
         """Start each matter once everything it depends on is approved; stop at the last."""
         while self._status.stage is CaseStage.PROCESSING:
-            if self._status.budget is not None and workflow.patched(BUDGET_TRACKING_PATCH):
+            if self._status.budget is not None and patched(BUDGET_TRACKING_PATCH):
                 await self._reproject_budget()
             for matter in self._status.matters:
                 if matter.state is MatterState.WAITING and matter.code not in self._starting:

@@ -11,6 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent
     from workflows.clock import working_days_after
     from workflows.hosts import CaseHost
+    from workflows.patches import patched
 
 # Before it, the case's due dates stayed as first reckoned, and the report's overdue could
 # sound a day early in a year whose holidays were published after the draft.
@@ -23,7 +24,7 @@ class CaseDueDates(CaseHost):
     @workflow.signal
     async def recompute_deadlines(self) -> None:
         """Ops: a year's holidays were published; reckon provisional due dates again."""
-        if not workflow.patched(RECOMPUTE_PATCH):
+        if not patched(RECOMPUTE_PATCH):
             return
         report = self._status.feedback_report
         # An overdue that already sounded stays in the record; only a running wait moves.

@@ -13,7 +13,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.names import DRAFT_FEEDBACK_REPORT
     from domain.actors import SYSTEM_ACTOR
-    from domain.case import CaseStatus
+    from domain.case import CaseActionDone, CaseStatus
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.report import (
         REPORT_PLACEHOLDER,
@@ -85,7 +85,7 @@ class FeedbackReportHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def file_feedback_report(self, filing: FeedbackFiling) -> CaseStatus:
+    async def file_feedback_report(self, filing: FeedbackFiling) -> CaseActionDone:
         status: CaseStatus = self._status
         report = status.feedback_report
         assert report is not None
@@ -108,7 +108,7 @@ class FeedbackReportHandlers(CaseHost):
             if status.cross_county
             else [],
         )
-        return status
+        return CaseActionDone.of(status)
 
     @file_feedback_report.validator
     def _validate_file_feedback_report(self, filing: FeedbackFiling) -> None:

@@ -9,7 +9,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ExcludedMatter, InitialReview, ReviewDecision
     from domain.amendment import FIELD_NAMES, AmendApplication, changes
-    from domain.case import AcceptanceNotice, CaseStage, CaseStatus
+    from domain.case import AcceptanceNotice, CaseActionDone, CaseStage
     from domain.catalogue import CaseMatter
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import MatterSnapshot
@@ -40,11 +40,11 @@ class ReviewHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def review(self, review: InitialReview) -> CaseStatus:
+    async def review(self, review: InitialReview) -> CaseActionDone:
         await self._application_received()
         if review.decision is ReviewDecision.REFUSE:
             await self._refuse(review)
-            return self._status
+            return CaseActionDone.of(self._status)
         excluded = self._exclude(review.excluded)
         notice = AcceptanceNotice(
             number=f"{self._status.case_id}-SL",
@@ -75,7 +75,7 @@ class ReviewHandlers(CaseHost):
             notices=self._told((Recipient.ENTERPRISE, told)),
             replaces_matters=bool(excluded),
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     async def _refuse(self, review: InitialReview) -> None:
         self._status.refusal_reasons = review.reasons
@@ -135,7 +135,7 @@ class ReviewHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def amend_application(self, amendment: AmendApplication) -> CaseStatus:
+    async def amend_application(self, amendment: AmendApplication) -> CaseActionDone:
         await self._application_received()
         changed = changes(self._status.application, amendment.application)
         self._input = self._input.model_copy(
@@ -169,7 +169,7 @@ class ReviewHandlers(CaseHost):
             ),
             replaces_matters=True,
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @amend_application.validator
     def _validate_amend_application(self, amendment: AmendApplication) -> None:

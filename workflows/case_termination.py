@@ -5,7 +5,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import Termination, WithdrawMatter
-    from domain.case import CaseStage, CaseStatus, TerminationRecord
+    from domain.case import CaseActionDone, CaseStage, TerminationRecord
     from domain.ledger import LedgerEvent, Recipient
     from domain.matter import MatterState
     from workflows.guards import require_case_action
@@ -20,7 +20,7 @@ class TerminationHandlers(CaseHost):
 
     @workflow.update
     @one_at_a_time
-    async def terminate(self, termination: Termination) -> CaseStatus:
+    async def terminate(self, termination: Termination) -> CaseActionDone:
         await self._application_received()
         self._status.termination = TerminationRecord(
             termination=termination,
@@ -47,7 +47,7 @@ class TerminationHandlers(CaseHost):
             matters=unstarted,
             notices=self._told((Recipient.ENTERPRISE, f"代办委托已终止：{termination.reason}")),
         )
-        return self._status
+        return CaseActionDone.of(self._status)
 
     @terminate.validator
     def _validate_terminate(self, termination: Termination) -> None:

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         MatterClock,
         PauseReason,
     )
+    from workflows.patches import patched
 
 Result = TypeVar("Result")
 CLOCK_PATCH = "matter-clock"  # matters accepted before this change carry no clock
@@ -34,7 +35,7 @@ async def reckon(name: str, request: Any, result_type: type[Result]) -> Result:
     """Calendar arithmetic, as a local activity: pure computation needs no task queue round
     trip, and its result is still recorded in history (as a marker), so a replay never asks
     the calendar again."""
-    if workflow.patched(LOCAL_ARITHMETIC_PATCH):
+    if patched(LOCAL_ARITHMETIC_PATCH):
         return await workflow.execute_local_activity(
             name,
             request,
@@ -115,7 +116,7 @@ async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor
     """Stop the clock today; the days used so far are kept (行政许可法 §45). A pause while
     another is open counts nothing: the clock already stood (a 补正 during an expert review
     counted the review's days as used, 6 instead of 2)."""
-    if not (clock.open_pauses and workflow.patched(NESTED_PAUSES_PATCH)):
+    if not (clock.open_pauses and patched(NESTED_PAUSES_PATCH)):
         through = business_today()
         used = await reckon(
             COUNT_DAYS,
@@ -147,7 +148,7 @@ async def pause(clock: MatterClock, reason: PauseReason, note: str, actor: Actor
 async def resume(clock: MatterClock, reason: PauseReason | None = None) -> None:
     """End the pause (the newest, or the newest for ``reason``); once none is open, count
     again after today (the day of resumption is not counted, like acceptance)."""
-    nested = workflow.patched(NESTED_PAUSES_PATCH) if len(clock.open_pauses) > 1 else False
+    nested = patched(NESTED_PAUSES_PATCH) if len(clock.open_pauses) > 1 else False
     paused: ClockPause | None = clock.paused
     if nested:
         paused = next(
@@ -183,7 +184,7 @@ async def recount(clock: MatterClock) -> int:
 
 def stop_pauses(clock: MatterClock | None) -> None:
     """A decision ends every pause: an approval during a suspension left it open."""
-    if clock is not None and clock.open_pauses and workflow.patched(NESTED_PAUSES_PATCH):
+    if clock is not None and clock.open_pauses and patched(NESTED_PAUSES_PATCH):
         for open_pause in clock.open_pauses:
             open_pause.resumed_at = workflow.now()
 

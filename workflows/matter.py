@@ -21,12 +21,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
         CorrectionRound,
+        MatterChange,
         MatterInput,
         MatterSnapshot,
         MatterState,
     )
     from domain.permitted import UNDER_REVIEW
-    from workflows import clock
+    from workflows import clock, patches
     from workflows.guards import (
         action_refused,
         refuse_if,
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.matter_deemed import DEEMED_ACCEPTANCE_PATCH, DeemedAcceptance
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
     from workflows.one_at_a_time import one_at_a_time
+    from workflows.patches import patched
     from workflows.recording import NOTICES_PATCH, record
 
 MATTER_CHANGED_SIGNAL = "matter_changed"
@@ -51,6 +53,8 @@ ACCEPTANCE_SIGNS_PATCH = "acceptance-signs-cross-county-hand-off"
 # signal arrives (~135 ms of server round trip the department no longer waits for). The
 # case keeps the newest snapshot by version, so signals overtaking each other are harmless.
 CASE_TOLD_AFTER_REPLY_PATCH = "case-told-after-the-reply"
+# The case is told the whole snapshot once, then the changed fields only (MatterChange).
+CHANGES_ONLY_PATCH = "case-told-changes-only"
 
 
 @workflow.defn
@@ -59,6 +63,7 @@ class MatterWorkflow(
 ):
     @workflow.init
     def __init__(self, matter_input: MatterInput) -> None:
+        patches.begin(self)  # first: every patch below may ask it
         self._input = matter_input
         definition, department = matter_input.matter.definition, matter_input.matter.department
         self._matter = MatterSnapshot(
@@ -78,6 +83,8 @@ class MatterWorkflow(
         self._turn = asyncio.Lock()  # human actions one at a time (workflows/one_at_a_time.py)
         self._deemed_accepted_after: date | None = None  # §32: the last day to accept or ask
         self._telling_case: list[asyncio.Task[None]] = []  # signals on their way to the case
+        # Signals to the case with the snapshot each told, as JSON, oldest first.
+        self._told_case: list[tuple[asyncio.Task[None], dict]] = []
 
     @workflow.run
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
@@ -88,7 +95,7 @@ class MatterWorkflow(
             self._matter.hand_off_due_at = self._matter.handed_over_at + hours
         await self._hand_over(matter_input)
         self._handed_over = True
-        if workflow.patched(DEEMED_ACCEPTANCE_PATCH):
+        if patched(DEEMED_ACCEPTANCE_PATCH):
             self._deemed_accepted_after = await self._deemed_acceptance_day()
         await self._keep_time()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -165,12 +172,12 @@ class MatterWorkflow(
             details.update(_documents_detail("documents", action.documents))
         route = self._matter.cross_county
         unsigned = route is not None and self._matter.hand_off_acknowledged_at is None
-        if unsigned and workflow.patched(ACCEPTANCE_SIGNS_PATCH):
+        if unsigned and patched(ACCEPTANCE_SIGNS_PATCH):
             # A cross-county matter accepted before its 签收: the acceptance is the 签收.
             self._matter.hand_off_acknowledged_at = workflow.now()
             summary += "（受理即签收跨县市移交）"
             details["hand_off_acknowledged"] = True
-        if workflow.patched(clock.CLOCK_PATCH):
+        if patched(clock.CLOCK_PATCH):
             definition = self._input.matter.definition
             async with self._clock_lock:
                 self._matter.clock = await clock.start(definition, self._input.matter.warning_share)
@@ -178,7 +185,7 @@ class MatterWorkflow(
                 limit = f"{self._matter.clock.limit_days}{UNIT_NAMES[self._matter.clock.unit]}"
                 summary += f"，时限{limit}，{self._matter.clock.describe_due()}"
                 details["clock"] = self._clock_details()
-        if action.deferred_items and workflow.patched(DEFERRAL_PATCH):
+        if action.deferred_items and patched(DEFERRAL_PATCH):
             summary += self._defer(action)
             assert self._matter.deferral is not None  # _defer just set it
             details["deferral"] = self._matter.deferral.model_dump(mode="json")
@@ -361,7 +368,7 @@ class MatterWorkflow(
 
     def _told(self, *messages: tuple[Recipient, str]) -> list[Notice]:
         """These notices, in a workflow that tells every role (``NOTICES_PATCH``)."""
-        if not workflow.patched(NOTICES_PATCH):
+        if not patched(NOTICES_PATCH):
             return []
         return [self._notice(recipient, message) for recipient, message in messages]
 
@@ -408,14 +415,32 @@ class MatterWorkflow(
         parent = workflow.info().parent
         if parent is None:
             return
-        told = workflow.get_external_workflow_handle(parent.workflow_id).signal(
-            MATTER_CHANGED_SIGNAL, snapshot
-        )
-        if workflow.patched(CASE_TOLD_AFTER_REPLY_PATCH):
+        case = workflow.get_external_workflow_handle(parent.workflow_id)
+        if patched(CHANGES_ONLY_PATCH):
+            self._tell_case(case, snapshot)
+            return
+        told = case.signal(MATTER_CHANGED_SIGNAL, snapshot)
+        if patched(CASE_TOLD_AFTER_REPLY_PATCH):
             # Started now, so the command goes out with this workflow task, in order.
             self._telling_case.append(asyncio.create_task(told))
         else:
             await told
+
+    def _tell_case(self, case: workflow.ExternalWorkflowHandle, snapshot: MatterSnapshot) -> None:
+        """Tell the case the change: the whole snapshot until one signal is known delivered,
+        then the fields that differ from the newest delivered (``MatterChange``)."""
+        now = snapshot.model_dump(mode="json")
+        delivered = [i for i, (task, _) in enumerate(self._told_case) if task.done()]
+        if delivered:
+            del self._told_case[: delivered[-1]]  # the newest delivered is the base now
+            heard, on_the_way = self._told_case[0][1], [told for _, told in self._told_case[1:]]
+            payload: MatterSnapshot | MatterChange = MatterChange.since(heard, on_the_way, now)
+        else:
+            payload = snapshot
+        # Started now, so the command goes out with this workflow task.
+        task = asyncio.create_task(case.signal(MATTER_CHANGED_SIGNAL, payload))
+        self._telling_case.append(task)
+        self._told_case.append((task, now))
 
 
 def _documents_detail(name: str, documents: list[DocumentRef]) -> dict[str, list[dict]]:

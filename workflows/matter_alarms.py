@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import clock
     from workflows.hosts import MatterHost
+    from workflows.patches import patched
 
 HAND_OFF_PATCH = "hand-off-acknowledgement"  # a timer for an unaccepted hand-over
 STEADY_TIMER_PATCH = "alarm-timer-kept-across-actions"  # earlier runs re-armed on every change
@@ -29,7 +30,7 @@ class MatterAlarms(MatterHost):
         The timer for the next alarm is kept while an action leaves that alarm where it was,
         so an ordinary action costs no cancelled timer and no new one.
         """
-        if not workflow.patched(STEADY_TIMER_PATCH):
+        if not patched(STEADY_TIMER_PATCH):
             await self._keep_time_rearming()
             return
         armed: tuple[str, datetime] | None = None
@@ -84,7 +85,7 @@ class MatterAlarms(MatterHost):
             and self._matter.state is MatterState.HANDED_OVER
             and self._matter.hand_off_stalled_at is None
             and self._matter.hand_off_acknowledged_at is None
-            and workflow.patched(HAND_OFF_PATCH)
+            and patched(HAND_OFF_PATCH)
         ):
             alarms.append(("hand_off_unacknowledged", handed_over_at + timedelta(hours=hours)))
         if self._matter.state in (MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED):

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.hosts import MatterHost
     from workflows.one_at_a_time import one_at_a_time
+    from workflows.patches import patched
 
 # Days counted while a year had no published holidays are counted again when it lands;
 # before, a paused matter was skipped and those days stayed as first counted.
@@ -144,7 +145,7 @@ class MatterClockHandlers(MatterHost):
         matter_clock = self._matter.clock
         if self._matter.state.is_final or matter_clock is None:
             return
-        if matter_clock.provisional_runs and workflow.patched(RECOUNT_PATCH):
+        if matter_clock.provisional_runs and patched(RECOUNT_PATCH):
             await self._recount_days_used(matter_clock)
             return
         if matter_clock.paused is not None or not matter_clock.provisional:
@@ -199,7 +200,7 @@ class MatterClockHandlers(MatterHost):
             "unit": matter_clock.unit.value,
             "provisional_years": matter_clock.provisional_years,
         }
-        if workflow.patched(EXPLAINED_PATCH):
+        if patched(EXPLAINED_PATCH):
             details[CLOCK_STATE] = matter_clock.model_dump(mode="json")
         return details
 

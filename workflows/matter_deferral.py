@@ -11,6 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.guards import action_refused, missing_items, require_matter_action
     from workflows.hosts import MatterHost
     from workflows.one_at_a_time import one_at_a_time
+    from workflows.patches import patched
 
 DEFERRAL_PATCH = "acceptance-with-deficiency"  # 容缺受理: a timer for the supply date
 # The department confirms the supplied items before a held result is issued; before this,
@@ -44,7 +45,7 @@ class DeferralHandlers(MatterHost):
         deferral.supplied_materials = action.materials
         summary = f"代办专员补齐容缺材料：{'、'.join(action.materials)}"
         notices = []
-        if workflow.patched(CONFIRMATION_PATCH):
+        if patched(CONFIRMATION_PATCH):
             deferral.needs_confirmation = True
             summary += f"，待{self._matter.department_name}确认"
             notices = [self._notice(Recipient.DEPARTMENT, summary)]

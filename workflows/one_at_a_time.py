@@ -18,7 +18,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from temporalio import workflow
+from workflows.patches import patched
 
 ONE_AT_A_TIME_PATCH = "human-actions-one-at-a-time"
 # Set on every wrapped handler: a test holds every update of both workflows to it.
@@ -45,7 +45,7 @@ def one_at_a_time(
 
     @functools.wraps(handler)
     async def in_turn(self: Host, action: Action) -> Result:
-        if not workflow.patched(ONE_AT_A_TIME_PATCH):
+        if not patched(ONE_AT_A_TIME_PATCH):
             return await handler(self, action)
         async with self._turn:
             validator: Callable[[Action], None] = getattr(self, f"_validate_{handler.__name__}")
@@ -59,7 +59,7 @@ def one_at_a_time(
 async def in_turn(host: HasTurns, change: Callable[[], Awaitable[Any]]) -> None:
     """Run a signal's change in the same turn as the updates (a withdrawal must not land in
     the middle of a decision and be written beside it)."""
-    if not workflow.patched(ONE_AT_A_TIME_PATCH):
+    if not patched(ONE_AT_A_TIME_PATCH):
         await change()
         return
     async with host._turn:

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         Notice,
     )
     from domain.matter import MatterSnapshot
+    from workflows.patches import patched
 
 # Who is told: the agent and the enterprise of a 补正, a refusal, a termination, results
 # to sign for and a rating due; the department of a withdrawn task; 州工信局 of a filed
@@ -92,7 +93,7 @@ async def record(
         notices=list(notices),
         replaces_matters=replaces_matters,
     )
-    if workflow.patched(LOCAL_LEDGER_PATCH):
+    if patched(LOCAL_LEDGER_PATCH):
         try:
             await workflow.execute_local_activity(
                 RECORD_EVENT,

@@ -46,7 +46,7 @@ from domain.follow_up import BAD_RATINGS
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
 from services import amendment, documents
-from services.commands import case_status, update_case, update_matter
+from services.commands import act_on_case, case_status, update_matter
 from services.opening import open_case_once
 from store import projection
 from workflows.case import CaseWorkflow
@@ -98,7 +98,7 @@ async def review_case(
     pack's rules find ineligible must be among them."""
     on_file = documents.on_file(engine, case_id, DocumentKind.MATERIAL)
     action = InitialReview(**body.model_dump(), actor=actor, documents=on_file)
-    return await update_case(client, case_id, CaseWorkflow.review, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.review, action, key)
 
 
 @router.post("/{case_id}/amendment", response_model=CasePublic)
@@ -126,7 +126,7 @@ async def plan_case(
 ) -> CaseStatus:
     """计划制定: name the agent, each matter's materials and planned dates; processing starts."""
     action = CasePlan(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.plan, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.plan, action, key)
 
 
 @router.post("/{case_id}/matters/{matter}/resubmission", response_model=MatterPublic)
@@ -176,7 +176,7 @@ async def deliver_results(
 ) -> CaseStatus:
     """办结送达: hand the results to the enterprise."""
     action = Delivery(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.deliver, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.deliver, action, key)
 
 
 @router.post("/{case_id}/receipt", response_model=CasePublic)
@@ -191,7 +191,7 @@ async def sign_receipt(
     only record the enterprise's paper receipt (paper_dated), and only for an enterprise
     without an account."""
     action = Receipt(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.sign_receipt, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.sign_receipt, action, key)
 
 
 @router.post("/{case_id}/evaluation", response_model=CasePublic)
@@ -210,7 +210,7 @@ async def evaluate_service(
         # not in the workflow's validator, which replays ratings recorded without one.
         raise InvalidInput("comments", "差评须写明不满意的原因，以便回访整改")
     action = Evaluation(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.evaluate, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.evaluate, action, key)
 
 
 @router.post("/{case_id}/feedback-report", response_model=CasePublic)
@@ -223,7 +223,7 @@ async def file_feedback_report(
 ) -> CaseStatus:
     """报送评价反馈报告 to the county government (within 5 working days); the case archives."""
     action = FeedbackFiling(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.file_feedback_report, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.file_feedback_report, action, key)
 
 
 @router.post("/{case_id}/joint-review", response_model=CasePublic)
@@ -237,7 +237,7 @@ async def record_joint_review(
     """集中联审 (包头): record a meeting that decided several matters at once; each matter
     takes its decision (approve with the reference, or refuse with the reason)."""
     action = JointReview(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.joint_review, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.joint_review, action, key)
 
 
 @router.post("/{case_id}/termination", response_model=CasePublic)
@@ -253,4 +253,4 @@ async def terminate_case(
     (the record lists the uploaded files returned, each version with its hash)."""
     returned = documents.on_file(engine, case_id, DocumentKind.MATERIAL)
     action = Termination(**body.model_dump(), actor=actor, documents=returned)
-    return await update_case(client, case_id, CaseWorkflow.terminate, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.terminate, action, key)

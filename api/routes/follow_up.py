@@ -17,7 +17,7 @@ from domain.follow_up import (
     Remedy,
     RemedyRequest,
 )
-from services.commands import update_case
+from services.commands import act_on_case
 from workflows.case import CaseWorkflow
 
 router = APIRouter(
@@ -35,7 +35,7 @@ async def record_callback(
 ) -> CaseStatus:
     """回访 within 1 working day of a 差评."""
     action = Callback(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.record_callback, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.record_callback, action, key)
 
 
 @router.post("/remedy", response_model=CasePublic)
@@ -48,7 +48,7 @@ async def record_remedy(
 ) -> CaseStatus:
     """整改 within 15 working days: what was put right."""
     action = Remedy(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.record_remedy, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.record_remedy, action, key)
 
 
 @router.post("/rating", response_model=CasePublic)
@@ -61,4 +61,4 @@ async def rate_follow_up(
 ) -> CaseStatus:
     """The enterprise's one rating after the remedy."""
     action = FollowUpRating(**body.model_dump(), actor=actor)
-    return await update_case(client, case_id, CaseWorkflow.rate_follow_up, action, key)
+    return await act_on_case(client, case_id, CaseWorkflow.rate_follow_up, action, key)

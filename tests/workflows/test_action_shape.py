@@ -7,12 +7,15 @@ from datetime import timedelta
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.names import RECORD_EVENT
 from domain.clock import BUSINESS_ZONE, TimeUnit
 from policies.working_calendar import official_calendar
 from tests.support.driver import CaseDriver
+from workflows.case import CaseWorkflow
+from workflows.matter import MatterWorkflow
 
 LAND = "land-preexamination"
 
@@ -97,3 +100,70 @@ async def test_supplying_deferred_materials_keeps_the_warning_timer(
     for kind in (EventType.EVENT_TYPE_TIMER_STARTED, EventType.EVENT_TYPE_TIMER_CANCELED):
         assert len(_of(after, kind)) == len(_of(before, kind)), EventType.Name(kind)
     assert len(after) > len(before)  # the supply itself was recorded
+
+
+async def test_an_action_is_recorded_once_in_history_and_the_case_hears_changes_only(
+    driver: CaseDriver, env: WorkflowEnvironment
+) -> None:
+    """Issue 22's history diet: the case's update answers a few fields, not the status; a
+    workflow started today records one patch marker (the era) and no per-patch upserts; the
+    case is told the whole matter once, then the fields that changed, and still ends up
+    holding exactly the matter's own snapshot."""
+    case_id = await _handed_over(driver)
+    reviewed = await driver.status(case_id)
+    assert reviewed["stage"] == "processing" and reviewed["matters"]  # the API: the status
+
+    await driver.department_act(case_id, LAND, "acceptance", {})
+    await driver.department_act(case_id, LAND, "correction-request", {"items": ["申请书"]})
+    await driver.post(
+        f"/cases/{case_id}/matters/{LAND}/resubmission", {"materials": ["申请书（修正）"]}
+    )
+    matter = await env.client.get_workflow_handle(f"{case_id}/{LAND}").query(
+        MatterWorkflow.snapshot
+    )
+    await driver.wait_for(
+        case_id,
+        lambda s: any(m["code"] == LAND and m["version"] == matter.version for m in s["matters"]),
+        "the case's view of the matter at its version",
+    )
+    status = await env.client.get_workflow_handle(case_id).query(CaseWorkflow.status)
+    [held] = [m for m in status.matters if m.code == LAND]
+    assert held == matter, "the changes applied to the case's copy give the matter's snapshot"
+
+    converter = pydantic_data_converter.payload_converter
+    case_events = await _events(env.client, case_id)
+    for done in _of(case_events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED):
+        [payload] = (
+            done.workflow_execution_update_completed_event_attributes.outcome.success.payloads
+        )
+        answer = converter.from_payloads([payload], [dict])[0]
+        assert set(answer) == {"case_id", "stage", "version"}, "an update answers the status"
+    matter_events = await _events(env.client, f"{case_id}/{LAND}")
+    for events in (case_events, matter_events):
+        patches = [
+            m.marker_recorded_event_attributes
+            for m in _of(events, EventType.EVENT_TYPE_MARKER_RECORDED)
+            if m.marker_recorded_event_attributes.marker_name == "core_patch"
+        ]
+        assert len(patches) == 1, "one marker for every patch of the era"
+        upserts = _of(events, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+        versions = [
+            u
+            for u in upserts
+            if "TemporalChangeVersion"
+            in u.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields
+        ]
+        assert len(versions) == 1
+    told = [
+        converter.from_payloads(
+            list(e.signal_external_workflow_execution_initiated_event_attributes.input.payloads),
+            [dict],
+        )[0]
+        for e in _of(
+            matter_events, EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED
+        )
+    ]
+    assert "name" in told[0], "the hand-over tells the whole snapshot"
+    changes = [t for t in told[1:] if "changes" in t]
+    assert changes, "later changes are told by their fields"
+    assert all("name" not in c["changes"] and "materials" not in c["changes"] for c in changes)
