@@ -5,9 +5,10 @@ through the Temporal client, at 1 and 10 concurrent actors, beside the floor mea
 same run: a trivial update that runs one local activity (``bench.baseline.FloorAction``).
 Goal (issue 22): p50 at most 2x the floor and p99 at most 100 ms at 10 actors.
 
-    .venv/bin/python -m bench.action_latency [--actions 40]
+    .venv/bin/python -m bench.action_latency [--actions 40] [--database sqlite|postgres]
 
-Prints the figures and writes bench/results/action_latency.md.
+Prints the figures and writes bench/results/action_latency.md (or action_latency_postgres.md,
+the ledger on a throwaway PostgreSQL cluster).
 """
 
 import argparse
@@ -16,8 +17,9 @@ import itertools
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -31,6 +33,7 @@ from activities.ledger import LedgerActivities
 from api.app import create_app
 from bench.baseline import FloorAction, FloorExtras, floor_step
 from bench.machine import publish
+from bench.postgres import postgres_cluster
 from bench.standard_case import AGENT, APPLICATION, case_input, department_of
 from domain.actions import (
     AcceptMatter,
@@ -200,12 +203,25 @@ async def floor_targets(client: Client, count: int) -> list[tuple[str, str]]:
     return [(await start(), await start()) for _ in range(count)]
 
 
-async def main(actions: int) -> list[str]:
+@contextmanager
+def ledger_database(kind: str, tmp: str) -> Iterator[str]:
+    """The ledger's database: SQLite in the run's directory, or a throwaway PostgreSQL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp}/daiban.db"
+        return
+    with postgres_cluster() as url:
+        yield url
+
+
+async def main(actions: int, database: str = "sqlite") -> list[str]:
     configure_logging("json", "WARNING")
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, dev_server(Path(tmp) / "temporal.db") as address:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        dev_server(Path(tmp) / "temporal.db") as address,
+        ledger_database(database, tmp) as database_url,
+    ):
         client = await connect_when_up(address)
-        database_url = f"sqlite:///{tmp}/daiban.db"
         engine = make_engine(database_url)
         create_schema(engine)
         settings = Settings(
@@ -318,6 +334,14 @@ def _report(rows: list[tuple]) -> list[str]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.action_latency")
     parser.add_argument("--actions", type=int, default=40, help="per actor count and path")
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="the ledger's; postgres writes bench/results/action_latency_postgres.md",
+    )
     args = parser.parse_args()
-    report = asyncio.run(main(args.actions))
-    publish("action_latency", report)
+    report = asyncio.run(main(args.actions, args.database))
+    if args.database == "postgres":
+        report[0] += " (ledger on PostgreSQL)"
+    publish("action_latency" if args.database == "sqlite" else "action_latency_postgres", report)

@@ -84,15 +84,17 @@ async def event_counts(client: Client, workflow_id: str) -> Counter:
         and e.marker_recorded_event_attributes.marker_name == "core_local_activity"
     )
     found["events"] = len(history.events)
+    found["bytes"] = sum(event.ByteSize() for event in history.events)
     return found
 
 
-async def per_case(client: Client, workflow_ids: list[str]) -> tuple[int, int]:
-    """(history events, workflow tasks) of one case's workflows together."""
+async def per_case(client: Client, workflow_ids: list[str]) -> tuple[int, int, float]:
+    """(history events, workflow tasks, history KB) of one case's workflows together."""
     total: Counter = Counter()
     for workflow_id in workflow_ids:
         total.update(await event_counts(client, workflow_id))
-    return total["events"], total[EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]
+    tasks = total[EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED]
+    return total["events"], tasks, total["bytes"] / 1024
 
 
 def human_actions(shape: Shape) -> int:
@@ -197,11 +199,12 @@ def _report(shape, cases, concurrency, runs, rates, sizes) -> list[str]:
         f"Shape of one standard case: `{shape.model_dump()}`, {human_actions(shape)} human",
         "actions (activities count regular and local ones).",
         "",
-        "| kind | median cases/s | min | max | events per case | workflow tasks per case |",
-        "|---|---|---|---|---|---|",
+        "| kind | median cases/s | min | max | events per case | workflow tasks per case "
+        "| history KB per case |",
+        "|---|---|---|---|---|---|---|",
         *(
             f"| {kind} | {statistics.median(r):.2f} | {min(r):.2f} | {max(r):.2f} "
-            f"| {sizes[kind][0]} | {sizes[kind][1]} |"
+            f"| {sizes[kind][0]} | {sizes[kind][1]} | {sizes[kind][2]:.0f} |"
             for kind, r in rates.items()
         ),
         "",
