@@ -26,6 +26,7 @@ from domain.case import CaseInput
 from domain.catalogue import PolicyPack
 from domain.coordination import Coordination
 from domain.follow_up import BAD_RATINGS, Callback, FollowUpRating, Remedy
+from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling
 from policies import registry
 from simulation.matter_acts import MatterRun
@@ -120,6 +121,8 @@ class CaseRun:
         for _ in range(500):
             try:
                 result = await handle.execute_update(update, argument)
+                if isinstance(result, MatterSnapshot):
+                    await self._until_case_heard(result)
                 await self.watch()
                 return result
             except RPCError as error:
@@ -130,6 +133,18 @@ class CaseRun:
             await asyncio.sleep(0.02)
         cause = last.cause if last is not None else "工作流不存在"
         raise SimulationRefused(f"{handle.id}: {cause}") from last
+
+    async def _until_case_heard(self, snapshot: MatterSnapshot) -> None:
+        """A matter's reply comes before its case is told (issue 22), and the agent's watch
+        reads the case: without waiting here a 补正 would be seen at some later act, on the
+        wall clock's whim, and the same seed would not give the same figures."""
+        for _ in range(500):
+            status = await self.handle.query(CaseWorkflow.status)
+            heard = next((m for m in status.matters if m.code == snapshot.code), None)
+            if heard is not None and heard.version >= snapshot.version:
+                return
+            await asyncio.sleep(0.01)
+        raise SimulationRefused(f"{self.handle.id}: 案件未收到{snapshot.code}的变化")
 
     async def review(self, now: datetime) -> None:
         review = InitialReview(decision="accept", materials_received=["委托书"], actor=self.agent)

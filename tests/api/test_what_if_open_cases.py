@@ -27,18 +27,17 @@ async def test_a_calendar_and_a_promise_move_the_open_deadlines_they_touch(
     land_status = next(m for m in status["matters"] if m["code"] == LAND)
     due = date.fromisoformat(land_status["clock"]["due_on"])
 
-    # The three working days before the due date become holidays (the year's schedule as
-    # published, plus them): the matter is due three working days later.
+    # The three working days before the due date become holidays (each year's schedule as
+    # published, plus them): the matter is due three working days later. Near the turn of the
+    # year those days may fall in two years, so each year they touch gets its own schedule.
     official = WorkingCalendar()
     today = (await env.get_current_time()).astimezone(BUSINESS_ZONE).date()
-    before = [d for d in _days(today, due) if official.is_working_day(d) and d.year == due.year]
+    before = [d for d in _days(today, due) if official.is_working_day(d)]
     added = before[-4:-1]  # the due day itself stays a working day
     assert len(added) == 3 and today < added[0]
-    schedule = official.schedule(due.year)
-    holidays = sorted(set(added) | set(schedule.holidays if schedule else _fixed(due.year)))
-    workdays = sorted(schedule.make_up_workdays) if schedule else []
     new_year = Change(
-        name="新的假日", calendar={due.year: {"holidays": holidays, "make_up_workdays": workdays}}
+        name="新的假日",
+        calendar={year: _with_holidays(official, year, added) for year in {d.year for d in added}},
     )
     moved = await moved_deadlines(
         env.client, engine, new_year, calendar_for(new_year, tmp_path / "a")
@@ -64,6 +63,16 @@ async def test_a_calendar_and_a_promise_move_the_open_deadlines_they_touch(
 
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _with_holidays(official: WorkingCalendar, year: int, added: list[date]) -> dict:
+    """The year's published schedule (or its fixed-date holidays) with the added days off."""
+    schedule = official.schedule(year)
+    published = schedule.holidays if schedule else _fixed(year)
+    return {
+        "holidays": sorted(set(published) | {d for d in added if d.year == year}),
+        "make_up_workdays": sorted(schedule.make_up_workdays) if schedule else [],
+    }
 
 
 def _fixed(year: int) -> list[date]:
