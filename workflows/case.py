@@ -33,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
         require_team,
         require_within_period,
     )
-    from workflows.matter import MATTER_CHANGED_SIGNAL
+    from workflows.matter_telling import MATTER_CHANGED_SIGNAL
     from workflows.one_at_a_time import one_at_a_time
     from workflows.patches import patched
     from workflows.recording import NOTICES_PATCH, record

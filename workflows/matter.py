@@ -21,7 +21,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
         CorrectionRound,
-        MatterChange,
         MatterInput,
         MatterSnapshot,
         MatterState,
@@ -42,24 +41,23 @@ with workflow.unsafe.imports_passed_through():
     from workflows.matter_clock import MatterClockHandlers
     from workflows.matter_deemed import DEEMED_ACCEPTANCE_PATCH, DeemedAcceptance
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
+    from workflows.matter_telling import CaseTelling, Told
     from workflows.one_at_a_time import one_at_a_time
     from workflows.patches import patched
     from workflows.recording import NOTICES_PATCH, record
 
-MATTER_CHANGED_SIGNAL = "matter_changed"
 # A cross-county acceptance without a 签收 records the 签收 too.
 ACCEPTANCE_SIGNS_PATCH = "acceptance-signs-cross-county-hand-off"
-# The update returns once the matter has recorded the change; the case hears of it when the
-# signal arrives (~135 ms of server round trip the department no longer waits for). The
-# case keeps the newest snapshot by version, so signals overtaking each other are harmless.
-CASE_TOLD_AFTER_REPLY_PATCH = "case-told-after-the-reply"
-# The case is told the whole snapshot once, then the changed fields only (MatterChange).
-CHANGES_ONLY_PATCH = "case-told-changes-only"
 
 
 @workflow.defn
 class MatterWorkflow(
-    MatterAlarms, MatterClockHandlers, DeferralHandlers, DeemedAcceptance, CaseDecisions
+    MatterAlarms,
+    MatterClockHandlers,
+    DeferralHandlers,
+    DeemedAcceptance,
+    CaseDecisions,
+    CaseTelling,
 ):
     @workflow.init
     def __init__(self, matter_input: MatterInput) -> None:
@@ -82,9 +80,7 @@ class MatterWorkflow(
         self._clock_lock = asyncio.Lock()  # clock moves await activities: one at a time
         self._turn = asyncio.Lock()  # human actions one at a time (workflows/one_at_a_time.py)
         self._deemed_accepted_after: date | None = None  # §32: the last day to accept or ask
-        self._telling_case: list[asyncio.Task[None]] = []  # signals on their way to the case
-        # Signals to the case with the snapshot each told, as JSON, oldest first.
-        self._told_case: list[tuple[asyncio.Task[None], dict]] = []
+        self._told_case: list[Told] = []  # signals to the case, oldest first
 
     @workflow.run
     async def run(self, matter_input: MatterInput) -> MatterSnapshot:
@@ -99,7 +95,7 @@ class MatterWorkflow(
             self._deemed_accepted_after = await self._deemed_acceptance_day()
         await self._keep_time()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await asyncio.gather(*self._telling_case)  # the case hears every change before the end
+        await self._case_told_everything()
         return self._matter
 
     async def _hand_over(self, matter_input: MatterInput) -> None:
@@ -412,35 +408,7 @@ class MatterWorkflow(
             notices=notices or [],
             occurrence=occurrence,
         )
-        parent = workflow.info().parent
-        if parent is None:
-            return
-        case = workflow.get_external_workflow_handle(parent.workflow_id)
-        if patched(CHANGES_ONLY_PATCH):
-            self._tell_case(case, snapshot)
-            return
-        told = case.signal(MATTER_CHANGED_SIGNAL, snapshot)
-        if patched(CASE_TOLD_AFTER_REPLY_PATCH):
-            # Started now, so the command goes out with this workflow task, in order.
-            self._telling_case.append(asyncio.create_task(told))
-        else:
-            await told
-
-    def _tell_case(self, case: workflow.ExternalWorkflowHandle, snapshot: MatterSnapshot) -> None:
-        """Tell the case the change: the whole snapshot until one signal is known delivered,
-        then the fields that differ from the newest delivered (``MatterChange``)."""
-        now = snapshot.model_dump(mode="json")
-        delivered = [i for i, (task, _) in enumerate(self._told_case) if task.done()]
-        if delivered:
-            del self._told_case[: delivered[-1]]  # the newest delivered is the base now
-            heard, on_the_way = self._told_case[0][1], [told for _, told in self._told_case[1:]]
-            payload: MatterSnapshot | MatterChange = MatterChange.since(heard, on_the_way, now)
-        else:
-            payload = snapshot
-        # Started now, so the command goes out with this workflow task.
-        task = asyncio.create_task(case.signal(MATTER_CHANGED_SIGNAL, payload))
-        self._telling_case.append(task)
-        self._told_case.append((task, now))
+        await self._tell_case(snapshot)
 
 
 def _documents_detail(name: str, documents: list[DocumentRef]) -> dict[str, list[dict]]:
