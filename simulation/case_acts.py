@@ -22,7 +22,7 @@ from domain.actions import (
 )
 from domain.actors import Actor, Role
 from domain.application import Application
-from domain.case import CaseInput
+from domain.case import CaseInput, CaseStatus
 from domain.catalogue import PolicyPack
 from domain.coordination import Coordination
 from domain.follow_up import BAD_RATINGS, Callback, FollowUpRating, Remedy
@@ -121,9 +121,10 @@ class CaseRun:
         for _ in range(500):
             try:
                 result = await handle.execute_update(update, argument)
+                heard = None
                 if isinstance(result, MatterSnapshot):
-                    await self._until_case_heard(result)
-                await self.watch()
+                    heard = await self._until_case_heard(result)
+                await self.watch(heard)
                 return result
             except RPCError as error:
                 if error.status is not RPCStatusCode.NOT_FOUND:
@@ -134,15 +135,16 @@ class CaseRun:
         cause = last.cause if last is not None else "工作流不存在"
         raise SimulationRefused(f"{handle.id}: {cause}") from last
 
-    async def _until_case_heard(self, snapshot: MatterSnapshot) -> None:
-        """A matter's reply comes before its case is told (issue 22), and the agent's watch
-        reads the case: without waiting here a 补正 would be seen at some later act, on the
-        wall clock's whim, and the same seed would not give the same figures."""
+    async def _until_case_heard(self, snapshot: MatterSnapshot) -> CaseStatus:
+        """The case's status once it has heard ``snapshot``. A matter's reply comes before
+        its case is told (issue 22), and the agent's watch reads the case: without waiting
+        here a 补正 would be seen at some later act, on the wall clock's whim, and the same
+        seed would not give the same figures."""
         for _ in range(500):
             status = await self.handle.query(CaseWorkflow.status)
             heard = next((m for m in status.matters if m.code == snapshot.code), None)
             if heard is not None and heard.version >= snapshot.version:
-                return
+                return status
             await asyncio.sleep(0.01)
         raise SimulationRefused(f"{self.handle.id}: 案件未收到{snapshot.code}的变化")
 
@@ -247,13 +249,14 @@ class CaseRun:
         self.closed = True
         self.people.on_case_done(self.handle.id)
 
-    async def watch(self) -> None:
-        """The agent reads the case after each act: a problem that opened (a 补正, or a
-        hand-over left unaccepted past its hours) gets its coordination at the agent's pace,
-        counted from when it opened."""
+    async def watch(self, status: CaseStatus | None = None) -> None:
+        """The agent reads the case after each act (``status``, if just read): a problem
+        that opened (a 补正, or a hand-over left unaccepted past its hours) gets its
+        coordination at the agent's pace, counted from when it opened."""
         if self.closed:
             return
-        status = await self.handle.query(CaseWorkflow.status)
+        if status is None:
+            status = await self.handle.query(CaseWorkflow.status)
         for problem in status.problems:
             if problem.number in self.problems_seen:
                 continue
