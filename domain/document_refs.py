@@ -30,3 +30,8 @@ class DocumentRef(BaseModel):
 
 def describe_all(refs: list[DocumentRef]) -> str:
     return "；".join(ref.describe() for ref in refs)
+
+
+def documents_detail(name: str, documents: list[DocumentRef]) -> dict[str, list[dict]]:
+    """The versions an action names, for its ledger entry (none: no key, as before)."""
+    return {name: [d.model_dump(mode="json") for d in documents]} if documents else {}

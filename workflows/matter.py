@@ -11,16 +11,13 @@ with workflow.unsafe.imports_passed_through():
         AcknowledgeHandOff,
         ApproveMatter,
         RefuseMatter,
-        RequestCorrection,
-        Resubmission,
     )
     from domain.actors import Actor
-    from domain.clock import UNIT_NAMES, PauseReason
-    from domain.document_refs import DocumentRef
+    from domain.clock import UNIT_NAMES
+    from domain.document_refs import documents_detail
     from domain.fees import fee_problem
     from domain.ledger import LedgerEvent, Notice, Recipient
     from domain.matter import (
-        CorrectionRound,
         MatterInput,
         MatterSnapshot,
         MatterState,
@@ -31,14 +28,13 @@ with workflow.unsafe.imports_passed_through():
         action_refused,
         refuse_if,
         require_department,
-        require_every_item_answered,
         require_matter_action,
         require_matter_state,
-        require_told_at_once,
     )
     from workflows.matter_alarms import MatterAlarms
     from workflows.matter_case_decisions import CaseDecisions
     from workflows.matter_clock import MatterClockHandlers
+    from workflows.matter_corrections import CorrectionHandlers
     from workflows.matter_deemed import DEEMED_ACCEPTANCE_PATCH, DeemedAcceptance
     from workflows.matter_deferral import DEFERRAL_PATCH, DeferralHandlers
     from workflows.matter_telling import CaseTelling, Told
@@ -58,6 +54,7 @@ class MatterWorkflow(
     DeemedAcceptance,
     CaseDecisions,
     CaseTelling,
+    CorrectionHandlers,
 ):
     @workflow.init
     def __init__(self, matter_input: MatterInput) -> None:
@@ -165,7 +162,7 @@ class MatterWorkflow(
         if action.documents:
             self._matter.accepted_documents = action.documents
             summary += f"（受理材料{len(action.documents)}份，版本见明细）"
-            details.update(_documents_detail("documents", action.documents))
+            details.update(documents_detail("documents", action.documents))
         route = self._matter.cross_county
         unsigned = route is not None and self._matter.hand_off_acknowledged_at is None
         if unsigned and patched(ACCEPTANCE_SIGNS_PATCH):
@@ -201,83 +198,6 @@ class MatterWorkflow(
 
     @workflow.update
     @one_at_a_time
-    async def request_correction(self, action: RequestCorrection) -> MatterSnapshot:
-        await self._hand_over_recorded()
-        self._matter.state = MatterState.CORRECTION_REQUESTED
-        self._matter.corrections.append(
-            CorrectionRound(
-                requested_at=workflow.now(), requested_by=action.actor.id, items=action.items
-            )
-        )
-        async with self._clock_lock:
-            if self._matter.clock is not None:
-                await clock.pause(self._matter.clock, PauseReason.CORRECTION, "", action.actor)
-        told = f"{self._matter.department_name}要求补正“{self._matter.name}”：" + "、".join(
-            action.items
-        )
-        await self._changed(
-            LedgerEvent.CORRECTION_REQUESTED,
-            action.actor,
-            f"{self._matter.department_name}要求补正："
-            + "、".join(action.items)
-            + ("（补正期间暂停计时）" if self._matter.clock else ""),
-            {
-                "items": action.items,
-                "note": action.note,
-                "round": len(self._matter.corrections),
-                **self._clock_details(),
-            },
-            notices=self._told(
-                (Recipient.AGENT, f"{told}。须在48小时内启动协调并一次性补齐"),
-                (Recipient.ENTERPRISE, f"{told}。请配合代办专员补齐材料"),
-            ),
-        )
-        return self._matter
-
-    @request_correction.validator
-    def _validate_request_correction(self, action: RequestCorrection) -> None:
-        require_matter_action(self._matter, action.actor, "request_correction")
-        require_told_at_once(self._matter.corrections, action.items)
-
-    @workflow.update
-    @one_at_a_time
-    async def resubmit(self, action: Resubmission) -> MatterSnapshot:
-        correction = self._matter.corrections[-1]
-        correction.resubmitted_at = workflow.now()
-        correction.materials = action.materials
-        correction.documents = action.documents
-        self._matter.state = (
-            MatterState.ACCEPTED if self._matter.accepted_at else MatterState.HANDED_OVER
-        )
-        summary = f"代办专员向{self._matter.department_name}提交补正材料：" + "、".join(
-            action.materials
-        )
-        async with self._clock_lock:
-            if self._matter.clock is not None and self._matter.clock.paused is not None:
-                await clock.resume(self._matter.clock, PauseReason.CORRECTION)
-                summary += f"，恢复计时，{self._matter.clock.describe_due()}"
-        await self._changed(
-            LedgerEvent.MATERIALS_RESUBMITTED,
-            action.actor,
-            summary,
-            {
-                "materials": action.materials,
-                "note": action.note,
-                "round": len(self._matter.corrections),
-                **self._clock_details(),
-                **_documents_detail("documents", action.documents),
-            },
-        )
-        return self._matter
-
-    @resubmit.validator
-    def _validate_resubmit(self, action: Resubmission) -> None:
-        require_matter_action(self._matter, action.actor, "resubmit")
-        if self._matter.corrections:
-            require_every_item_answered(self._matter.corrections[-1], action.materials)
-
-    @workflow.update
-    @one_at_a_time
     async def approve(self, action: ApproveMatter) -> MatterSnapshot:
         await self._hand_over_recorded()  # a decision on commitment can come at once
         deferral = self._matter.deferral
@@ -305,7 +225,7 @@ class MatterWorkflow(
             {
                 "result_reference": action.result_reference,
                 "note": action.note,
-                **_documents_detail("results", action.results),
+                **documents_detail("results", action.results),
                 **({"returned_to": route.lead_committee} if route else {}),
                 **({"commitment": action.commitment} if action.commitment else {}),
                 **(
@@ -409,8 +329,3 @@ class MatterWorkflow(
             occurrence=occurrence,
         )
         await self._tell_case(snapshot)
-
-
-def _documents_detail(name: str, documents: list[DocumentRef]) -> dict[str, list[dict]]:
-    """The versions an action names, for its ledger entry (none: no key, as before)."""
-    return {name: [d.model_dump(mode="json") for d in documents]} if documents else {}
