@@ -29,7 +29,7 @@ COPY simulation simulation
 COPY store store
 COPY workflows workflows
 COPY deploy/backup.sh deploy/restore.sh deploy/
-COPY settings.py logs.py worker.py temporal_client.py temporal_worker.py temporal_metrics.py temporal_dev.py ./
+COPY settings.py logs.py worker.py temporal_client.py temporal_worker.py temporal_runner.py temporal_metrics.py temporal_dev.py ./
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app daiban \
     && mkdir -p /app/var && chown daiban /app/var
 

@@ -18,6 +18,7 @@ from activities.ledger import LedgerActivities
 from activities.reports import ReportActivities
 from policies.working_calendar import official_calendar
 from settings import Settings
+from temporal_runner import workflow_runner
 from workflows.registry import WORKFLOWS
 
 
@@ -95,6 +96,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=workflows,
+        workflow_runner=workflow_runner(client.data_converter),
         activities=[
             ledger.record_event,
             clock.plan_deadline,

@@ -48,6 +48,7 @@ from settings import Settings
 from store.db import create_schema, make_engine
 from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
+from temporal_runner import workflow_runner
 from temporal_worker import build_worker
 from tests.support.identities import coordinator, department, provision, signed
 from workflows.case import CaseWorkflow
@@ -245,6 +246,7 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
                 task_queue=FLOOR_QUEUE,
                 workflows=[FloorAction],
                 activities=[floor_step],
+                workflow_runner=workflow_runner(client.data_converter),  # as the real worker's
             )
             async with (
                 worker,

@@ -45,6 +45,7 @@ from bench.standard_case import MATTERS, run_standard_case, until_accepted
 from logs import configure_logging
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
+from temporal_runner import workflow_runner
 from temporal_worker import build_worker
 
 _ids = itertools.count(1)
@@ -151,9 +152,14 @@ async def main(cases: int, concurrency: int, runs: int) -> list[str]:
                 task_queue="bench-bare",
                 workflows=[BareCase, BareMatter],
                 activities=[bare_step],
+                workflow_runner=workflow_runner(client.data_converter),  # as the real worker's
             )
             floor = Worker(
-                client, task_queue="bench-floor", workflows=[FloorAction], activities=[floor_step]
+                client,
+                task_queue="bench-floor",
+                workflows=[FloorAction],
+                activities=[floor_step],
+                workflow_runner=workflow_runner(client.data_converter),
             )
             async with real, bare, floor:
                 warm_up = f"BZ-2026-{next(_ids):05d}"

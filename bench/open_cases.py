@@ -38,6 +38,7 @@ from domain.actions import AcceptMatter
 from logs import configure_logging
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server
+from temporal_runner import workflow_runner
 from temporal_worker import build_worker
 from workflows.matter import MatterWorkflow
 
@@ -77,7 +78,11 @@ async def main(levels: list[int], sample: int) -> list[str]:
         create_schema(engine)
         with ThreadPoolExecutor(16) as executor:
             floor_worker = Worker(
-                client, task_queue=FLOOR_QUEUE, workflows=[FloorAction], activities=[floor_step]
+                client,
+                task_queue=FLOOR_QUEUE,
+                workflows=[FloorAction],
+                activities=[floor_step],
+                workflow_runner=workflow_runner(client.data_converter),  # as the real worker's
             )
             async with (
                 build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor),

@@ -21,6 +21,7 @@ from pathlib import Path
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.ledger import LedgerActivities
 from bench.machine import publish
@@ -77,7 +78,8 @@ async def case_with_rounds(client: Client, rounds: int) -> str:
 
 
 RUNNERS: dict[str, WorkflowRunner | None] = {
-    "sandboxed": None,  # the worker's and ops' runner
+    "sandboxed": None,  # the worker's and ops' runner (temporal_runner.py)
+    "SDK sandbox": SandboxedWorkflowRunner(),  # as shipped: a trip into it per payload visit
     "unsandboxed": UnsandboxedWorkflowRunner(),
 }
 

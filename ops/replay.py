@@ -6,8 +6,8 @@ from pathlib import Path
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, WorkflowRunner
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from temporal_runner import workflow_runner
 from workflows.registry import WORKFLOWS
 
 
@@ -31,12 +31,12 @@ def workflow_id_of(path: Path) -> str:
 
 
 def _replayer(runner: WorkflowRunner | None = None) -> Replayer:
-    """The sandboxed replayer the worker's runner matches; ``runner`` for the benchmark's
-    unsandboxed comparison."""
+    """The replayer in the worker's own runner (temporal_runner.py); ``runner`` for the
+    benchmark's comparisons."""
     return Replayer(
         workflows=WORKFLOWS,
         data_converter=pydantic_data_converter,
-        workflow_runner=runner or SandboxedWorkflowRunner(),
+        workflow_runner=runner or workflow_runner(pydantic_data_converter),
     )
 
 

@@ -18,12 +18,13 @@ MAY_IMPORT: dict[str, set[str]] = {
     "workflows": {"domain", "activities.names"},
     "services": {"domain", "policies", "store", "papers", "settings", "workflows"},
     "ops": {"domain", "policies", "store", "notifications", "services", "settings", "logs"}
-    | {"workflows", "temporal_client"},
+    | {"workflows", "temporal_client", "temporal_runner"},
     "console": {"domain"},
     "api": {"domain", "policies", "store", "papers", "notifications", "services", "ops"}
     | {"settings", "logs", "workflows", "temporal_client", "console"},
     "temporal_client": {"settings"},
-    "temporal_worker": {"activities", "policies", "workflows"},
+    "temporal_runner": set(),
+    "temporal_worker": {"activities", "policies", "workflows", "temporal_runner"},
     "temporal_dev": {"settings", "temporal_client", "workflows"},
     "worker": {"activities", "logs", "notifications", "services", "settings", "store"}
     | {"temporal_client", "temporal_worker"},
