@@ -136,14 +136,18 @@ def _report(rows: list[tuple], repeat: int) -> list[str]:
         "# Replay time against history length, sandboxed and not",
         "",
         f"One case, one matter, N correction rounds; median of {repeat} replays with today's",
-        "code (the Replayer, in process), the two runners alternated. Open workflows, replayed",
-        "as far as they got.",
+        "code (the Replayer, in process), the three runners alternated: the worker's own",
+        "(temporal_runner.py), the SDK's sandbox as shipped, and no sandbox. Open workflows,",
+        "replayed as far as they got.",
         "",
-        "| rounds | workflow | events | workflow tasks | sandboxed ms | unsandboxed ms | ratio |",
-        "|---|---|---|---|---|---|---|",
+        "| rounds | workflow | events | workflow tasks | sandboxed ms | SDK sandbox ms "
+        "| unsandboxed ms | sandboxed / unsandboxed | SDK sandbox / sandboxed |",
+        "|---|---|---|---|---|---|---|---|---|",
         *(
             f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]['sandboxed']:.1f} "
-            f"| {r[4]['unsandboxed']:.1f} | {r[4]['sandboxed'] / r[4]['unsandboxed']:.2f}x |"
+            f"| {r[4]['SDK sandbox']:.1f} | {r[4]['unsandboxed']:.1f} "
+            f"| {r[4]['sandboxed'] / r[4]['unsandboxed']:.2f}x "
+            f"| {r[4]['SDK sandbox'] / r[4]['sandboxed']:.2f}x |"
             for r in rows
         ),
         "",
