@@ -1,5 +1,6 @@
 """Append to the ledger exactly once per key; read it back in order."""
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -8,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.actors import Actor
-from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, once_key
+from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, MatterRowData, once_key
+from domain.tally import TallyKey
 from store import chain, tally
 from store.db import one_writer, session_scope
-from store.projection import keep_only, upsert_case, upsert_matter
+from store.projection import Written, keep_only, upsert_case, upsert_matter
 from store.tables import LedgerEntryRow, NotificationDeliveryRow, NotificationRow, as_utc
 
 
@@ -32,16 +34,16 @@ def append(engine: Engine, write: LedgerWrite, *, tallies: bool = True) -> bool:
             if _exists(session, write.entry.key):
                 return False
             chain.link(session, _to_row(write.entry))
+            case_id = write.entry.case_id
             moves = tallies and (write.case is not None or bool(write.matters))
-            before = tally.counted(session, write.entry.case_id) if moves else None
-            if write.case is not None:
-                upsert_case(session, write.case)
-            for matter in write.matters:
-                upsert_matter(session, write.entry.case_id, matter)
+            before = tally.Counted.read(session, case_id) if moves else None
+            case = upsert_case(session, write.case) if write.case is not None else None
+            written = [(m, upsert_matter(session, case_id, m)) for m in write.matters]
+            matters = [m for m, how in written if how is not Written.STALE]
             if write.replaces_matters and write.case is not None:
                 keep_only(session, write.case, [m.code for m in write.matters])
             if before is not None:  # the statistics' tallies move with the projection
-                tally.move(session, before, tally.counted(session, write.entry.case_id))
+                tally.move(session, before.tallies(), _after(session, write, before, case, matters))
             for index, notice in enumerate(write.notices):
                 row = NotificationRow(
                     key=f"{write.entry.key}#{index}",
@@ -71,6 +73,22 @@ def append(engine: Engine, write: LedgerWrite, *, tallies: bool = True) -> bool:
             if once is not None and _once_taken(session, once):
                 raise OneTimeEventRepeated(once) from None
         raise
+
+
+def _after(
+    session: Session,
+    write: LedgerWrite,
+    before: tally.Counted,
+    case: Written | None,
+    matters: list[MatterRowData],
+) -> Counter[TallyKey]:
+    """What the case counts for after this write: from the rows it wrote where that is
+    plain (under the chain's head, no other write can move them meanwhile), else read back
+    (a case row inserted, with its counties; matters dropped by keep_only)."""
+    if case is Written.INSERTED or write.replaces_matters:
+        return tally.Counted.read(session, write.entry.case_id).tallies()
+    summary = write.case if case is Written.UPDATED else None
+    return before.with_rows(summary, matters).tallies()
 
 
 def append_in(session: Session, entry: LedgerEntry) -> bool:

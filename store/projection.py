@@ -17,20 +17,22 @@ from store.tables import CaseCountyRow, CaseRow, MatterRow, WorkItemRow
 INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
 
 
-def upsert_case(session: Session, summary: CaseSummary) -> None:
+def upsert_case(session: Session, summary: CaseSummary) -> "Written":
     values = summary.model_dump(exclude={"counties", "clocks"})
     written = _upsert(session, CaseRow, {"case_id": summary.case_id}, values)
     if written is Written.INSERTED:
         _add_counties(session, summary)
     if written is not Written.STALE:  # its clocks are as new as the row
         work.write_case(session, summary)
+    return written
 
 
-def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> None:
+def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> "Written":
     values = {"case_id": case_id, **row.model_dump(exclude={"clocks"})}
     written = _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
     if written is not Written.STALE:
         work.write_matter(session, case_id, row)
+    return written
 
 
 def keep_only(session: Session, summary: CaseSummary, codes: list[str]) -> None:

@@ -4,6 +4,7 @@ statistics when the filters are ones they are kept under."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, delete, func
@@ -11,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from domain.ledger import CaseSummary, MatterRowData
 from domain.statistics import Figures
 from domain.tally import CaseFacts, Figure, MatterFacts, TallyKey, change, contributions
 from store.tables import CaseCountyRow, CaseRow, MatterRow, TallyRow
@@ -41,9 +43,58 @@ _MATTER_COLUMNS = (
 )
 
 
-def counted(session: Session, case_id: str) -> Counter[TallyKey]:
-    """What the case's projection rows count for, as they stand in this transaction."""
-    return _summed(_facts(session, [case_id]))
+@dataclass(frozen=True)
+class Counted:
+    """A case's projection rows as the tallies read them (no case row yet: ``case`` is
+    None and the case counts for nothing), read once per ledger write."""
+
+    case: CaseFacts | None
+    matters: dict[str, MatterFacts]
+
+    @classmethod
+    def read(cls, session: Session, case_id: str) -> "Counted":
+        found = next(_facts(session, [case_id]), None)
+        if found is None:
+            return cls(None, {})
+        case, matters = found
+        return cls(case, {m.code: m for m in matters})
+
+    def tallies(self) -> Counter[TallyKey]:
+        if self.case is None:
+            return Counter()
+        return contributions(self.case, list(self.matters.values()))
+
+    def with_rows(self, case: CaseSummary | None, matters: Iterable[MatterRowData]) -> "Counted":
+        """These rows as written over the ones read (a case row that existed: its
+        counties are fixed when it is inserted). Saves reading the rows back."""
+        assert self.case is not None or case is None  # an inserted case is read back
+        facts = self.case
+        if case is not None and facts is not None:
+            facts = replace(
+                facts,
+                cross_county=case.cross_county,
+                jurisdiction=case.jurisdiction,
+                opened_at=case.opened_at,
+                stage=case.stage,
+                county=case.county,
+                satisfaction=case.satisfaction,
+            )
+        rows = dict(self.matters)
+        for row in matters:
+            rows[row.code] = MatterFacts(
+                code=row.code,
+                name=row.name,
+                department=row.department,
+                department_name=row.department_name,
+                county=row.county,
+                state=row.state,
+                handed_over_at=row.handed_over_at,
+                accepted_at=row.accepted_at,
+                decided_at=row.decided_at,
+                overdue=row.overdue,
+                correction_count=row.correction_count,
+            )
+        return Counted(facts, rows)
 
 
 def move(session: Session, before: Counter[TallyKey], after: Counter[TallyKey]) -> None:
