@@ -217,8 +217,10 @@ async def test_every_validator_refuses_and_changes_nothing(driver: CaseDriver) -
     await driver.department_act(
         case_id, "land-preexamination", "approval", {"result_reference": "博自然资预〔2026〕1号"}
     )
+    # Refused either by the matter (still open, telling its case) or, once its run has
+    # ended, by the API from the projection: both messages name the state 已办结.
     await _refused(
-        http, f"{land}/land-preexamination/refusal", {"reason": "x"}, land_clerk, "已办理完毕"
+        http, f"{land}/land-preexamination/refusal", {"reason": "x"}, land_clerk, "已办结"
     )
     await driver.approve(case_id, "enterprise-registration")
     await driver.wait_for_matter(case_id, "food-licence", "handed_over")
