@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -153,16 +153,23 @@ def latest_details(
     return {case_id: dict(details or {}) for case_id, details in rows}  # later entries win
 
 
+# Built once: every append asks, and building and keying a statement cost more than running it.
+_KEY_TAKEN = select(LedgerEntryRow.id).where(LedgerEntryRow.key == bindparam("value")).limit(1)
+_ONCE_TAKEN = (
+    select(LedgerEntryRow.id).where(LedgerEntryRow.once_key == bindparam("value")).limit(1)
+)
+
+
 def _exists(session: Session, key: str) -> bool:
-    return _any(session, LedgerEntryRow.key == key)
+    return _any(session, _KEY_TAKEN, key)
 
 
 def _once_taken(session: Session, once: str) -> bool:
-    return _any(session, LedgerEntryRow.once_key == once)
+    return _any(session, _ONCE_TAKEN, once)
 
 
-def _any(session: Session, condition: Any) -> bool:
-    return session.exec(select(LedgerEntryRow.id).where(condition)).first() is not None
+def _any(session: Session, statement: Any, value: str) -> bool:
+    return session.connection().execute(statement, {"value": value}).first() is not None
 
 
 def _to_row(entry: LedgerEntry) -> LedgerEntryRow:

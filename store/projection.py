@@ -5,7 +5,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, or_, update
+from sqlalchemy import Engine, bindparam, case, delete, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from domain.ledger import CaseSummary, MatterRowData
@@ -66,23 +67,46 @@ class Written(Enum):
     STALE = "stale"  # the stored version is as new or newer: nothing written
 
 
+@dataclass(frozen=True)
+class _Upsert:
+    """A projection table's two statements, built once (building and keying them cost
+    more than running them): update the row if the stored version is older, and read its
+    version. The keys are bound as ``key_<column>``, the new version as ``newer``."""
+
+    update: Any
+    version: Any
+
+    @classmethod
+    def of(cls, table: type[CaseRow] | type[MatterRow], key: tuple[str, ...]) -> "_Upsert":
+        core = table.__table__  # type: ignore[union-attr]  # Core: no ORM bulk update path
+        found = [core.c[name] == bindparam(f"key_{name}") for name in key]
+        return cls(
+            update=update(core).where(*found, core.c.version < bindparam("newer")),
+            version=sa_select(core.c.version).where(*found),
+        )
+
+
+_UPSERTS = {
+    CaseRow: _Upsert.of(CaseRow, ("case_id",)),
+    MatterRow: _Upsert.of(MatterRow, ("case_id", "code")),
+}
+
+
 def _upsert(
     session: Session, table: type[CaseRow] | type[MatterRow], key: dict, values: dict
 ) -> Written:
-    """Insert, or update only if the stored version is older (activities may land out of order)."""
-    conditions = [getattr(table, name) == value for name, value in key.items()]
-    version = col(table.version)
-    existing = session.exec(select(version).where(*conditions)).first()
-    if existing is None:
-        session.add(table(**values))
-        session.flush()
-        return Written.INSERTED
-    if existing < values["version"]:
-        session.execute(
-            update(table).where(*conditions, version < values["version"]).values(**values)
-        )
+    """Insert, or update only if the stored version is older (activities may land out of
+    order). The common case, a newer version of a stored row, is one statement."""
+    statements, connection = _UPSERTS[table], session.connection()
+    keys = {f"key_{name}": value for name, value in key.items()}
+    updated = connection.execute(statements.update, {**values, **keys, "newer": values["version"]})
+    if updated.rowcount:
         return Written.UPDATED
-    return Written.STALE
+    if connection.execute(statements.version, keys).first() is not None:
+        return Written.STALE
+    session.add(table(**values))
+    session.flush()
+    return Written.INSERTED
 
 
 def open_overdue_matter() -> Any:

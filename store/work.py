@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Connection, Engine, Row, bindparam, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from domain.ledger import CaseSummary, MatterRowData
@@ -13,6 +14,31 @@ from domain.work import WorkClock
 from store.tables import CaseRow, WorkItemRow
 
 CASE, MATTER = "case", "matter"
+
+
+_ITEM = WorkItemRow.__table__  # type: ignore[attr-defined]
+# Built once, run on the connection: a ledger write rewrites its clocks through these, and
+# the ORM's statement building and flush cost more than the database did.
+_OPEN_OF_SOURCE = sa_select(_ITEM).where(
+    _ITEM.c.case_id == bindparam("key_case_id"), _ITEM.c.source == bindparam("key_source")
+)
+_OPEN_OF_MATTER = _OPEN_OF_SOURCE.where(_ITEM.c.matter == bindparam("key_matter"))
+_ONE_ITEM = (
+    _ITEM.c.case_id == bindparam("key_case_id"),
+    _ITEM.c.kind == bindparam("key_kind"),
+    _ITEM.c.matter == bindparam("key_matter"),
+)
+_UPDATE_ITEM = update(_ITEM).where(*_ONE_ITEM)
+_INSERT_ITEM = insert(_ITEM)
+_CASE = CaseRow.__table__  # type: ignore[attr-defined]
+_CASE_CONTEXT = sa_select(
+    _CASE.c.jurisdiction,
+    _CASE.c.park,
+    _CASE.c.uscc,
+    _CASE.c.cross_county,
+    _CASE.c.enterprise_name,
+    _CASE.c.project_name,
+).where(_CASE.c.case_id == bindparam("key_case_id"))
 
 
 def _replace(
@@ -23,44 +49,60 @@ def _replace(
     clocks: list[WorkClock],
     context: dict[str, Any],
 ) -> None:
-    """Make the open rows of this source (and matter) exactly ``clocks``."""
+    """Make the open rows of this source (and matter) exactly ``clocks``; a row whose
+    values are already these is left unwritten."""
     now = datetime.now(UTC)
-    query = select(WorkItemRow).where(WorkItemRow.case_id == case_id, WorkItemRow.source == source)
-    if matter is not None:
-        query = query.where(WorkItemRow.matter == matter)
-    existing = {(row.kind, row.matter): row for row in session.exec(query)}
+    connection = session.connection()
+    keys = {"key_case_id": case_id, "key_source": source}
+    if matter is None:
+        found = connection.execute(_OPEN_OF_SOURCE, keys)
+    else:
+        found = connection.execute(_OPEN_OF_MATTER, {**keys, "key_matter": matter})
+    existing = {(row.kind, row.matter): row._asdict() for row in found}
     wanted = {(c.kind.value, c.matter): c for c in clocks}
     for key, row in existing.items():
-        if key not in wanted and row.closed_at is None:
-            row.closed_at = now
-            session.add(row)
+        if key not in wanted and row["closed_at"] is None:
+            _update_item(connection, case_id, key, {"closed_at": now})
     for key, clock in wanted.items():
-        found = existing.get(key)
-        if found is None:
-            row = WorkItemRow(
-                case_id=case_id,
-                kind=key[0],
-                matter=key[1],
-                source=source,
-                owner=clock.owner.value,
-                due_at=clock.due_at,
-                opened_at=now,
+        values = {
+            **context,
+            "owner": clock.owner.value,
+            "label": clock.label[:300],
+            "due_at": clock.due_at,
+            "due_on": clock.due_on,
+            "warn_at": clock.warn_at,
+            "provisional": clock.provisional,
+        }
+        stored = existing.get(key)
+        if stored is None:
+            connection.execute(
+                _INSERT_ITEM,
+                {
+                    **values,
+                    "case_id": case_id,
+                    "kind": key[0],
+                    "matter": key[1],
+                    "source": source,
+                    "opened_at": now,
+                    "closed_at": None,
+                },
             )
-        else:
-            row = found
-            if row.closed_at is not None:  # runs again (a second 补正's coordination)
-                row.opened_at, row.closed_at = now, None
-        for name, value in context.items():
-            setattr(row, name, value)
-        row.owner = clock.owner.value
-        row.label = clock.label[:300]
-        row.due_at, row.due_on, row.warn_at = clock.due_at, clock.due_on, clock.warn_at
-        row.provisional = clock.provisional
-        session.add(row)
-    session.flush()
+            continue
+        if stored["closed_at"] is not None:  # runs again (a second 补正's coordination)
+            values.update(opened_at=now, closed_at=None)
+        changed = {name: value for name, value in values.items() if stored[name] != value}
+        if changed:
+            _update_item(connection, case_id, key, changed)
 
 
-def _case_context(summary: CaseSummary | CaseRow) -> dict[str, Any]:
+def _update_item(
+    connection: Connection, case_id: str, key: tuple[str, str], values: dict[str, Any]
+) -> None:
+    identity = {"key_case_id": case_id, "key_kind": key[0], "key_matter": key[1]}
+    connection.execute(_UPDATE_ITEM, {**values, **identity})
+
+
+def _case_context(summary: CaseSummary | Row) -> dict[str, Any]:
     return {
         "jurisdiction": summary.jurisdiction,
         "park": summary.park,
@@ -76,7 +118,7 @@ def write_case(session: Session, summary: CaseSummary) -> None:
 
 
 def write_matter(session: Session, case_id: str, matter: MatterRowData) -> None:
-    case = session.get(CaseRow, case_id)
+    case = session.connection().execute(_CASE_CONTEXT, {"key_case_id": case_id}).first()
     context = {
         **(_case_context(case) if case is not None else {}),
         "department": matter.department,
