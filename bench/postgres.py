@@ -1,5 +1,5 @@
 """The benchmarks' PostgreSQL: the tests' throwaway cluster (tests/support/postgres.py)."""
 
-from tests.support.postgres import available, postgres_cluster
+from tests.support.postgres import available, cluster, postgres_cluster
 
-__all__ = ["available", "postgres_cluster"]
+__all__ = ["available", "cluster", "postgres_cluster"]
