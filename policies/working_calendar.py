@@ -10,7 +10,7 @@ silently: it is reckoned with weekdays only and every answer that touched it say
 
 import math
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -110,15 +110,7 @@ class WorkingCalendar:
         return self._schedules.get(year)
 
     def is_working_day(self, day: date) -> bool:
-        schedule = self.schedule(day.year)
-        if schedule is not None:
-            if day in schedule.make_up_workdays:
-                return True
-            if day in schedule.holidays:
-                return False
-        elif (day.month, day.day) in FIXED_DATE_HOLIDAYS:
-            return False
-        return day.weekday() < 5
+        return _is_working(self.schedule(day.year), day)
 
     def festival(self, day: date) -> str | None:
         """The festival a holiday or a 调休 workday belongs to (国庆节), where the source
@@ -141,13 +133,14 @@ class WorkingCalendar:
         if unit is TimeUnit.CALENDAR_DAYS:
             end = start + timedelta(days=days)
             touched = self._days(start, end)
-            while not self.is_working_day(end):
+            working = self._reckoning()
+            while not working(end):
                 end += timedelta(days=1)
             return Reckoning(end, self._provisional(touched, end))
-        day, left = start, days
+        day, left, working = start, days, self._reckoning()
         while left > 0:
             day += timedelta(days=1)
-            left -= self.is_working_day(day)
+            left -= working(day)
         return Reckoning(day, self._provisional(self._days(start, day)))
 
     def count(self, after: date, through: date, unit: TimeUnit) -> tuple[int, tuple[int, ...]]:
@@ -156,12 +149,25 @@ class WorkingCalendar:
         if unit is TimeUnit.CALENDAR_DAYS:
             used = len(days)
         else:
-            used = sum(self.is_working_day(d) for d in days)
+            working = self._reckoning()
+            used = sum(working(d) for d in days)
         return used, self._provisional(days)
 
     def share_reached_on(self, start: date, days: int, share: float, unit: TimeUnit) -> Reckoning:
         """The day on which ``share`` of a ``days`` limit counted from ``start`` is used."""
         return self.add(start, max(1, math.ceil(days * share)), unit)
+
+    def _reckoning(self) -> Callable[[date], bool]:
+        """``is_working_day`` for one reckoning: each year's schedule (and its override
+        file's stat) looked up once, not once per day counted."""
+        seen: dict[int, YearSchedule | None] = {}
+
+        def working(day: date) -> bool:
+            if day.year not in seen:
+                seen[day.year] = self.schedule(day.year)
+            return _is_working(seen[day.year], day)
+
+        return working
 
     @staticmethod
     def _days(after: date, through: date) -> Iterator[date]:
@@ -173,6 +179,17 @@ class WorkingCalendar:
     def _provisional(self, days: Iterator[date] | list[date], *more: date) -> tuple[int, ...]:
         years = {d.year for d in days} | {d.year for d in more}
         return tuple(sorted(y for y in years if self.schedule(y) is None))
+
+
+def _is_working(schedule: YearSchedule | None, day: date) -> bool:
+    if schedule is not None:
+        if day in schedule.make_up_workdays:
+            return True
+        if day in schedule.holidays:
+            return False
+    elif (day.month, day.day) in FIXED_DATE_HOLIDAYS:
+        return False
+    return day.weekday() < 5
 
 
 @cache
