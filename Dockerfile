@@ -30,7 +30,12 @@ COPY store store
 COPY workflows workflows
 COPY deploy/backup.sh deploy/restore.sh deploy/
 COPY settings.py logs.py worker.py temporal_client.py temporal_worker.py temporal_runner.py temporal_metrics.py temporal_dev.py ./
-RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app daiban \
+# compileall: the processes run /app's modules (the working directory comes first on the
+# path), which the daiban user cannot write to, and the worker's sandbox imports the
+# workflow modules afresh for every workflow it starts or replays: without .pyc files each
+# of those imports compiled the source again.
+RUN pip install --no-cache-dir . && python -m compileall -q /app \
+    && useradd --system --uid 10001 --home /app daiban \
     && mkdir -p /app/var && chown daiban /app/var
 
 USER daiban
