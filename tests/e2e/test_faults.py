@@ -236,7 +236,10 @@ async def test_keyed_openings_in_flight_when_the_api_is_killed_each_find_their_c
             await _up(base)
             async with httpx.AsyncClient(base_url=base, timeout=30) as http:
                 flying = [asyncio.create_task(open_with(http, key)) for key in keys]
-                while not _claims(engine):  # kill it as the first claims are taken
+                # Kill it as the first claims are taken; if every request ends first, none
+                # was in flight and the test cannot say anything.
+                while not _claims(engine):
+                    assert not all(f.done() for f in flying), [f.result() for f in flying]
                     await asyncio.sleep(0.002)
                 first.send_signal(signal.SIGKILL)
                 cut = await asyncio.gather(*flying, return_exceptions=True)

@@ -231,6 +231,7 @@ async def test_a_run_compares_two_arms_over_seeds_stops_and_resumes(tmp_path: Pa
     running = asyncio.create_task(runs.execute(directory))
     first = directory / "seed-1" / "baseline" / "outcome.json"
     while not first.exists():
+        assert not running.done(), running  # it ended before its first world did
         await asyncio.sleep(0.02)
     (directory / "stop").touch()  # as the page's 停止 does: the next world stops mid-way
     with pytest.raises(runs.Stopped):
