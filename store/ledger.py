@@ -37,8 +37,12 @@ def append(engine: Engine, write: LedgerWrite, *, tallies: bool = True) -> bool:
             case_id = write.entry.case_id
             moves = tallies and (write.case is not None or bool(write.matters))
             before = tally.Counted.read(session, case_id) if moves else None
-            case = upsert_case(session, write.case) if write.case is not None else None
-            written = [(m, upsert_matter(session, case_id, m)) for m in write.matters]
+            case = (
+                upsert_case(session, write.case, absent=before is not None and before.case is None)
+                if write.case is not None
+                else None
+            )
+            written = _upsert_matters(session, write, before)
             matters = [m for m, how in written if how is not Written.STALE]
             if write.replaces_matters and write.case is not None:
                 keep_only(session, write.case, [m.code for m in write.matters])
@@ -73,6 +77,21 @@ def append(engine: Engine, write: LedgerWrite, *, tallies: bool = True) -> bool:
             if once is not None and _once_taken(session, once):
                 raise OneTimeEventRepeated(once) from None
         raise
+
+
+def _upsert_matters(
+    session: Session, write: LedgerWrite, before: tally.Counted | None
+) -> list[tuple[MatterRowData, Written]]:
+    """The write's matter rows; those the case's rows just read do not hold are inserted
+    without the update and the version read that would find nothing (a hand-over, 开办)."""
+    stored = set(before.matters) if before is not None else None
+    written = []
+    for matter in write.matters:
+        absent = stored is not None and matter.code not in stored
+        written.append((matter, upsert_matter(session, write.entry.case_id, matter, absent=absent)))
+        if stored is not None:
+            stored.add(matter.code)  # the same code twice in one write is updated the second time
+    return written
 
 
 def _after(

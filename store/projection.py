@@ -18,9 +18,9 @@ from store.tables import CaseCountyRow, CaseRow, MatterRow, WorkItemRow
 INBOX_STATES = (MatterState.HANDED_OVER, MatterState.ACCEPTED, MatterState.CORRECTION_REQUESTED)
 
 
-def upsert_case(session: Session, summary: CaseSummary) -> "Written":
+def upsert_case(session: Session, summary: CaseSummary, *, absent: bool = False) -> "Written":
     values = summary.model_dump(exclude={"counties", "clocks"})
-    written = _upsert(session, CaseRow, {"case_id": summary.case_id}, values)
+    written = _upsert(session, CaseRow, {"case_id": summary.case_id}, values, absent)
     if written is Written.INSERTED:
         _add_counties(session, summary)
     if written is not Written.STALE:  # its clocks are as new as the row
@@ -28,9 +28,12 @@ def upsert_case(session: Session, summary: CaseSummary) -> "Written":
     return written
 
 
-def upsert_matter(session: Session, case_id: str, row: MatterRowData) -> "Written":
+def upsert_matter(
+    session: Session, case_id: str, row: MatterRowData, *, absent: bool = False
+) -> "Written":
     values = {"case_id": case_id, **row.model_dump(exclude={"clocks"})}
-    written = _upsert(session, MatterRow, {"case_id": case_id, "code": row.code}, values)
+    key = {"case_id": case_id, "code": row.code}
+    written = _upsert(session, MatterRow, key, values, absent)
     if written is not Written.STALE:
         work.write_matter(session, case_id, row)
     return written
@@ -93,10 +96,24 @@ _UPSERTS = {
 
 
 def _upsert(
-    session: Session, table: type[CaseRow] | type[MatterRow], key: dict, values: dict
+    session: Session,
+    table: type[CaseRow] | type[MatterRow],
+    key: dict,
+    values: dict,
+    absent: bool = False,
 ) -> Written:
     """Insert, or update only if the stored version is older (activities may land out of
-    order). The common case, a newer version of a stored row, is one statement."""
+    order). The common case, a newer version of a stored row, is one statement.
+
+    ``absent``: the caller read in this transaction, after taking the chain's head, that
+    no such row is stored, so the row is inserted without asking again. Should one have
+    appeared meanwhile (a writer outside the chain), the insert fails and so does the
+    write, which is retried and then finds it.
+    """
+    if absent:
+        session.add(table(**values))
+        session.flush()
+        return Written.INSERTED
     statements, connection = _UPSERTS[table], session.connection()
     keys = {f"key_{name}": value for name, value in key.items()}
     updated = connection.execute(statements.update, {**values, **keys, "newer": values["version"]})

@@ -3,7 +3,7 @@ transaction, rebuilt from the projection by the migration and by ops, read by th
 statistics when the filters are ones they are kept under."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -54,11 +54,11 @@ class Counted:
 
     @classmethod
     def read(cls, session: Session, case_id: str) -> "Counted":
-        found = next(_facts(session, [case_id]), None)
-        if found is None:
-            return cls(None, {})
-        case, matters = found
-        return cls(case, {m.code: m for m in matters})
+        """The case's rows; with no case row, the matters stored before it too: they count
+        for nothing, but say which rows the write will update rather than insert."""
+        cases, counties, matters = _rows(session, [case_id])
+        found = dict(_case_facts(cases, counties))
+        return cls(found.get(case_id), {m.code: m for m in matters[case_id]})
 
     def tallies(self) -> Counter[TallyKey]:
         if self.case is None:
@@ -137,6 +137,15 @@ _MATTERS = sa_select(*_MATTER_COLUMNS).where(col(MatterRow.case_id).in_(_IDS))
 
 
 def _facts(session: Session, case_ids: list[str]) -> Iterator[tuple[CaseFacts, list[MatterFacts]]]:
+    """The cases found, each with its matters (a matter without its case row is left out)."""
+    cases, counties, matters = _rows(session, case_ids)
+    for case_id, facts in _case_facts(cases, counties):
+        yield facts, matters[case_id]
+
+
+def _rows(
+    session: Session, case_ids: list[str]
+) -> tuple[Sequence[Any], dict[str, list[str]], dict[str, list[MatterFacts]]]:
     connection, ids = session.connection(), {"ids": case_ids}
     cases = connection.execute(_CASES, ids).all()
     counties: dict[str, list[str]] = defaultdict(list)
@@ -145,6 +154,12 @@ def _facts(session: Session, case_ids: list[str]) -> Iterator[tuple[CaseFacts, l
     matters: dict[str, list[MatterFacts]] = defaultdict(list)
     for case_id, *values in connection.execute(_MATTERS, ids):
         matters[case_id].append(MatterFacts(*values))
+    return cases, counties, matters
+
+
+def _case_facts(
+    cases: Sequence[Any], counties: dict[str, list[str]]
+) -> Iterator[tuple[str, CaseFacts]]:
     for case_id, cross_county, jurisdiction, opened_at, stage, county, satisfaction in cases:
         facts = CaseFacts(
             cross_county=cross_county,
@@ -155,7 +170,7 @@ def _facts(session: Session, case_ids: list[str]) -> Iterator[tuple[CaseFacts, l
             satisfaction=satisfaction,
             counties=tuple(sorted(counties[case_id])),
         )
-        yield facts, matters[case_id]
+        yield case_id, facts
 
 
 def _summed(cases: Iterable[tuple[CaseFacts, list[MatterFacts]]]) -> Counter[TallyKey]:

@@ -14,7 +14,7 @@ from domain.actors import Actor, Role
 from domain.ledger import LedgerEntry, LedgerEvent, LedgerWrite, MatterRowData
 from domain.work import ClockKind, Owner, WorkClock
 from store import ledger
-from store.tables import WorkItemRow
+from store.tables import MatterRow, WorkItemRow
 from tests.unit.test_store import _write
 
 pytestmark = pytest.mark.both_databases  # and on PostgreSQL
@@ -134,3 +134,49 @@ def test_clocks_close_when_they_stop_and_reopen_when_they_run_again(engine: Engi
     assert again.closed_at is None
     assert again.opened_at > opened.opened_at
     assert (again.due_at, again.label) == (later.due_at, "再次")
+
+
+def test_a_first_row_is_inserted_without_an_update_and_a_version_read_that_find_nothing(
+    engine: Engine,
+) -> None:
+    """The case's rows read for the tallies say which rows are not stored yet: those are
+    inserted straight away (a hand-over was 14 statements, 开办's case row two more)."""
+    with _statements(engine) as seen:
+        assert ledger.append(engine, _write("k1", 1, "processing"))  # the case's first write
+    assert "UPDATE case_projection" not in seen
+    assert seen.count("SELECT case_projection") == 2  # the tallies' read, and after its insert
+    assert seen.count("INSERT case_projection") == 1
+    with _statements(engine) as seen:
+        assert ledger.append(engine, _matter_write(1, [HAND_OFF]))  # 移交: the matter's first
+    assert seen == [
+        "SELECT ledger_entry",
+        "UPDATE ledger_head",
+        "INSERT ledger_entry",
+        "UPDATE ledger_head",
+        "SELECT case_projection",  # the case's rows: no row for this matter,
+        "SELECT case_county",
+        "SELECT matter_projection",
+        "INSERT matter_projection",  # so it is inserted
+        "SELECT case_projection",  # the work list's context
+        "SELECT work_item",
+        "INSERT work_item",  # the hand-over's clock
+        "INSERT oversight_tally",
+    ]
+    # the next version of the same matter is an update again, as is a second write of it
+    with _statements(engine) as seen:
+        assert ledger.append(engine, _matter_write(2, [HAND_OFF], corrections=1))
+    assert "UPDATE matter_projection" in seen and "INSERT matter_projection" not in seen
+
+
+def test_a_matter_stored_before_its_case_row_is_updated_not_inserted_again(
+    engine: Engine,
+) -> None:
+    """Activities land out of order: a matter's row may be written before its case's. The
+    case's first write then finds it (the tallies do not count it yet), and the matter's
+    next write updates it."""
+    assert ledger.append(engine, _matter_write(1, [HAND_OFF]))  # no case row yet
+    assert ledger.append(engine, _matter_write(2, [HAND_OFF], corrections=1))
+    assert ledger.append(engine, _write("k1", 1, "processing"))
+    with Session(engine) as session:
+        (row,) = session.exec(select(MatterRow)).all()
+    assert (row.version, row.correction_count) == (2, 1)
