@@ -1,8 +1,10 @@
 """Human action latency against the engine's floor, on the embedded dev server.
 
-Every matter action kind (受理, 补正, 补正材料, 办结) through the API (uvicorn + FastAPI) and
-through the Temporal client, at 1 and 10 concurrent actors, beside the floor measured in the
-same run: a trivial update that runs one local activity (``bench.baseline.FloorAction``).
+Every matter action kind (受理, 补正, 补正材料, 办结) through the API (uvicorn + FastAPI) in
+the bench's process, through the API in a process of its own (``python -m api.main``, as
+deployed), and through the Temporal client, at 1 and 10 concurrent actors, beside the
+floor measured in the same run: a trivial update that runs one local activity
+(``bench.baseline.FloorAction``).
 Goal (issue 22): p50 at most 2x the floor and p99 at most 100 ms at 10 actors.
 
     .venv/bin/python -m bench.action_latency [--actions 40] [--database sqlite|postgres]
@@ -14,7 +16,10 @@ the ledger on a throwaway PostgreSQL cluster).
 import argparse
 import asyncio
 import itertools
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -50,7 +55,7 @@ from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
 from temporal_runner import workflow_runner
 from temporal_worker import build_worker
-from tests.support.identities import coordinator, department, provision, signed
+from tests.support.identities import TOKEN_SECRET, coordinator, department, provision, signed
 from workflows.case import CaseWorkflow
 
 TASK_QUEUE = "bench-latency"
@@ -132,6 +137,8 @@ def percentile(values: list[float], share: float) -> float:
 
 KINDS = ["受理", "补正", "补正材料", "办结"]  # in the order a matter takes them
 API, CLIENT, FLOOR = "API (FastAPI + uvicorn)", "Temporal client", "floor (client)"
+# The in-process API shares its event loop and GIL with the worker; this one does not.
+API_APART = "API, own process"
 Act = Callable[[str, str], Awaitable[None]]
 
 
@@ -205,6 +212,45 @@ async def floor_targets(client: Client, count: int) -> list[tuple[str, str]]:
 
 
 @contextmanager
+def api_process(address: str, database_url: str, tmp: str) -> Iterator[str]:
+    """``python -m api.main`` on a free port, as a deployment runs it; its base URL once up."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DAIBAN_TEMPORAL_ADDRESS": address,
+        "DAIBAN_TASK_QUEUE": TASK_QUEUE,
+        "DAIBAN_DATABASE_URL": database_url,
+        "DAIBAN_TOKEN_SECRET": TOKEN_SECRET,
+        "DAIBAN_API_PORT": str(port),
+        "DAIBAN_LOG_LEVEL": "WARNING",
+        "DAIBAN_LOG_FORMAT": "json",
+        "DAIBAN_DOCUMENTS_DIR": f"{tmp}/documents",
+        "DAIBAN_WHAT_IF_DIR": f"{tmp}/what-if",
+    }
+    root = Path(__file__).resolve().parent.parent
+    with open(Path(tmp) / "api.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.main"], cwd=root, env=environment, stdout=log, stderr=log
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the API process did not come up; see {tmp}/api.log")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
 def ledger_database(kind: str, tmp: str) -> Iterator[str]:
     """The ledger's database: SQLite in the run's directory, or a throwaway PostgreSQL."""
     if kind == "sqlite":
@@ -239,7 +285,10 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
         )
         serving = asyncio.create_task(server.serve())
         limits = httpx.Limits(max_connections=100)
-        with ThreadPoolExecutor(16) as executor:
+        with (
+            ThreadPoolExecutor(16) as executor,
+            api_process(address, database_url, tmp) as apart,
+        ):
             worker = build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor)
             floor_worker = Worker(
                 client,
@@ -254,6 +303,7 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
                 httpx.AsyncClient(
                     base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=60
                 ) as http,
+                httpx.AsyncClient(base_url=apart, limits=limits, timeout=60) as http_apart,
             ):
                 while not server.started:
                     await asyncio.sleep(0.05)
@@ -272,17 +322,29 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
                         values = await latencies(floor(extras), targets, actors)
                         rows.append(_row(actors, FLOOR, shape, values))
 
-                paths = {API: api_actions(http), CLIENT: client_actions(client)}
+                paths = {
+                    API: api_actions(http),
+                    API_APART: api_actions(http_apart),
+                    CLIENT: client_actions(client),
+                }
                 for actors in (1, 10):
                     count = max(actions, 4 * actors)
-                    # The floor first and last, the paths between, alternated by actor count.
-                    order = list(paths) if actors == 1 else list(reversed(paths))
+                    # The floor first and last, the paths between, taking turns kind by kind
+                    # with the first path rotating: the machine drifts within a run (a
+                    # path timed last came out slowest whichever it was).
                     await floors(actors, count)
-                    for path in order:
-                        targets = (await open_cases(client, engine, (count + 1) // 2))[:count]
-                        for kind in KINDS:
-                            values = await latencies(paths[path][kind], targets, actors)
-                            rows.append(_row(actors, path, kind, values))
+                    targets = {
+                        path: (await open_cases(client, engine, (count + 1) // 2))[:count]
+                        for path in paths
+                    }
+                    timed: dict[tuple[str, str], tuple] = {}
+                    order = list(paths) if actors == 1 else list(reversed(paths))
+                    for turn, kind in enumerate(KINDS):
+                        first = turn % len(order)
+                        for path in order[first:] + order[:first]:
+                            values = await latencies(paths[path][kind], targets[path], actors)
+                            timed[path, kind] = _row(actors, path, kind, values)
+                    rows.extend(timed[path, kind] for path in paths for kind in KINDS)
                     await floors(actors, count)
         server.should_exit = True
         await serving
