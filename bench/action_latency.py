@@ -16,10 +16,7 @@ the ledger on a throwaway PostgreSQL cluster).
 import argparse
 import asyncio
 import itertools
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -39,6 +36,7 @@ from api.app import create_app
 from bench.baseline import FloorAction, FloorExtras, floor_step
 from bench.machine import publish
 from bench.postgres import postgres_cluster
+from bench.processes import api_process, environment
 from bench.standard_case import AGENT, APPLICATION, case_input, department_of
 from domain.actions import (
     AcceptMatter,
@@ -55,7 +53,7 @@ from store.tables import MatterRow
 from temporal_dev import connect_when_up, dev_server, free_port
 from temporal_runner import workflow_runner
 from temporal_worker import build_worker
-from tests.support.identities import TOKEN_SECRET, coordinator, department, provision, signed
+from tests.support.identities import coordinator, department, provision, signed
 from workflows.case import CaseWorkflow
 
 TASK_QUEUE = "bench-latency"
@@ -212,45 +210,6 @@ async def floor_targets(client: Client, count: int) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def api_process(address: str, database_url: str, tmp: str) -> Iterator[str]:
-    """``python -m api.main`` on a free port, as a deployment runs it; its base URL once up."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DAIBAN_TEMPORAL_ADDRESS": address,
-        "DAIBAN_TASK_QUEUE": TASK_QUEUE,
-        "DAIBAN_DATABASE_URL": database_url,
-        "DAIBAN_TOKEN_SECRET": TOKEN_SECRET,
-        "DAIBAN_API_PORT": str(port),
-        "DAIBAN_LOG_LEVEL": "WARNING",
-        "DAIBAN_LOG_FORMAT": "json",
-        "DAIBAN_DOCUMENTS_DIR": f"{tmp}/documents",
-        "DAIBAN_WHAT_IF_DIR": f"{tmp}/what-if",
-    }
-    root = Path(__file__).resolve().parent.parent
-    with open(Path(tmp) / "api.log", "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.main"], cwd=root, env=environment, stdout=log, stderr=log
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the API process did not come up; see {tmp}/api.log")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-@contextmanager
 def ledger_database(kind: str, tmp: str) -> Iterator[str]:
     """The ledger's database: SQLite in the run's directory, or a throwaway PostgreSQL."""
     if kind == "sqlite":
@@ -287,7 +246,9 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
         limits = httpx.Limits(max_connections=100)
         with (
             ThreadPoolExecutor(16) as executor,
-            api_process(address, database_url, tmp) as apart,
+            api_process(
+                environment(address, TASK_QUEUE, database_url, Path(tmp)), Path(tmp) / "api.log"
+            ) as (apart, _),
         ):
             worker = build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor)
             floor_worker = Worker(

@@ -17,8 +17,6 @@ import asyncio
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,12 +27,13 @@ import pikepdf
 
 from activities.ledger import LedgerActivities
 from bench.machine import publish
+from bench.processes import api_process, environment
 from logs import configure_logging
 from store.db import create_schema, make_engine
-from temporal_dev import connect_when_up, dev_server, free_port
+from temporal_dev import connect_when_up, dev_server
 from temporal_worker import build_worker
 from tests.support.driver import application
-from tests.support.identities import TOKEN_SECRET, coordinator, provision
+from tests.support.identities import coordinator, provision
 
 TASK_QUEUE = "bench-documents"
 MB = 1024 * 1024
@@ -66,21 +65,6 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _api_process(address: str, database_url: str, port: int, documents: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DAIBAN_TEMPORAL_ADDRESS": address,
-        "DAIBAN_TASK_QUEUE": TASK_QUEUE,
-        "DAIBAN_DATABASE_URL": database_url,
-        "DAIBAN_API_PORT": str(port),
-        "DAIBAN_TOKEN_SECRET": TOKEN_SECRET,
-        "DAIBAN_DOCUMENTS_DIR": str(documents),
-        "DAIBAN_LOG_LEVEL": "WARNING",
-        "DAIBAN_LOG_FORMAT": "json",
-    }
-    return subprocess.Popen([sys.executable, "-m", "api.main"], env=env)
-
-
 async def main(sizes: list[int], runs: int) -> list[str]:
     configure_logging("json", "WARNING")
     tmp = Path(tempfile.mkdtemp(prefix="daiban-bench-documents-"))
@@ -91,29 +75,21 @@ async def main(sizes: list[int], runs: int) -> list[str]:
         engine = make_engine(database_url)
         create_schema(engine)
         provision(engine)
-        port = free_port()
-        api = _api_process(address, database_url, port, tmp / "documents")
-        base = f"http://127.0.0.1:{port}"
-        with ThreadPoolExecutor(8) as executor:
+        settings = environment(address, TASK_QUEUE, database_url, tmp)
+        with (
+            api_process(settings, tmp / "api.log") as (base, api),
+            ThreadPoolExecutor(8) as executor,
+        ):
             async with (
                 build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor),
                 httpx.AsyncClient(base_url=base, timeout=300) as http,
             ):
-                for _ in range(300):
-                    try:
-                        if (await http.get("/health")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.1)
                 opened = await http.post("/cases", json=application(), headers=coordinator())
                 assert opened.status_code == 201, opened.text
                 case_id = opened.json()["case_id"]
                 idle = rss_mb(api.pid)
                 for size in sizes:
                     rows.append(await _measure(http, api.pid, tmp, case_id, size * MB, runs))
-        api.terminate()
-        api.wait(timeout=30)
     shutil.rmtree(tmp, ignore_errors=True)
     lines = [
         "# Documents through the API against a plain copy",

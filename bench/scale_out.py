@@ -14,7 +14,6 @@ Prints the figures and writes bench/results/scale_out.md.
 
 import argparse
 import asyncio
-import os
 import statistics
 import subprocess
 import sys
@@ -30,13 +29,13 @@ from sqlalchemy import text
 from bench.action_latency import percentile
 from bench.machine import publish
 from bench.postgres import postgres_cluster
+from bench.processes import environment, spawn, wait_ready
 from store import chain
 from store.db import create_schema, make_engine
 from temporal_dev import connect_when_up, dev_server, free_port
 from tests.support.driver import MATTERS, CaseDriver
-from tests.support.identities import TOKEN_SECRET, ops, provision
+from tests.support.identities import ops, provision
 
-ROOT = Path(__file__).resolve().parents[1]
 SLOW = 600  # seconds a step may wait under load before the round is called failed
 
 
@@ -57,42 +56,25 @@ class TimedTransport(httpx.AsyncHTTPTransport):
 
 
 @contextmanager
-def processes(count: int, environment: dict[str, str], logs: Path) -> Iterator[list[str]]:
+def processes(count: int, variables: dict[str, str], logs: Path) -> Iterator[list[str]]:
     """``count`` workers and ``count`` APIs; yields the APIs' base URLs once they answer."""
     started: list[subprocess.Popen] = []
     urls = []
     try:
         for n in range(count):
-            started.append(_spawn([sys.executable, "worker.py"], environment, logs / f"w{n}.log"))
+            started.append(spawn([sys.executable, "worker.py"], variables, logs / f"w{n}.log"))
             port = free_port()
-            api_env = {**environment, "DAIBAN_API_PORT": str(port)}
-            started.append(_spawn([sys.executable, "-m", "api.main"], api_env, logs / f"a{n}.log"))
+            api_env = {**variables, "DAIBAN_API_PORT": str(port)}
+            started.append(spawn([sys.executable, "-m", "api.main"], api_env, logs / f"a{n}.log"))
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
-            _wait_ready(url)
+            wait_ready(url)
         yield urls
     finally:
         for process in started:
             process.terminate()
         for process in started:
             process.wait(30)
-
-
-def _spawn(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("ab") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
-
-
-def _wait_ready(url: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/ready", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} not ready")
 
 
 async def run_case(driver: CaseDriver) -> None:
@@ -113,19 +95,12 @@ async def one_round(count: int, cases: int, address: str, database_url: str, log
     engine = make_engine(database_url)
     create_schema(engine)  # the migrator's step, before the processes start
     provision(engine)
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DAIBAN_")},
-        "DAIBAN_TEMPORAL_ADDRESS": address,
-        "DAIBAN_TASK_QUEUE": f"scale-{count}-{time.monotonic_ns()}",
-        "DAIBAN_DATABASE_URL": database_url,
-        "DAIBAN_TOKEN_SECRET": TOKEN_SECRET,
-        "DAIBAN_DOCUMENTS_DIR": str(logs / "documents"),
-        "DAIBAN_LOG_LEVEL": "WARNING",
-        "DAIBAN_LOG_FORMAT": "json",
-        "DAIBAN_WORKER_STICKY_TIMEOUT_SECONDS": "5",
-    }
+    queue = f"scale-{count}-{time.monotonic_ns()}"
+    settings = environment(
+        address, queue, database_url, logs, DAIBAN_WORKER_STICKY_TIMEOUT_SECONDS="5"
+    )
     actions: list[float] = []
-    with processes(count, environment, logs) as urls:
+    with processes(count, settings, logs) as urls:
         clients = [
             httpx.AsyncClient(
                 base_url=url, transport=TimedTransport(actions), timeout=120, headers=ops()
