@@ -110,17 +110,14 @@ def _upsert(
     appeared meanwhile (a writer outside the chain), the insert fails and so does the
     write, which is retried and then finds it.
     """
-    if absent:
-        session.add(table(**values))
-        session.flush()
-        return Written.INSERTED
-    statements, connection = _UPSERTS[table], session.connection()
-    keys = {f"key_{name}": value for name, value in key.items()}
-    updated = connection.execute(statements.update, {**values, **keys, "newer": values["version"]})
-    if updated.rowcount:
-        return Written.UPDATED
-    if connection.execute(statements.version, keys).first() is not None:
-        return Written.STALE
+    if not absent:
+        statements, connection = _UPSERTS[table], session.connection()
+        keys = {f"key_{name}": value for name, value in key.items()}
+        newer = {**values, **keys, "newer": values["version"]}
+        if connection.execute(statements.update, newer).rowcount:
+            return Written.UPDATED
+        if connection.execute(statements.version, keys).first() is not None:
+            return Written.STALE
     session.add(table(**values))
     session.flush()
     return Written.INSERTED
