@@ -34,18 +34,11 @@ from tests.support import postgres as postgres_support
 from tests.support.driver import OPENED_CASES, CaseDriver
 from tests.support.identities import api_client, provision, signed
 from tests.support.servers import start_test_server
-from tests.support.watchdog import pytest_timeout_set_timer, watch_loop
+from tests.support.watchdog import pytest_timeout_set_timer, watched_loop
 from workflows.registry import WORKFLOWS
 
 LAYERS = ("unit", "workflows", "api", "e2e")
-__all__ = ["pytest_timeout_set_timer"]  # the watchdog's hook, registered by being here
-
-
-@pytest.fixture(scope="session", autouse=True)
-async def _watched_loop() -> AsyncIterator[None]:
-    """The session's event loop, named to the watchdog so a hung test's tasks are listed."""
-    watch_loop(asyncio.get_running_loop())
-    yield
+__all__ = ["pytest_timeout_set_timer", "watched_loop"]  # the watchdog's, registered here
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -15,7 +15,7 @@ import faulthandler
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -26,6 +26,14 @@ def watch_loop(loop: asyncio.AbstractEventLoop) -> None:
     """Name the loop the tests run on, so a timeout can list its tasks."""
     if loop not in _loops:
         _loops.append(loop)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def watched_loop() -> AsyncIterator[None]:
+    """The session's event loop, named to the watchdog so a hung test's tasks are listed
+    (a conftest registers it, and the hook, by importing both)."""
+    watch_loop(asyncio.get_running_loop())
+    yield
 
 
 def _await_chain(awaitable: object) -> list[str]:

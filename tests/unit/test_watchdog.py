@@ -23,19 +23,9 @@ def test_runs_after_it() -> None:
 """
 
 PROBE_CONFTEST = """
-import asyncio
+from tests.support.watchdog import pytest_timeout_set_timer, watched_loop
 
-import pytest
-
-from tests.support.watchdog import pytest_timeout_set_timer, watch_loop
-
-__all__ = ["pytest_timeout_set_timer"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-async def _watched_loop():
-    watch_loop(asyncio.get_running_loop())
-    yield
+__all__ = ["pytest_timeout_set_timer", "watched_loop"]
 """
 
 ROOT = Path(__file__).resolve().parents[2]
