@@ -211,6 +211,7 @@ class MatterRowData(BaseModel):
     result_reference: str | None = None
     open_correction: list[str] = []
     correction_count: int = 0
+    correction_requested_at: datetime | None = None  # the latest 补正's, open or answered
     due_on: date | None = None
     clock_paused: bool = False
     deadline_provisional: bool = False
@@ -239,6 +240,7 @@ class MatterRowData(BaseModel):
             result_reference=snapshot.result_reference,
             open_correction=last.items if last and not last.resubmitted_at else [],
             correction_count=len(snapshot.corrections),
+            correction_requested_at=last.requested_at if last else None,
             due_on=clock.due_on if clock else None,
             clock_paused=bool(clock and clock.paused),
             deadline_provisional=bool(clock and (clock.provisional or clock.provisional_days_used)),

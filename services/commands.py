@@ -1,6 +1,7 @@
 """Talk to case workflows: start, update, query; Temporal's errors become API errors."""
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import structlog
@@ -15,6 +16,7 @@ from domain.case import STAGE_NAMES, CaseActionDone, CaseInput, CaseStage, CaseS
 from domain.errors import ActionRefused, DomainError, NotFound
 from domain.matter import MATTER_STATE_NAMES, MatterState
 from store import projection
+from store.tables import MatterRow
 from workflows.case import CaseWorkflow
 from workflows.guards import ACTION_REFUSED
 from workflows.search_attributes import CASE_STAGE, COUNTIES, JURISDICTION, PARK
@@ -115,7 +117,13 @@ async def update_matter(
     action: Action,
     idempotency_key: str | None,
 ) -> Result:
-    """Send an action to a matter's child workflow once the projection says it is open.
+    """Send an action to a matter's child workflow once the projection says it is open."""
+    row = await handed_over(client, engine, case_id, matter_code)
+    return await update_handed_over(client, row, update, action, idempotency_key)
+
+
+async def handed_over(client: Client, engine: Engine, case_id: str, matter_code: str) -> MatterRow:
+    """The matter's projection row, if it is handed over (else 404 or 409).
 
     The projection, not a query, answers "is this matter handed over": a query needs a live
     worker, and a department's action should wait for a restarting worker, not fail.
@@ -127,7 +135,28 @@ async def update_matter(
         raise NotFound(f"案件{case_id}没有委托事项{matter_code}")
     if row.state == MatterState.WAITING:
         raise ActionRefused(f"“{row.name}”尚未移交部门（等待前置事项办结）")
-    handle = client.get_workflow_handle(f"{case_id}/{matter_code}")
+    return row
+
+
+async def correction_asked_at(client: Client, row: MatterRow) -> datetime | None:
+    """When the matter's latest 补正 was asked, None if never: from its projection row, or
+    from the case's workflow for a row written before the projection kept it (0015)."""
+    if row.correction_requested_at is not None or not row.correction_count:
+        return row.correction_requested_at
+    status = await case_status(client, row.case_id)
+    matter = next((m for m in status.matters if m.code == row.code), None)
+    return matter.corrections[-1].requested_at if matter and matter.corrections else None
+
+
+async def update_handed_over(
+    client: Client,
+    row: MatterRow,
+    update: Update[Action, Result],
+    action: Action,
+    idempotency_key: str | None,
+) -> Result:
+    """Send an action to the child workflow of a matter ``handed_over`` found open."""
+    handle = client.get_workflow_handle(f"{row.case_id}/{row.code}")
     state_name = MATTER_STATE_NAMES[MatterState(row.state)]
     return await _update(
         handle,

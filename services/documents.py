@@ -9,6 +9,7 @@ before anything is stored.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import structlog
 from sqlalchemy import Engine
@@ -197,14 +198,16 @@ def on_file(
     return refs(store.for_case(engine, case_id, matter), kind, matter)
 
 
-def uploaded_since(engine: Engine, case_id: str, matter: MatterSnapshot) -> list[DocumentRef]:
-    """The material versions uploaded for the matter's open 补正 (since it was asked)."""
-    if not matter.corrections:
+def uploaded_since(
+    engine: Engine, case_id: str, matter: str, asked: datetime | None
+) -> list[DocumentRef]:
+    """The matter's material versions uploaded since its latest 补正 was ``asked`` (none if
+    it never was): what 补正材料 hands back."""
+    if asked is None:
         return []
-    asked = matter.corrections[-1].requested_at
     return [
         d.ref()
-        for d in current(store.for_case(engine, case_id, matter.code))
+        for d in current(store.for_case(engine, case_id, matter))
         if d.kind is DocumentKind.MATERIAL and d.uploaded_at >= asked
     ]
 

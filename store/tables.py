@@ -149,6 +149,8 @@ class MatterRow(SQLModel, table=True):
     result_reference: str | None = Field(default=None, max_length=100)
     open_correction: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     correction_count: int = 0
+    # When the latest 补正 was asked: 补正材料 attaches the versions uploaded since.
+    correction_requested_at: datetime | None = utc_column()
     due_on: date | None = Field(default=None, index=True)
     clock_paused: bool = False
     deadline_provisional: bool = False

@@ -4,17 +4,23 @@
 import asyncio
 import hashlib
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio.client import Client
 
 from ops.cli import main as ops_cli
+from services.commands import correction_asked_at
 from settings import Settings
 from store import documents as document_store
+from store import projection
+from store.tables import MatterRow
 from tests.support import files
 from tests.support.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, CaseDriver
 from tests.support.histories import record_if_asked
@@ -94,6 +100,51 @@ async def test_a_correction_answered_with_a_new_version_keeps_the_old_one_supers
     assert f"document:{plan_v1['id']}" in {r["resource"] for r in reads.json()["items"]}
     assert len(_objects(tmp_path)) == 3
     await record_if_asked(env.client, "documents_versioned_on_correction", case_id, [REGISTRATION])
+
+
+async def test_a_correction_answered_on_a_row_from_before_0015_asks_the_workflow_when(
+    driver: CaseDriver, engine: Engine
+) -> None:
+    """补正材料 reads when the 补正 was asked from the matter's projection row, not by a
+    query; a row written before it kept that (revision 0015) is answered by the workflow."""
+    case_id = await _planned_case(driver)
+    await driver.upload(case_id, REGISTRATION, LICENCE, "licence.pdf", files.pdf())
+    await driver.department_act(case_id, REGISTRATION, "acceptance", {})
+    asked = await driver.department_act(
+        case_id, REGISTRATION, "correction-request", {"items": [LICENCE]}
+    )
+    row = projection.matter_row(engine, case_id, REGISTRATION)
+    assert row is not None and row.correction_requested_at == datetime.fromisoformat(
+        asked["corrections"][-1]["requested_at"]
+    )
+    new = await driver.upload(
+        case_id, REGISTRATION, LICENCE, "licence-new.pdf", files.pdf(text="v2")
+    )
+    with Session(engine) as session:
+        row.correction_requested_at = None
+        session.add(row)
+        session.commit()
+
+    matter = await driver.post(
+        f"/cases/{case_id}/matters/{REGISTRATION}/resubmission", {"materials": [LICENCE]}
+    )
+    assert [d["id"] for d in matter["corrections"][-1]["documents"]] == [new["id"]]
+
+
+async def test_when_a_correction_was_asked_needs_no_workflow_once_projected() -> None:
+    class NoTemporal:
+        def __getattr__(self, name: str) -> None:
+            raise AssertionError(f"asked Temporal ({name})")
+
+    asked = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+    row = MatterRow(
+        case_id="BZ-1", code=REGISTRATION, name="登记", department="d", department_name="局",
+        state="correction_requested", correction_count=1, correction_requested_at=asked, version=3,
+    )  # fmt: skip
+    client = cast(Client, NoTemporal())
+    assert await correction_asked_at(client, row) == asked
+    never = row.model_copy(update={"correction_count": 0, "correction_requested_at": None})
+    assert await correction_asked_at(client, never) is None
 
 
 async def test_each_role_sees_only_its_scope(driver: CaseDriver) -> None:

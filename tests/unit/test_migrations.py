@@ -28,7 +28,7 @@ def test_a_new_database_is_created_from_the_models_and_stamped(tmp_path: Path) -
     create_schema(engine)
     create_schema(engine)  # a second start changes nothing
     assert _differences(engine) == []
-    assert _revision(engine) == "0014"
+    assert _revision(engine) == "0015"
 
 
 def test_a_database_at_the_first_revision_with_rows_is_migrated_to_the_models(
@@ -48,7 +48,7 @@ def test_a_database_at_the_first_revision_with_rows_is_migrated_to_the_models(
     assert "case_county" not in inspect(engine).get_table_names()
     create_schema(engine)
     assert _differences(engine) == []
-    assert _revision(engine) == "0014"
+    assert _revision(engine) == "0015"
     with engine.connect() as connection:
         row = connection.execute(
             text("select stage, county, cross_county, open_problems from case_projection")
