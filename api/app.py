@@ -4,21 +4,19 @@
 """
 
 import gc
-import re
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api import errors
 from api.limits import UPLOAD_OVERHEAD, BodyLimit
-from api.metrics import ApiMetrics, note_error_code
+from api.metrics import ApiMetrics
+from api.request_context import RequestContext
 from api.routes import (
     accounts,
     auth,
@@ -58,36 +56,6 @@ log = structlog.get_logger(__name__)
 def operation_id(route: APIRoute) -> str:
     """A route's OpenAPI operation id: its function's name, unique across the API."""
     return route.name
-
-
-# A client's X-Request-ID is kept only if it looks like one (it goes into logs and the
-# recorded reads); anything else is replaced by our own.
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
-# The console has no scripts and no frames; the API's /docs (Swagger UI) loads its own
-# scripts, so the strict policy is the console's only. Every answer gets the rest.
-# The console's one script is its own static file (labels for phone cards, the refresh
-# after an action); no inline script, nothing from elsewhere.
-CONSOLE_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-
-
-def request_id_of(request: Request) -> str:
-    sent = request.headers.get("X-Request-ID", "")
-    return sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
-
-
-def security_headers(path: str) -> dict[str, str]:
-    headers = {
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
-        "X-Frame-Options": "DENY",
-    }
-    if path.startswith("/console"):
-        headers["Content-Security-Policy"] = CONSOLE_POLICY
-    return headers
 
 
 def create_app(
@@ -145,6 +113,7 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.document_max_bytes + UPLOAD_OVERHEAD,
     )
+    app.add_middleware(RequestContext, metrics=app.state.metrics)  # outermost: added last
     app.include_router(auth.router)
     app.include_router(case_reads.router)
     app.include_router(case_actions.router)
@@ -166,26 +135,6 @@ def create_app(
     app.include_router(deadlines.router)
     app.include_router(what_if.router)
     app.include_router(health.router)
-
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        structlog.contextvars.clear_contextvars()
-        request_id = request_id_of(request)
-        structlog.contextvars.bind_contextvars(request_id=request_id, path=request.url.path)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except Exception:
-            note_error_code(request, "internal_error")
-            app.state.metrics.observe(request, 500, time.perf_counter() - started)
-            raise
-        app.state.metrics.observe(request, response.status_code, time.perf_counter() - started)
-        response.headers["X-Request-ID"] = request_id
-        response.headers.update(security_headers(request.url.path))
-        log.info("request_handled", method=request.method, status=response.status_code)
-        return response
 
     console.install(app)
 
