@@ -6,6 +6,9 @@ deployed), and through the Temporal client, at 1 and 10 concurrent actors, besid
 floor measured in the same run: a trivial update that runs one local activity
 (``bench.baseline.FloorAction``).
 Goal (issue 22): p50 at most 2x the floor and p99 at most 100 ms at 10 actors.
+It also reports the CPU the API's own process spends per action, kind by kind: on 2 cores
+shared by the server, the worker, the API and the load, every millisecond of it is time
+the others wait at 10 actors, and it varies less than the latencies from run to run.
 
     .venv/bin/python -m bench.action_latency [--actions 40] [--database sqlite|postgres]
 
@@ -36,7 +39,7 @@ from api.app import create_app
 from bench.baseline import FloorAction, FloorExtras, floor_step
 from bench.machine import publish
 from bench.postgres import postgres_cluster
-from bench.processes import api_process, environment
+from bench.processes import api_process, cpu_seconds, environment
 from bench.standard_case import AGENT, APPLICATION, case_input, department_of
 from domain.actions import (
     AcceptMatter,
@@ -222,6 +225,7 @@ def ledger_database(kind: str, tmp: str) -> Iterator[str]:
 async def main(actions: int, database: str = "sqlite") -> list[str]:
     configure_logging("json", "WARNING")
     rows = []
+    api_cpu: dict[tuple[int, str], float] = {}  # the API's own process, ms per action
     with (
         tempfile.TemporaryDirectory() as tmp,
         dev_server(Path(tmp) / "temporal.db") as address,
@@ -248,7 +252,7 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
             ThreadPoolExecutor(16) as executor,
             api_process(
                 environment(address, TASK_QUEUE, database_url, Path(tmp)), Path(tmp) / "api.log"
-            ) as (apart, _),
+            ) as (apart, apart_process),
         ):
             worker = build_worker(client, TASK_QUEUE, LedgerActivities(engine), executor)
             floor_worker = Worker(
@@ -303,13 +307,17 @@ async def main(actions: int, database: str = "sqlite") -> list[str]:
                     for turn, kind in enumerate(KINDS):
                         first = turn % len(order)
                         for path in order[first:] + order[:first]:
+                            before = cpu_seconds(apart_process)
                             values = await latencies(paths[path][kind], targets[path], actors)
                             timed[path, kind] = _row(actors, path, kind, values)
+                            if path == API_APART:
+                                used = cpu_seconds(apart_process) - before
+                                api_cpu[actors, kind] = _cpu_row(actors, kind, used, len(values))
                     rows.extend(timed[path, kind] for path in paths for kind in KINDS)
                     await floors(actors, count)
         server.should_exit = True
         await serving
-    return _report(rows)
+    return _report(rows, api_cpu)
 
 
 def _row(actors: int, path: str, kind: str, values: list[float]) -> tuple:
@@ -318,7 +326,13 @@ def _row(actors: int, path: str, kind: str, values: list[float]) -> tuple:
     return (actors, path, kind, len(values), p50, p99)
 
 
-def _report(rows: list[tuple]) -> list[str]:
+def _cpu_row(actors: int, kind: str, seconds: float, actions: int) -> float:
+    per_action = 1000 * seconds / actions
+    print(f"{actors:>2} actors API CPU {kind}: {per_action:.2f} ms", flush=True)
+    return per_action
+
+
+def _report(rows: list[tuple], api_cpu: dict[tuple[int, str], float]) -> list[str]:
     floors = {
         actors: statistics.median(
             r[4] for r in rows if r[0] == actors and r[1] == FLOOR and r[2] == FLOOR_SHAPE
@@ -353,6 +367,18 @@ def _report(rows: list[tuple]) -> list[str]:
             f"{worst[4]:.1f} ms ({worst[1]}, {worst[2]}, {worst[4] / floors[actors]:.2f}x); "
             f"worst p99 {slowest[5]:.1f} ms ({slowest[1]}, {slowest[2]})."
         )
+    lines += [
+        "",
+        f"CPU of the API's own process ({API_APART}) per action, ms (from /proc, to 10 ms",
+        "a kind's run, so about ±0.25 ms for 40 actions):",
+        "",
+        "| actors | " + " | ".join(KINDS) + " |",
+        "|---|" + "---|" * len(KINDS),
+        *(
+            f"| {actors} | " + " | ".join(f"{api_cpu[actors, kind]:.2f}" for kind in KINDS) + " |"
+            for actors in sorted({a for a, _ in api_cpu})
+        ),
+    ]
     return [*lines, ""]
 
 

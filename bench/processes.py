@@ -58,6 +58,14 @@ def wait_ready(url: str, process: subprocess.Popen | None = None) -> None:
     raise RuntimeError(f"{url} not ready")
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """The CPU time (user and system) the process has used so far, from /proc: to the
+    kernel's tick (10 ms), so a bench sums it over many actions."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])  # the stat's 14th and 15th fields
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def api_process(environment: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     """``python -m api.main`` on a free port: its base URL once ready, and the process."""
