@@ -16,7 +16,7 @@ from domain.case import STAGE_NAMES, CaseActionDone, CaseInput, CaseStage, CaseS
 from domain.errors import ActionRefused, DomainError, NotFound
 from domain.matter import MATTER_STATE_NAMES, MatterState
 from store import projection
-from store.tables import MatterRow
+from store.projection import MatterGate
 from workflows.case import CaseWorkflow
 from workflows.guards import ACTION_REFUSED
 from workflows.search_attributes import CASE_STAGE, COUNTIES, JURISDICTION, PARK
@@ -122,13 +122,13 @@ async def update_matter(
     return await update_handed_over(client, row, update, action, idempotency_key)
 
 
-async def handed_over(client: Client, engine: Engine, case_id: str, matter_code: str) -> MatterRow:
-    """The matter's projection row, if it is handed over (else 404 or 409).
+async def handed_over(client: Client, engine: Engine, case_id: str, matter_code: str) -> MatterGate:
+    """The matter as its projection row has it, if it is handed over (else 404 or 409).
 
     The projection, not a query, answers "is this matter handed over": a query needs a live
     worker, and a department's action should wait for a restarting worker, not fail.
     """
-    row = projection.matter_row(engine, case_id, matter_code)
+    row = projection.matter_gate(engine, case_id, matter_code)
     if row is None:
         if projection.case_row(engine, case_id) is None:
             await _require_case(client, case_id)
@@ -138,7 +138,7 @@ async def handed_over(client: Client, engine: Engine, case_id: str, matter_code:
     return row
 
 
-async def correction_asked_at(client: Client, row: MatterRow) -> datetime | None:
+async def correction_asked_at(client: Client, row: MatterGate) -> datetime | None:
     """When the matter's latest 补正 was asked, None if never: from its projection row, or
     from the case's workflow for a row written before the projection kept it (0015)."""
     if row.correction_requested_at is not None or not row.correction_count:
@@ -150,7 +150,7 @@ async def correction_asked_at(client: Client, row: MatterRow) -> datetime | None
 
 async def update_handed_over(
     client: Client,
-    row: MatterRow,
+    row: MatterGate,
     update: Update[Action, Result],
     action: Action,
     idempotency_key: str | None,

@@ -9,7 +9,8 @@ same, after the same hashing work.
 from datetime import UTC, datetime
 
 from pwdlib import PasswordHash
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -63,6 +64,24 @@ def create(engine: Engine, principal: Principal, password: str | None) -> None:
             session.add(row)
     except IntegrityError as error:
         raise AccountExists(principal.username) from error
+
+
+_ACCOUNT_TABLE = AccountRow.__table__  # type: ignore[attr-defined]
+# Every request signs in, so a prebuilt Core select of what it needs: by primary key
+# through the ORM it was 175 µs here, this is about 40.
+_SIGNING_IN = sa_select(
+    *(_ACCOUNT_TABLE.c[name] for name in (*Principal.model_fields, "active", "token_version"))
+).where(_ACCOUNT_TABLE.c.username == bindparam("username"))
+
+
+def signed_in(engine: Engine, username: str, token_version: int) -> Principal | None:
+    """The account's principal, if it is active and still honours tokens of this version
+    (revoking bumps it); None for an unknown, disabled or revoked one."""
+    with engine.connect() as connection:
+        row = connection.execute(_SIGNING_IN, {"username": username}).mappings().first()
+    if row is None or not row["active"] or row["token_version"] != token_version:
+        return None
+    return Principal(**{name: row[name] for name in Principal.model_fields})
 
 
 def get(engine: Engine, username: str) -> AccountRow | None:

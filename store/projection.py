@@ -239,6 +239,32 @@ def matter_row(engine: Engine, case_id: str, code: str) -> MatterRow | None:
         return session.get(MatterRow, (case_id, code))
 
 
+@dataclass(frozen=True)
+class MatterGate:
+    """What an action on a matter checks before it goes to the matter's workflow."""
+
+    case_id: str
+    code: str
+    name: str
+    state: str
+    correction_count: int
+    correction_requested_at: datetime | None
+
+
+_MATTER_TABLE = MatterRow.__table__  # type: ignore[attr-defined]
+# Read on every matter action, so a prebuilt Core select of these columns: by primary key
+# through the ORM it was 172 µs here, this is about 40.
+_MATTER_GATE = sa_select(
+    *(_MATTER_TABLE.c[name] for name in MatterGate.__dataclass_fields__)
+).where(_MATTER_TABLE.c.case_id == bindparam("case_id"), _MATTER_TABLE.c.code == bindparam("code"))
+
+
+def matter_gate(engine: Engine, case_id: str, code: str) -> MatterGate | None:
+    with engine.connect() as connection:
+        row = connection.execute(_MATTER_GATE, {"case_id": case_id, "code": code}).first()
+    return MatterGate(*row) if row is not None else None
+
+
 def replace_case(engine: Engine, summary: CaseSummary, matters: list[MatterSnapshot]) -> None:
     """Ops: overwrite a case's rows with what its workflow says, whatever their versions."""
     with Session(engine) as session:

@@ -54,10 +54,11 @@ async def signed_in(
         claims = tokens.read(secret, token)
     except tokens.InvalidToken as error:
         raise unauthenticated("令牌无效或已过期，请重新登录") from error
-    row = await run_in_threadpool(accounts.get, engine, claims.username)
-    if row is None or not row.active or row.token_version != claims.token_version:
+    principal = await run_in_threadpool(
+        accounts.signed_in, engine, claims.username, claims.token_version
+    )
+    if principal is None:
         raise unauthenticated("登录已失效（账号停用或令牌已吊销），请重新登录")
-    principal = accounts.principal_of(row)
     bind_actor(principal.actor)
     return principal
 

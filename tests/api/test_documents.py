@@ -4,6 +4,7 @@
 import asyncio
 import hashlib
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -20,7 +21,7 @@ from services.commands import correction_asked_at
 from settings import Settings
 from store import documents as document_store
 from store import projection
-from store.tables import MatterRow
+from store.projection import MatterGate
 from tests.support import files
 from tests.support.driver import BOLE_LAND, BOLE_MARKET, ENTERPRISE, CaseDriver
 from tests.support.histories import record_if_asked
@@ -117,6 +118,8 @@ async def test_a_correction_answered_on_a_row_from_before_0015_asks_the_workflow
     assert row is not None and row.correction_requested_at == datetime.fromisoformat(
         asked["corrections"][-1]["requested_at"]
     )
+    gate = projection.matter_gate(engine, case_id, REGISTRATION)
+    assert gate is not None and gate.correction_requested_at == row.correction_requested_at
     new = await driver.upload(
         case_id, REGISTRATION, LICENCE, "licence-new.pdf", files.pdf(text="v2")
     )
@@ -137,13 +140,13 @@ async def test_when_a_correction_was_asked_needs_no_workflow_once_projected() ->
             raise AssertionError(f"asked Temporal ({name})")
 
     asked = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
-    row = MatterRow(
-        case_id="BZ-1", code=REGISTRATION, name="登记", department="d", department_name="局",
-        state="correction_requested", correction_count=1, correction_requested_at=asked, version=3,
+    row = MatterGate(
+        case_id="BZ-1", code=REGISTRATION, name="登记", state="correction_requested",
+        correction_count=1, correction_requested_at=asked,
     )  # fmt: skip
     client = cast(Client, NoTemporal())
     assert await correction_asked_at(client, row) == asked
-    never = row.model_copy(update={"correction_count": 0, "correction_requested_at": None})
+    never = replace(row, correction_count=0, correction_requested_at=None)
     assert await correction_asked_at(client, never) is None
 
 
