@@ -12,6 +12,8 @@ from sqlmodel import SQLModel
 
 from store.db import _alembic, create_schema, make_engine
 
+HEAD = "0015"
+
 
 def _differences(engine: Engine) -> list:
     with engine.connect() as connection:
@@ -20,41 +22,50 @@ def _differences(engine: Engine) -> list:
 
 
 def _revision(engine: Engine) -> str:
+    return _one(engine, "select version_num from alembic_version")[0]
+
+
+def _at(engine: Engine, revision: str, insert: str) -> None:
+    """The database migrated to ``revision``, with a row as that revision stored it."""
+    with engine.begin() as connection:
+        command.upgrade(_alembic(connection), revision)
+        connection.execute(text(insert))
+
+
+def _to_head(engine: Engine) -> None:
+    """Migrated as a start-up does: it must end exactly at the models, stamped."""
+    create_schema(engine)
+    assert _differences(engine) == []
+    assert _revision(engine) == HEAD
+
+
+def _one(engine: Engine, query: str) -> tuple:
     with engine.connect() as connection:
-        return connection.execute(text("select version_num from alembic_version")).scalar_one()
+        return tuple(connection.execute(text(query)).one())
 
 
 def test_a_new_database_is_created_from_the_models_and_stamped(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     create_schema(engine)
-    create_schema(engine)  # a second start changes nothing
-    assert _differences(engine) == []
-    assert _revision(engine) == "0015"
+    _to_head(engine)  # a second start changes nothing
 
 
 def test_a_database_at_the_first_revision_with_rows_is_migrated_to_the_models(
     tmp_path: Path,
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    with engine.begin() as connection:
-        command.upgrade(_alembic(connection), "0001")
-        connection.execute(
-            text(
-                "insert into case_projection (case_id, workflow_id, jurisdiction, park,"
-                " enterprise_name, uscc, project_name, stage, opened_at, entrustment_end,"
-                " version) values ('BZ-2026-00001', 'BZ-2026-00001', 'BZ', 'bole-wutai', 'e',"
-                " '91350100M000100Y43', 'p', 'processing', '2026-11-01 02:00:00', '2027-06-30', 3)"
-            )
-        )
+    _at(
+        engine,
+        "0001",
+        "insert into case_projection (case_id, workflow_id, jurisdiction, park,"
+        " enterprise_name, uscc, project_name, stage, opened_at, entrustment_end,"
+        " version) values ('BZ-2026-00001', 'BZ-2026-00001', 'BZ', 'bole-wutai', 'e',"
+        " '91350100M000100Y43', 'p', 'processing', '2026-11-01 02:00:00', '2027-06-30', 3)",
+    )
     assert "case_county" not in inspect(engine).get_table_names()
-    create_schema(engine)
-    assert _differences(engine) == []
-    assert _revision(engine) == "0015"
-    with engine.connect() as connection:
-        row = connection.execute(
-            text("select stage, county, cross_county, open_problems from case_projection")
-        ).one()
-    assert tuple(row) == ("processing", "", 0, 0)
+    _to_head(engine)
+    row = _one(engine, "select stage, county, cross_county, open_problems from case_projection")
+    assert row == ("processing", "", 0, 0)
 
 
 @pytest.mark.both_databases
@@ -62,25 +73,18 @@ def test_every_revision_runs_in_turn_on_each_database(database_url: str) -> None
     """From the first revision to the last, one at a time, with a matter row on the way:
     a deployment on PostgreSQL migrates through the same revisions as SQLite."""
     engine = make_engine(database_url)
-    with engine.begin() as connection:
-        command.upgrade(_alembic(connection), "0014")
-        connection.execute(
-            text(
-                "insert into matter_projection (case_id, code, name, department,"
-                " department_name, state, open_correction, correction_count, clock_paused,"
-                " deadline_provisional, warned, overdue, county, cross_county, version)"
-                " values ('BZ-2026-00001', 'm', 'n', 'd', 'dn', 'correction_requested', '[]',"
-                " 1, true, false, false, false, '', false, 4)"
-            )
-        )
-    create_schema(engine)
-    assert _differences(engine) == []
-    assert _revision(engine) == "0015"
-    with engine.connect() as connection:
-        row = connection.execute(
-            text("select correction_count, correction_requested_at from matter_projection")
-        ).one()
-    assert tuple(row) == (1, None)  # filled by the matter's next write, not guessed here
+    _at(
+        engine,
+        "0014",
+        "insert into matter_projection (case_id, code, name, department,"
+        " department_name, state, open_correction, correction_count, clock_paused,"
+        " deadline_provisional, warned, overdue, county, cross_county, version)"
+        " values ('BZ-2026-00001', 'm', 'n', 'd', 'dn', 'correction_requested', '[]',"
+        " 1, true, false, false, false, '', false, 4)",
+    )
+    _to_head(engine)
+    row = _one(engine, "select correction_count, correction_requested_at from matter_projection")
+    assert row == (1, None)  # filled by the matter's next write, not guessed here
 
 
 def test_a_database_made_before_migrations_existed_is_taken_over(tmp_path: Path) -> None:
