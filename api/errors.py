@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.metrics import note_error_code
+from api.request_context import answer_headers
 from domain.errors import ActionRefused, DomainError, InvalidInput, NotFound, Unavailable
 
 log = structlog.get_logger(__name__)
@@ -211,7 +212,8 @@ def install(app: FastAPI) -> None:
         # Logged with its traceback by the server; the client gets the one error body and
         # the request id (in the X-Request-ID header) to quote.
         log.error("unexpected_error", error=repr(error)[:300])
-        return _answer(request, 500, "internal_error", "服务内部错误，请将请求编号告知运维人员", [])
+        message = "服务内部错误，请将请求编号告知运维人员"
+        return _answer(request, 500, "internal_error", message, [], answer_headers(request))
 
     @app.exception_handler(RPCError)
     async def _temporal(request: Request, error: RPCError) -> JSONResponse:

@@ -51,6 +51,14 @@ def security_headers(path: str) -> dict[str, str]:
     return headers
 
 
+def answer_headers(request: Request) -> dict[str, str]:
+    """The headers every answer carries: the request's id, to quote, and the security ones.
+    For a bug's 500 too, which Starlette's outermost error middleware answers outside this
+    one; so the id is kept in the request's state, which shares the scope."""
+    request_id = getattr(request.state, "request_id", None) or request_id_of(request.headers)
+    return {"X-Request-ID": request_id, **security_headers(request.url.path)}
+
+
 class RequestContext:
     def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
         self.app = app
@@ -62,9 +70,11 @@ class RequestContext:
             return
         structlog.contextvars.clear_contextvars()
         request = Request(scope)  # shares the scope: the route and error code land in it
-        request_id = request_id_of(request.headers)
-        structlog.contextvars.bind_contextvars(request_id=request_id, path=request.url.path)
-        answered = {"X-Request-ID": request_id, **security_headers(request.url.path)}
+        request.state.request_id = request_id_of(request.headers)
+        structlog.contextvars.bind_contextvars(
+            request_id=request.state.request_id, path=request.url.path
+        )
+        answered = answer_headers(request)
         status = 500
         started = time.perf_counter()
 

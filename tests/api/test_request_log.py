@@ -1,14 +1,18 @@
-"""A request's log line names who called: the actor bound at sign-in reaches the request's
-own context, not only a copy of it in a task or in the thread pool."""
+"""A request's context: its log line names who called (the actor bound at sign-in reaches
+the request's own context, not only a copy of it in a task or in the thread pool), and
+every answer, a bug's 500 included, carries the request id to quote."""
 
 import httpx
 import pytest
 import structlog
+from sqlalchemy import Engine
 from structlog.testing import LogCapture
 
 from api import request_context
+from settings import Settings
+from store import projection
 from tests.support.driver import BOLE_MARKET
-from tests.support.identities import department
+from tests.support.identities import api_client, department
 
 
 @pytest.fixture
@@ -43,3 +47,23 @@ async def test_a_request_without_a_token_logs_no_actor(
     assert response.status_code == 401
     [line] = handled.entries
     assert line["status"] == 401 and "actor" not in line
+
+
+async def test_a_bug_answers_the_one_error_body_with_the_request_id_to_quote(
+    env, engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(projection, "matter_gate", broken)
+    settings = Settings(database_url=database_url)
+    async with api_client(settings, env.client, engine, raise_app_exceptions=False) as http:
+        response = await http.post(
+            f"/departments/{BOLE_MARKET}/tasks/BZ-2026-00001/enterprise-registration/acceptance",
+            json={},
+            headers={**department(BOLE_MARKET), "X-Request-ID": "quote-me-1"},
+        )
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert response.headers["X-Request-ID"] == "quote-me-1"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -156,13 +156,15 @@ def signed(settings: Settings) -> Settings:
 
 @asynccontextmanager
 async def api_client(
-    settings: Settings, client: Any, engine: Engine
+    settings: Settings, client: Any, engine: Engine, *, raise_app_exceptions: bool = True
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The app in process, with the tests' accounts, as an HTTP client signed in as ops."""
+    """The app in process, with the tests' accounts, as an HTTP client signed in as ops.
+    ``raise_app_exceptions=False`` hands back the 500 a client would get for a bug,
+    rather than raising the bug in the test."""
     provision(engine)
     app = create_app(signed(settings), client=client, engine=engine)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://daiban", headers=ops()
         ) as http:
