@@ -1,7 +1,6 @@
 """Talk to case workflows: start, update, query; Temporal's errors become API errors."""
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 import structlog
@@ -136,16 +135,6 @@ async def handed_over(client: Client, engine: Engine, case_id: str, matter_code:
     if row.state == MatterState.WAITING:
         raise ActionRefused(f"“{row.name}”尚未移交部门（等待前置事项办结）")
     return row
-
-
-async def correction_asked_at(client: Client, row: MatterGate) -> datetime | None:
-    """When the matter's latest 补正 was asked, None if never: from its projection row, or
-    from the case's workflow for a row written before the projection kept it (0015)."""
-    if row.correction_requested_at is not None or not row.correction_count:
-        return row.correction_requested_at
-    status = await case_status(client, row.case_id)
-    matter = next((m for m in status.matters if m.code == row.code), None)
-    return matter.corrections[-1].requested_at if matter and matter.corrections else None
 
 
 async def update_handed_over(

@@ -14,6 +14,7 @@ from datetime import datetime
 import structlog
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from temporalio.client import Client
 
 from documents.checks import BadDocument, identify
 from documents.staging import StagedFile
@@ -32,9 +33,11 @@ from domain.documents import (
 from domain.errors import ActionRefused, InvalidInput, NotFound
 from domain.matter import MatterSnapshot, MatterState
 from policies.registry import PACKS
+from services.commands import case_status
 from services.reads import record_read
 from store import documents as store
 from store.documents import NewVersion, UploadKeyReused
+from store.projection import MatterGate
 
 log = structlog.get_logger(__name__)
 
@@ -196,6 +199,15 @@ def on_file(
 ) -> list[DocumentRef]:
     """The current versions of a kind (of one matter) now: what an action records."""
     return refs(store.for_case(engine, case_id, matter), kind, matter)
+
+
+async def correction_asked_at(client: Client, matter: MatterGate) -> datetime | None:
+    """When the matter's latest 补正 was asked, None if never: from its projection row, or
+    from the case's workflow for a row written before the projection kept it (0015)."""
+    if matter.correction_requested_at is not None or not matter.correction_count:
+        return matter.correction_requested_at
+    snapshot = matter_of(await case_status(client, matter.case_id), matter.code)
+    return snapshot.corrections[-1].requested_at if snapshot.corrections else None
 
 
 def uploaded_since(

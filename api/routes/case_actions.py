@@ -46,13 +46,7 @@ from domain.follow_up import BAD_RATINGS
 from domain.matter import MatterSnapshot
 from domain.report import FeedbackFiling, FeedbackFilingRequest
 from services import amendment, documents
-from services.commands import (
-    act_on_case,
-    correction_asked_at,
-    handed_over,
-    update_handed_over,
-    update_matter,
-)
+from services.commands import act_on_case, handed_over, update_handed_over, update_matter
 from services.opening import open_case_once
 from store import projection
 from workflows.case import CaseWorkflow
@@ -148,7 +142,7 @@ async def resubmit_materials(
     """Hand the corrected materials (补正材料) back to the department, with the versions
     uploaded since the 补正 was asked."""
     row = await handed_over(client, engine, case_id, matter)
-    asked = await correction_asked_at(client, row)
+    asked = await documents.correction_asked_at(client, row)
     uploaded = documents.uploaded_since(engine, case_id, matter, asked)
     action = Resubmission(**body.model_dump(), actor=actor, documents=uploaded)
     return await update_handed_over(client, row, MatterWorkflow.resubmit, action, key)

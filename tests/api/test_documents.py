@@ -17,7 +17,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from ops.cli import main as ops_cli
-from services.commands import correction_asked_at
+from services.documents import correction_asked_at
 from settings import Settings
 from store import documents as document_store
 from store import projection
