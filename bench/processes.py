@@ -66,13 +66,18 @@ def cpu_seconds(process: subprocess.Popen) -> float:
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
-@contextmanager
-def api_process(environment: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``python -m api.main`` on a free port: its base URL once ready, and the process."""
+def start_api(environment: dict[str, str], log: Path) -> tuple[str, subprocess.Popen]:
+    """``python -m api.main`` on a free port, not waited for: its base URL and the process."""
     port = free_port()
     command = [sys.executable, "-m", "api.main"]
     process = spawn(command, {**environment, "DAIBAN_API_PORT": str(port)}, log)
-    url = f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", process
+
+
+@contextmanager
+def api_process(environment: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``python -m api.main`` on a free port: its base URL once ready, and the process."""
+    url, process = start_api(environment, log)
     try:
         wait_ready(url, process)
         yield url, process

@@ -29,10 +29,10 @@ from sqlalchemy import text
 from bench.action_latency import percentile
 from bench.machine import publish
 from bench.postgres import postgres_cluster
-from bench.processes import environment, spawn, wait_ready
+from bench.processes import environment, spawn, start_api, wait_ready
 from store import chain
 from store.db import create_schema, make_engine
-from temporal_dev import connect_when_up, dev_server, free_port
+from temporal_dev import connect_when_up, dev_server
 from tests.support.driver import MATTERS, CaseDriver
 from tests.support.identities import ops, provision
 
@@ -63,10 +63,9 @@ def processes(count: int, variables: dict[str, str], logs: Path) -> Iterator[lis
     try:
         for n in range(count):
             started.append(spawn([sys.executable, "worker.py"], variables, logs / f"w{n}.log"))
-            port = free_port()
-            api_env = {**variables, "DAIBAN_API_PORT": str(port)}
-            started.append(spawn([sys.executable, "-m", "api.main"], api_env, logs / f"a{n}.log"))
-            urls.append(f"http://127.0.0.1:{port}")
+            url, api = start_api(variables, logs / f"a{n}.log")
+            started.append(api)
+            urls.append(url)
         for url in urls:
             wait_ready(url)
         yield urls
