@@ -87,17 +87,52 @@ def _start(
 
 def _listening(server: subprocess.Popen[bytes], port: int, seconds: float) -> bool:
     """Whether the server accepts connections on ``port`` before ``seconds`` pass; False
-    at once if it exits. (A loaded machine can take tens of seconds to migrate SQLite.)"""
+    at once if it exits. (A loaded machine can take tens of seconds to migrate SQLite.)
+
+    A connection alone does not say it is ours: another process may have taken the port
+    between our probe and the server's bind (a test's proxy or API, started beside it
+    under xdist), and then the server dies while the port answers. So on Linux the
+    listening socket must be one of the server's own."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             return False
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return True
+                pass
         except OSError:
             time.sleep(0.1)
+            continue
+        if _listens_on(server.pid, port) is not False:
+            return True
+        time.sleep(0.1)
     return False
+
+
+def _listens_on(pid: int, port: int) -> bool | None:
+    """Whether process ``pid`` holds the socket listening on 127.0.0.1:``port``, from
+    /proc; None where /proc cannot say (not Linux)."""
+    try:
+        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        held = set(_socket_links(pid))
+    except OSError:
+        return None
+    listening = {
+        fields[9]
+        for fields in (line.split() for line in table)
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A"  # LISTEN
+    }
+    return any(f"socket:[{inode}]" in held for inode in listening)
+
+
+def _socket_links(pid: int) -> list[str]:
+    links = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            links.append(str(fd.readlink()))
+        except OSError:  # closed meanwhile
+            continue
+    return links
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
