@@ -30,7 +30,8 @@ async def test_an_extension_after_the_deadline_is_refused(
     driver: CaseDriver, env: WorkflowEnvironment
 ) -> None:
     case_id = await _land_accepted(driver)
-    status = await driver.status(case_id)
+    # The case's view of the matter follows the matter's by a signal's delivery.
+    status = await driver.wait_for_matter(case_id, "land-preexamination", "accepted")
     land = next(m for m in status["matters"] if m["code"] == "land-preexamination")
     due = datetime.fromisoformat(land["clock"]["due_on"]).date()
     after = datetime.combine(due + timedelta(days=1), time(9), tzinfo=BUSINESS_ZONE)
